@@ -1,0 +1,351 @@
+package io.poolscope.benchmarks;
+
+import io.poolscope.benchmarks.internal.OtlpSink;
+import io.poolscope.benchmarks.internal.stats.Summary;
+import io.poolscope.benchmarks.jmh.PoolCycleBenchmark;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link PoolCycleBenchmark} once per agent configuration (none, Poolscope, OpenTelemetry, and
+ * optionally Poolscope with the pool excluded) in one invocation, and prints each configuration's
+ * throughput as a ratio of no agent's.
+ *
+ * <p>Forks are interleaved: round r runs one fork of every configuration before round r+1 starts,
+ * and the order of configurations rotates per round. On a shared machine the load changes over
+ * minutes; interleaving spreads it over all configurations instead of penalising whichever ran
+ * while another engineer was compiling. Ratios are also computed per round (paired), and their
+ * range is reported as the ratio's spread.
+ *
+ * <p>Usage: {@code AgentBench [--forks 3] [--warmup 3] [--iterations 5] [--time 1] [--out DIR]
+ * [--poolscope-agent JAR] [--poolscope-args k=v,...] [--poolscope-excluded-args k=v,...]
+ * [--otel-agent JAR] [--pg-url JDBC_URL] [--only REGEX]}. Normally started by {@code
+ * benchmarks/run-agent-bench.sh}.
+ */
+public final class AgentBench {
+
+  private static final String BENCH = PoolCycleBenchmark.class.getName();
+  private static final List<String> STUB_BENCHMARKS =
+      List.of("hikariCycle", "dbcp2Cycle", "plainPoolCycle");
+  private static final String PG_BENCHMARK = "pgLease";
+  private static final String BASELINE = "none";
+
+  private AgentBench() {}
+
+  /** One agent configuration: the JVM arguments of its forks and the benchmarks it runs. */
+  private record Config(String name, List<String> jvmArgs, List<String> benchmarks) {}
+
+  /** Runs the benchmark; see the class Javadoc for the arguments. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = parseArgs(args);
+    int forks = Integer.parseInt(opt.getOrDefault("forks", "3"));
+    int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
+    int iterations = Integer.parseInt(opt.getOrDefault("iterations", "5"));
+    int seconds = Integer.parseInt(opt.getOrDefault("time", "1"));
+    Path out = Path.of(opt.getOrDefault("out", "benchmarks/target/agent-bench"));
+    Files.createDirectories(out);
+    String pgUrl = opt.get("pg-url");
+    String only = opt.get("only");
+
+    try (OtlpSink sink = new OtlpSink()) {
+      List<String> common = new ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
+      common.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+      List<String> all = new ArrayList<>(STUB_BENCHMARKS);
+      if (pgUrl != null) {
+        common.add("-D" + PoolCycleBenchmark.PG_URL_PROPERTY + "=" + pgUrl);
+        all.add(PG_BENCHMARK);
+      } else {
+        System.out.println("SKIP pgLease: no --pg-url (embedded PostgreSQL did not start)");
+      }
+      if (only != null) {
+        all.removeIf(b -> !b.matches(only));
+      }
+
+      List<Config> configs = new ArrayList<>();
+      configs.add(new Config(BASELINE, common, all));
+      String poolscopeJar = opt.get("poolscope-agent");
+      String why = agentProblem(poolscopeJar);
+      if (why == null) {
+        String agentArgs = "endpoint=" + sink.baseUrl() + "/poolscope,service=bench-poolscope";
+        if (opt.containsKey("poolscope-args")) {
+          agentArgs += "," + opt.get("poolscope-args");
+        }
+        configs.add(new Config("poolscope", with(common, javaagent(poolscopeJar, agentArgs)), all));
+        if (opt.containsKey("poolscope-excluded-args")) {
+          // The same HikariCP cycle, the agent attached but told to leave this pool alone.
+          String excluded = agentArgs + "," + opt.get("poolscope-excluded-args");
+          List<String> hikariOnly = all.stream().filter("hikariCycle"::equals).toList();
+          configs.add(
+              new Config(
+                  "poolscope-excluded",
+                  with(common, javaagent(poolscopeJar, excluded)),
+                  hikariOnly));
+        }
+      } else {
+        System.out.println("SKIP poolscope: " + why);
+      }
+      String otelJar = opt.get("otel-agent");
+      String otelWhy = agentProblem(otelJar);
+      if (otelWhy == null) {
+        List<String> otel = new ArrayList<>(common);
+        otel.add("-javaagent:" + otelJar);
+        otel.add("-Dotel.service.name=bench-otel");
+        // Metrics really recorded and exported (to the loopback sink, every 10 s as Poolscope
+        // does); no traces or logs exported, as in the comparison.
+        otel.add("-Dotel.metrics.exporter=otlp");
+        otel.add("-Dotel.exporter.otlp.protocol=http/protobuf");
+        otel.add("-Dotel.exporter.otlp.metrics.endpoint=" + sink.baseUrl() + "/otel/v1/metrics");
+        otel.add("-Dotel.metric.export.interval=10000");
+        otel.add("-Dotel.traces.exporter=none");
+        otel.add("-Dotel.logs.exporter=none");
+        configs.add(new Config("otel", otel, all));
+      } else {
+        System.out.println("SKIP otel: " + otelWhy);
+      }
+
+      // results.get(benchmark).get(config).get(round) = iteration scores (ops/us)
+      Map<String, Map<String, List<List<Double>>>> results = new LinkedHashMap<>();
+      Map<String, String> failures = new LinkedHashMap<>();
+      Instant started = Instant.now();
+      for (int round = 0; round < forks; round++) {
+        for (int k = 0; k < configs.size(); k++) {
+          Config c = configs.get((k + round) % configs.size());
+          if (c.benchmarks().isEmpty()) {
+            continue;
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "round %d/%d, config %-18s %s%n",
+              round + 1,
+              forks,
+              c.name(),
+              c.benchmarks());
+          Path log = out.resolve("jmh-round" + (round + 1) + "-" + c.name() + ".log");
+          Options o =
+              new OptionsBuilder()
+                  .include(
+                      "^"
+                          + BENCH.replace(".", "\\.")
+                          + "\\.("
+                          + String.join("|", c.benchmarks())
+                          + ")$")
+                  .forks(1)
+                  .warmupIterations(warmup)
+                  .warmupTime(TimeValue.seconds(seconds))
+                  .measurementIterations(iterations)
+                  .measurementTime(TimeValue.seconds(seconds))
+                  .jvmArgs(c.jvmArgs().toArray(String[]::new))
+                  .shouldFailOnError(false)
+                  .output(log.toString())
+                  .build();
+          Collection<RunResult> runs;
+          try {
+            runs = new Runner(o).run();
+          } catch (RunnerException e) {
+            failures.put(c.name() + " round " + (round + 1), e.toString());
+            continue;
+          }
+          for (String b : c.benchmarks()) {
+            boolean found = false;
+            for (RunResult r : runs) {
+              String name = r.getParams().getBenchmark();
+              if (!name.endsWith("." + b)) {
+                continue;
+              }
+              List<Double> scores = new ArrayList<>();
+              for (BenchmarkResult br : r.getBenchmarkResults()) {
+                for (IterationResult ir : br.getIterationResults()) {
+                  scores.add(ir.getPrimaryResult().getScore());
+                }
+              }
+              found = !scores.isEmpty();
+              List<List<Double>> rounds =
+                  results
+                      .computeIfAbsent(b, x -> new LinkedHashMap<>())
+                      .computeIfAbsent(c.name(), x -> new ArrayList<>());
+              while (rounds.size() < round) {
+                rounds.add(List.of());
+              }
+              rounds.add(scores);
+            }
+            if (!found) {
+              failures.put(c.name() + " " + b + " round " + (round + 1), "no result; see " + log);
+            }
+          }
+        }
+      }
+      Instant finished = Instant.now();
+
+      String table = report(results, configs);
+      StringBuilder text = new StringBuilder();
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "Agent benchmark %s .. %s: %d forks per configuration (interleaved), %d x %d s warmup,"
+                  + " %d x %d s measurement, 1 thread%n%n",
+              started,
+              finished,
+              forks,
+              warmup,
+              seconds,
+              iterations,
+              seconds));
+      text.append(table);
+      text.append("\nOTLP received by the loopback sink (per path):\n").append(sink.report());
+      if (!failures.isEmpty()) {
+        text.append("\nFailures:\n");
+        failures.forEach((k, v) -> text.append("  ").append(k).append(": ").append(v).append('\n'));
+      }
+      System.out.println();
+      System.out.print(text);
+      Files.writeString(out.resolve("summary.md"), text);
+      writeCsv(out.resolve("results.csv"), results);
+      System.out.println(
+          "\nWrote " + out.resolve("summary.md") + " and " + out.resolve("results.csv"));
+    }
+  }
+
+  private static List<String> with(List<String> base, String extra) {
+    List<String> l = new ArrayList<>(base);
+    l.add(extra);
+    return l;
+  }
+
+  private static String javaagent(String jar, String args) {
+    return "-javaagent:" + jar + "=" + args;
+  }
+
+  /** Null when the jar can be attached, else why not. */
+  private static String agentProblem(String jar) {
+    if (jar == null) {
+      return "no agent jar given";
+    }
+    Path p = Path.of(jar);
+    if (!Files.isRegularFile(p)) {
+      return p + " not found (not built yet?)";
+    }
+    try (JarFile jf = new JarFile(p.toFile())) {
+      if (jf.getManifest() == null
+          || jf.getManifest().getMainAttributes().getValue("Premain-Class") == null) {
+        return p + " has no Premain-Class in its manifest (not an agent yet)";
+      }
+    } catch (IOException e) {
+      return p + " is not a readable jar: " + e.getMessage();
+    }
+    return null;
+  }
+
+  private static String report(
+      Map<String, Map<String, List<List<Double>>>> results, List<Config> configs) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        "| benchmark | config | ops/us median | IQR | min..max | ns/op | ns/op vs none"
+            + " | throughput vs none (median) | per-round ratios |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (var byBench : results.entrySet()) {
+      String bench = byBench.getKey();
+      List<List<Double>> baseRounds = byBench.getValue().get(BASELINE);
+      Summary base = baseRounds == null ? null : Summary.of(flatten(baseRounds));
+      for (Config c : configs) {
+        List<List<Double>> rounds = byBench.getValue().get(c.name());
+        if (rounds == null) {
+          continue;
+        }
+        Summary s = Summary.of(flatten(rounds));
+        double nsPerOp = 1000.0 / s.median();
+        String delta = "";
+        String ratio = "";
+        String perRound = "";
+        if (base != null && !c.name().equals(BASELINE)) {
+          delta = String.format(Locale.ROOT, "%+.1f", nsPerOp - 1000.0 / base.median());
+          ratio = String.format(Locale.ROOT, "%.3fx", s.median() / base.median());
+          List<String> rs = new ArrayList<>();
+          for (int r = 0; r < Math.min(rounds.size(), baseRounds.size()); r++) {
+            Summary a = Summary.of(rounds.get(r));
+            Summary b = Summary.of(baseRounds.get(r));
+            if (a.n() > 0 && b.n() > 0) {
+              rs.add(String.format(Locale.ROOT, "%.3f", a.median() / b.median()));
+            }
+          }
+          perRound = String.join(" ", rs);
+        }
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %.4f | %.4f..%.4f | %.4f..%.4f | %.1f | %s | %s | %s |%n",
+                bench,
+                c.name(),
+                s.median(),
+                s.p25(),
+                s.p75(),
+                s.min(),
+                s.max(),
+                nsPerOp,
+                delta,
+                ratio,
+                perRound));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static List<Double> flatten(List<List<Double>> rounds) {
+    return rounds.stream().flatMap(List::stream).collect(Collectors.toList());
+  }
+
+  private static void writeCsv(Path file, Map<String, Map<String, List<List<Double>>>> results)
+      throws IOException {
+    try (PrintStream p = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
+      p.println("benchmark,config,round,iteration,ops_per_us");
+      results.forEach(
+          (bench, byConfig) ->
+              byConfig.forEach(
+                  (config, rounds) -> {
+                    for (int r = 0; r < rounds.size(); r++) {
+                      List<Double> it = rounds.get(r);
+                      for (int i = 0; i < it.size(); i++) {
+                        p.printf(
+                            Locale.ROOT,
+                            "%s,%s,%d,%d,%.6f%n",
+                            bench,
+                            config,
+                            r + 1,
+                            i + 1,
+                            it.get(i));
+                      }
+                    }
+                  }));
+    }
+  }
+
+  /** {@code --key value} pairs. */
+  static Map<String, String> parseArgs(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --key value pairs, got: " + args[i]);
+      }
+      m.put(args[i].substring(2), args[++i]);
+    }
+    return m;
+  }
+}
