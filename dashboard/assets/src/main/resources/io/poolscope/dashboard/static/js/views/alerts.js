@@ -1,0 +1,103 @@
+// Alerts: what fires now, and what fired recently with whether the notification got out.
+
+import { h } from '../dom.js';
+import { get } from '../api.js';
+import { ago, time } from '../format.js';
+
+function labels(obj) {
+  const entries = Object.entries(obj || {});
+  if (!entries.length) return '–';
+  return h('span', { class: 'labels' }, entries.map(([k, v]) => h('span', null, `${k}=${v}`)));
+}
+
+function value(v) {
+  if (v == null) return '–';
+  return Math.abs(v) < 10 && !Number.isInteger(v) ? v.toFixed(3) : String(v);
+}
+
+function deliveries(list) {
+  if (!list || !list.length) return h('span', { class: 'muted' }, 'no notifier');
+  return h(
+    'span',
+    { class: 'deliveries' },
+    list.map((d) =>
+      h(
+        'span',
+        { class: `pill ${d.status}`, title: d.error || `${d.attempts} attempt(s)` },
+        `${d.target}: ${d.status}${d.attempts > 1 ? ` ×${d.attempts}` : ''}${d.error ? ` (${d.error})` : ''}`,
+      ),
+    ),
+  );
+}
+
+/** Table of active alerts; dbId narrows it to alerts labelled with that database. */
+export function activeTable(alerts, dbId = null) {
+  const active = (alerts.active || []).filter((a) => !dbId || (a.labels && a.labels.db === dbId));
+  if (!active.length) return h('p', { class: 'empty' }, dbId ? 'No alert active on this database.' : 'Nothing firing or pending.');
+  return h(
+    'table',
+    { class: 'alerts-active' },
+    h(
+      'thead',
+      null,
+      h('tr', null, h('th', null, 'State'), h('th', null, 'Rule'), h('th', null, 'Severity'), h('th', { class: 'num' }, 'Value'), h('th', null, 'Since'), h('th', null, 'Summary'), dbId ? null : h('th', null, 'Labels')),
+    ),
+    h(
+      'tbody',
+      null,
+      active.map((a) =>
+        h(
+          'tr',
+          { dataset: { rule: a.rule } },
+          h('td', null, h('span', { class: `pill ${a.state}` }, a.state)),
+          h('td', { class: 'name' }, a.rule),
+          h('td', null, h('span', { class: `pill ${a.severity === 'critical' ? 'crit' : 'warn'}` }, a.severity || '–')),
+          h('td', { class: 'num' }, value(a.value)),
+          h('td', { class: 'num', title: time(a.activeSince) }, a.state === 'firing' ? `firing ${ago(a.firedAt || a.activeSince)}` : `pending ${ago(a.activeSince)}`),
+          h('td', { class: 'name' }, a.summary || '', a.description ? h('div', { class: 'muted' }, a.description) : null),
+          dbId ? null : h('td', null, labels(a.labels)),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function load() {
+  return { alerts: await get('api/alerts') };
+}
+
+export function render({ alerts }) {
+  const history = alerts.history || [];
+  return [
+    h('div', { class: 'page-head' }, h('h1', null, 'Alerts'), h('span', { class: 'sub' }, `${(alerts.active || []).length} active · ${history.length} recent notifications`)),
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Active')), activeTable(alerts)),
+    h(
+      'section',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h3', null, 'Recent'), h('span', { class: 'hint' }, 'firing and resolved transitions, with each notifier\'s delivery')),
+      history.length
+        ? h(
+            'table',
+            { class: 'alerts-history' },
+            h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'Event'), h('th', null, 'Rule'), h('th', { class: 'num' }, 'Value'), h('th', null, 'Labels'), h('th', null, 'Delivery'))),
+            h(
+              'tbody',
+              null,
+              history.map((e) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', { class: 'num' }, time(e.time)),
+                  h('td', null, h('span', { class: `pill ${e.event}` }, e.event)),
+                  h('td', { class: 'name' }, e.rule),
+                  h('td', { class: 'num' }, value(e.value)),
+                  h('td', null, labels(e.labels)),
+                  h('td', null, deliveries(e.deliveries)),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'empty' }, 'No alert has fired yet.'),
+    ),
+  ];
+}

@@ -1,0 +1,114 @@
+// The budget card for one database target: shared by the fleet overview and the database page,
+// so the numbers a person compares read the same in both places.
+
+import { h, routeHref } from '../dom.js';
+import { int, pct, dbName, target, time } from '../format.js';
+import { gauge } from '../charts.js';
+
+/**
+ * ok | warning | critical | unknown. The collector's alertState, raised locally when the
+ * utilization itself says so (at or past the limit, the database refuses new connections).
+ */
+export function stateOf(db) {
+  let state = db.alertState || 'ok';
+  if (db.utilization != null) {
+    if (db.utilization >= 1) state = 'critical';
+    else if (db.utilization >= 0.8 && state === 'ok') state = 'warning';
+  } else if (state === 'ok') {
+    state = 'unknown';
+  }
+  return state;
+}
+
+const stateWords = { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'NO LIMIT' };
+
+export function statePill(state) {
+  return h('span', { class: `pill state ${state === 'unknown' ? '' : state}` }, stateWords[state] || state);
+}
+
+/** "41 / 57 (72%)", the seeds' "417 / 500 (83%)"; just "41 open" when the limit is unknown. */
+export function gaugeText(db) {
+  if (db.usable == null) return `${int(db.open)} open`;
+  const ratio = db.utilization != null ? db.utilization : db.open / db.usable;
+  return `${int(db.open)} / ${int(db.usable)} (${pct(ratio)})`;
+}
+
+function limitText(db) {
+  switch (db.limitSource) {
+    case 'probe':
+      return `max_connections ${int(db.maxConnections)} − ${int(db.reserved)} reserved (probed)`;
+    case 'config':
+      return `${int(db.usable)} (configured)`;
+    default:
+      return 'unknown: no probe and no configured limit';
+  }
+}
+
+function plannedFact(db) {
+  const parts = [`${int(db.planned)} (sum of pool max)`];
+  if (db.plannedAtCeiling != null && db.plannedAtCeiling !== db.planned) {
+    parts.push(`${int(db.plannedAtCeiling)} at max replicas`);
+  }
+  let cls = null;
+  if (db.usable != null) {
+    if (db.planned > db.usable) cls = 'crit';
+    else if (db.plannedAtCeiling != null && db.plannedAtCeiling > db.usable) cls = 'warn';
+  }
+  const suffix = cls === 'crit' ? ' — exceeds usable' : cls === 'warn' ? ' — ceiling exceeds usable' : '';
+  return h('dd', { class: cls, dataset: { fact: 'planned' } }, parts.join(' · ') + suffix);
+}
+
+function actualFact(db) {
+  const probe = db.probe || { status: 'none' };
+  if (probe.status === 'failed') {
+    return h('dd', { class: 'crit', dataset: { fact: 'actual' } }, `probe failed: ${probe.error || 'no detail'}`);
+  }
+  if (db.actual == null) return h('dd', { class: 'muted', dataset: { fact: 'actual' } }, 'no probe configured');
+  const un = db.unattributed || 0;
+  return h(
+    'dd',
+    { class: un > 0 ? 'warn' : null, dataset: { fact: 'actual' } },
+    `${int(db.actual)} connections`,
+    un !== 0 ? ` · ${int(un)} without the agent` : ' · all attributed',
+  );
+}
+
+/** The card. link: whether the title leads to the database page. */
+export function dbCard(db, { link = true, keyPrefix = 'card' } = {}) {
+  const state = stateOf(db);
+  const title = link ? h('a', { href: routeHref('db', db.id) }, dbName(db)) : dbName(db);
+  const pending = db.pending || 0;
+  return h(
+    'section',
+    { class: `card state-${state}`, dataset: { db: db.id, state } },
+    h('div', { class: 'card-head' }, h('h3', null, title), h('span', { class: 'target' }, target(db)), h('span', { class: 'state' }, statePill(state))),
+    h(
+      'div',
+      { class: 'gauge-row' },
+      gauge(`${keyPrefix}:${db.id}:gauge`, db.open || 0, db.usable, state),
+      h(
+        'div',
+        null,
+        h('div', { class: 'gauge-text', dataset: { open: db.open, usable: db.usable ?? '' } }, gaugeText(db)),
+        h('div', { class: 'gauge-label' }, db.usable == null ? 'connections open · usable limit unknown' : 'open / usable connections'),
+      ),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', null, 'Planned'),
+      plannedFact(db),
+      h('dt', null, 'Database sees'),
+      actualFact(db),
+      h('dt', null, 'Waiting'),
+      h('dd', { class: pending > 0 ? 'warn' : null, dataset: { fact: 'pending' } }, pending > 0 ? `${int(pending)} threads waiting for a connection` : 'none'),
+      h('dt', null, 'Fleet'),
+      h('dd', null, `${int(db.services)} services · ${int(db.pods)} pods · ${int(db.pools)} pools`),
+      h('dt', null, 'Fits per pod'),
+      h('dd', { dataset: { fact: 'suggested' } }, db.suggestedPoolMax == null ? '–' : `pool max ≤ ${int(db.suggestedPoolMax)} keeps every pod within usable`),
+      h('dt', null, 'Limit'),
+      h('dd', null, limitText(db)),
+    ),
+    db.probe && db.probe.checkedAt ? h('div', { class: 'card-foot muted' }, `probed ${time(db.probe.checkedAt)}`) : null,
+  );
+}

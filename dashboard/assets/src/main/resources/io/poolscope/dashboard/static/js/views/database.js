@@ -1,0 +1,312 @@
+// One database target: its budget, who holds it (service, pod, pool), how it moved, and leaks.
+
+import { h, routeHref } from '../dom.js';
+import { get, getOrError, HttpError } from '../api.js';
+import { int, seconds, ago, time, dbName, target } from '../format.js';
+import { cssVar, usageBars, timeLines } from '../charts.js';
+import { dbCard, stateOf, statePill } from './card.js';
+import { leakTable } from './leaks.js';
+import { activeTable } from './alerts.js';
+
+const ranges = [
+  ['15m', 15 * 60e3],
+  ['1h', 3600e3],
+  ['6h', 6 * 3600e3],
+  ['24h', 24 * 3600e3],
+  ['7d', 7 * 24 * 3600e3],
+];
+let range = sessionStorage.getItem('poolscope.range') || '1h';
+
+function rangeMs() {
+  return (ranges.find(([name]) => name === range) || ranges[1])[1];
+}
+
+export async function load({ id }) {
+  const to = Date.now();
+  const from = to - rangeMs();
+  const enc = encodeURIComponent(id);
+  let detail;
+  try {
+    detail = await get(`api/databases/${enc}`);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 404) return { missing: id };
+    throw e;
+  }
+  // The panels below the budget degrade one by one: a missing endpoint must not blank the page.
+  const [history, leaks, alerts] = await Promise.all([
+    getOrError(`api/history?db=${enc}&from=${Math.floor(from)}&to=${Math.floor(to)}`),
+    getOrError(`api/leaks?db=${enc}&limit=50`),
+    getOrError('api/alerts'),
+  ]);
+  return { id, detail, history, leaks, alerts, from, to };
+}
+
+function series(history, name) {
+  const s = (history.series || []).find((x) => x.name === name);
+  return s ? s.points : [];
+}
+
+function historyPanel(data, rerender) {
+  const { id, history, from, to } = data;
+  const buttons = ranges.map(([name]) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': String(name === range),
+        onclick: () => {
+          range = name;
+          sessionStorage.setItem('poolscope.range', name);
+          rerender(true);
+        },
+      },
+      name,
+    ),
+  );
+  const head = h('div', { class: 'panel-head' }, h('h3', null, 'History'), h('span', { class: 'ranges right', role: 'group', 'aria-label': 'Time range' }, buttons));
+  if (history.error) return h('section', { class: 'panel history' }, head, h('p', { class: 'error-box' }, `History unavailable (${history.error}).`));
+  const events = history.events || [];
+  const opts = { from, to, events };
+  const body = h(
+    'div',
+    { class: 'history-grid' },
+    timeLines(
+      `db:${id}:hist:conn`,
+      'history-connections',
+      [
+        { label: 'open', points: series(history, 'open'), color: cssVar('--used'), fill: true, width: 2 },
+        { label: 'usable', points: series(history, 'usable'), color: cssVar('--limit'), width: 2, stepped: true },
+        { label: 'planned', points: series(history, 'planned'), color: cssVar('--planned'), dash: [6, 4], stepped: true },
+        { label: 'actual (probe)', points: series(history, 'actual'), color: cssVar('--actual'), dash: [2, 2] },
+      ],
+      { ...opts, unit: 'connections', heightPx: 200 },
+    ),
+    timeLines(
+      `db:${id}:hist:lat`,
+      'history-latency',
+      [
+        { label: 'wait p99', points: series(history, 'waitP99'), color: cssVar('--crit') },
+        { label: 'use p99', points: series(history, 'useP99'), color: cssVar('--used') },
+      ],
+      { ...opts, unit: 'ms', scaleY: (v) => v * 1000, heightPx: 150 },
+    ),
+    timeLines(
+      `db:${id}:hist:pending`,
+      'history-pending',
+      [{ label: 'pending requests', points: series(history, 'pending'), color: cssVar('--warn'), fill: true }],
+      { ...opts, unit: 'waiting', heightPx: 120 },
+    ),
+  );
+  const list = events.length
+    ? h(
+        'ul',
+        { class: 'events' },
+        [...events]
+          .sort((a, b) => b.time - a.time)
+          .map((e) => h('li', { class: `kind-${e.kind}` }, h('span', { class: 'num' }, time(e.time)), h('strong', null, e.kind === 'alert' ? 'alert' : 'deploy'), h('span', { class: 'name' }, e.text))),
+      )
+    : h('p', { class: 'legend-note' }, 'No alert firings or deploys in this range.');
+  return h(
+    'section',
+    { class: 'panel history' },
+    head,
+    body,
+    h('p', { class: 'legend-note' }, `Step ${seconds(history.stepSeconds)} · solid red marks: alert firings · dashed blue: deploys (a service's version changed)`),
+    list,
+  );
+}
+
+function serviceRows(services) {
+  return services.map((s) => ({ label: s.name, used: s.used || 0, idle: s.idle || 0, max: s.max }));
+}
+
+function podRows(services) {
+  const rows = [];
+  for (const s of services) {
+    for (const p of s.pods || []) {
+      const pools = p.pools || [];
+      const sum = (k) => pools.reduce((acc, x) => acc + (x[k] || 0), 0);
+      const hasMax = pools.some((x) => x.max != null);
+      rows.push({
+        label: p.podName || p.instanceId,
+        used: sum('used'),
+        idle: sum('idle'),
+        max: hasMax ? sum('max') : null,
+        stale: p.stale,
+        instanceId: p.instanceId,
+      });
+    }
+  }
+  return rows;
+}
+
+function cls(cond, name) {
+  return cond ? name : null;
+}
+
+function poolTable(services) {
+  const body = [];
+  for (const s of services) {
+    for (const p of s.pods || []) {
+      const pools = p.pools || [];
+      body.push(
+        h(
+          'tr',
+          { class: `pod-row${p.stale ? ' stale' : ''}`, dataset: { pod: p.podName || p.instanceId } },
+          h(
+            'td',
+            { class: 'name', colspan: 2 },
+            p.podName || p.instanceId,
+            ' ',
+            h('span', { class: 'muted' }, `${s.name}${p.version ? ' ' + p.version : ''}${p.host ? ' · ' + p.host : ''}`),
+            ' ',
+            pools.length > 1 ? h('span', { class: 'pill warn', title: 'more than one pool in this pod against this database' }, `${pools.length} pools`) : null,
+            p.stale ? h('span', { class: 'pill' }, `stale · last seen ${ago(p.lastSeen)}`) : null,
+          ),
+          h('td', { class: 'num', colspan: 3 }, `${int(p.open)} open`),
+          h('td', { colspan: 7 }),
+        ),
+      );
+      for (const pool of pools) {
+        const util = pool.max ? pool.used / pool.max : null;
+        const leaks = (pool.leaksSuspected || 0) + (pool.leaksCollected || 0);
+        const churn = (pool.created || 0) - (pool.closed || 0);
+        body.push(
+          h(
+            'tr',
+            { class: 'pool-row', dataset: { pool: pool.name } },
+            h('td', { class: 'name pool' }, pool.name),
+            h('td', { class: 'muted' }, pool.type || '–'),
+            h('td', { class: `num ${cls(util != null && util >= 0.8, 'warn') || ''}` }, int(pool.used)),
+            h('td', { class: 'num' }, int(pool.idle)),
+            h('td', { class: 'num' }, pool.max == null ? '–' : int(pool.max)),
+            h('td', { class: `num ${cls(pool.pending > 0, 'warn') || ''}` }, int(pool.pending)),
+            h('td', { class: `num ${cls(pool.waitP99 >= 0.1, 'warn') || ''}` }, seconds(pool.waitP99)),
+            h('td', { class: 'num' }, seconds(pool.useP99)),
+            h('td', { class: `num ${cls(pool.timeouts > 0, 'crit') || ''}` }, int(pool.timeouts)),
+            h('td', { class: `num ${cls(leaks > 0, 'crit') || ''}` }, `${int(pool.leaksSuspected)} / ${int(pool.leaksCollected)}`),
+            h('td', { class: 'num' }, seconds(pool.oldestUse)),
+            h('td', { class: `num ${cls(churn > 1, 'warn') || ''}`, title: 'pools created − closed in this JVM' }, `${int(pool.created)} / ${int(pool.closed)}`),
+          ),
+        );
+      }
+    }
+  }
+  return h(
+    'table',
+    { class: 'pools' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', null, 'Pod / pool'),
+        h('th', null, 'Type'),
+        h('th', { class: 'num' }, 'Used'),
+        h('th', { class: 'num' }, 'Idle'),
+        h('th', { class: 'num' }, 'Max'),
+        h('th', { class: 'num' }, 'Waiting'),
+        h('th', { class: 'num' }, 'Wait p99'),
+        h('th', { class: 'num' }, 'Use p99'),
+        h('th', { class: 'num' }, 'Timeouts'),
+        h('th', { class: 'num', title: 'suspected / collected' }, 'Leaks s/c'),
+        h('th', { class: 'num' }, 'Oldest lease'),
+        h('th', { class: 'num', title: 'pools created / closed' }, 'Created / closed'),
+      ),
+    ),
+    h('tbody', null, body),
+  );
+}
+
+export function render(data, rerender) {
+  if (data.missing) {
+    return [
+      h('div', { class: 'page-head' }, h('a', { href: routeHref() }, '← Fleet')),
+      h('p', { class: 'error-box' }, `The collector knows no database "${data.missing}". It may have no live pods any more.`),
+    ];
+  }
+  const { id, detail, leaks, alerts } = data;
+  const db = detail.database;
+  const services = detail.services || [];
+  const pods = podRows(services);
+  const clients = detail.clients || [];
+  const sizing = db.suggestedPoolMax != null ? { value: db.suggestedPoolMax, label: `fits: ≤ ${db.suggestedPoolMax} per pod` } : null;
+  const over = sizing ? pods.filter((p) => p.max != null && p.max > sizing.value && !p.stale).length : 0;
+
+  return [
+    h(
+      'div',
+      { class: 'page-head' },
+      h('a', { href: routeHref() }, '← Fleet'),
+      h('h1', null, dbName(db)),
+      h('span', { class: 'sub' }, target(db)),
+      statePill(stateOf(db)),
+    ),
+    h(
+      'div',
+      { class: 'db-grid' },
+      h(
+        'div',
+        null,
+        dbCard(db, { link: false, keyPrefix: 'dbpage' }),
+        h(
+          'section',
+          { class: 'panel' },
+          h('div', { class: 'panel-head' }, h('h3', null, 'Active alerts')),
+          alerts.error ? h('p', { class: 'muted' }, `unavailable (${alerts.error})`) : activeTable(alerts, id),
+        ),
+        clients.length
+          ? h(
+              'section',
+              { class: 'panel' },
+              h('div', { class: 'panel-head' }, h('h3', null, 'Clients the database sees'), h('span', { class: 'hint' }, 'pg_stat_activity, from the probe')),
+              h(
+                'table',
+                { class: 'clients' },
+                h('thead', null, h('tr', null, h('th', null, 'Application'), h('th', null, 'Address'), h('th', { class: 'num' }, 'Connections'))),
+                h(
+                  'tbody',
+                  null,
+                  clients.map((c) => h('tr', null, h('td', { class: 'name' }, c.applicationName || '(none)'), h('td', { class: 'mono' }, c.clientAddr || 'local'), h('td', { class: 'num' }, int(c.count)))),
+                ),
+              ),
+            )
+          : null,
+      ),
+      historyPanel(data, rerender),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h3', null, 'By service'), h('span', { class: 'hint' }, 'used · idle · dashed: up to the sum of pool max')),
+      services.length ? usageBars(`db:${id}:services`, 'services', serviceRows(services)) : h('p', { class: 'empty' }, 'No live service uses this database.'),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h3', null, 'By pod'), h('span', { class: 'hint' }, 'grey: stale pod (left out of the sums)')),
+      sizing
+        ? h(
+            'p',
+            { class: 'sizing', dataset: { fact: 'sizing' } },
+            'Sizing: with ',
+            h('strong', null, int(db.pods)),
+            ' pods, a pool max of ',
+            h('strong', null, int(sizing.value)),
+            ' per pod fits the usable ',
+            h('strong', null, int(db.usable)),
+            over > 0 ? ` — ${over} pod${over === 1 ? ' is' : 's are'} configured above it.` : ' — every pod is configured within it.',
+          )
+        : h('p', { class: 'sizing muted' }, 'Sizing: needs a known usable limit.'),
+      pods.length ? usageBars(`db:${id}:pods`, 'pods', pods, sizing) : null,
+    ),
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod')), services.length ? poolTable(services) : h('p', { class: 'empty' }, 'No pools.')),
+    h(
+      'section',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h3', null, 'Leaks on this database'), h('a', { class: 'right', href: routeHref('leaks') }, 'all leaks →')),
+      leaks.error ? h('p', { class: 'muted' }, `unavailable (${leaks.error})`) : leakTable(leaks),
+    ),
+  ];
+}

@@ -1,0 +1,57 @@
+// Fleet overview: one card per database, the one nearest its limit first.
+
+import { h, routeHref } from '../dom.js';
+import { get } from '../api.js';
+import { int, time } from '../format.js';
+import { dbCard, stateOf } from './card.js';
+
+const severity = { critical: 0, warning: 1, ok: 2, unknown: 3 };
+
+export async function load() {
+  return { overview: await get('api/overview') };
+}
+
+export function render({ overview }) {
+  const dbs = [...(overview.databases || [])].sort(
+    (a, b) => severity[stateOf(a)] - severity[stateOf(b)] || (b.utilization ?? -1) - (a.utilization ?? -1),
+  );
+  const firing = overview.alerts ? overview.alerts.firing : 0;
+  const services = overview.services || [];
+  return [
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', null, 'Fleet'),
+      h('span', { class: 'sub' }, `${dbs.length} database${dbs.length === 1 ? '' : 's'} · data as of ${time(overview.generatedAt)}`),
+      firing > 0 ? h('a', { class: 'pill firing', href: routeHref('alerts') }, `${firing} alert${firing === 1 ? '' : 's'} firing`) : null,
+    ),
+    dbs.length === 0
+      ? h('p', { class: 'empty' }, 'No database targets yet: no agent has reported. Start an application with -javaagent:poolscope-agent.jar pointed at this collector.')
+      : h('div', { class: 'cards' }, dbs.map((db) => dbCard(db))),
+    services.length
+      ? h(
+          'section',
+          { class: 'panel' },
+          h('div', { class: 'panel-head' }, h('h3', null, 'Services'), h('span', { class: 'hint' }, 'a stale pod has missed 3 reporting intervals and is left out of the sums')),
+          h(
+            'table',
+            { class: 'services' },
+            h('thead', null, h('tr', null, h('th', null, 'Service'), h('th', { class: 'num' }, 'Pods reporting'), h('th', { class: 'num' }, 'Stale pods'))),
+            h(
+              'tbody',
+              null,
+              services.map((s) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', { class: 'name' }, s.name),
+                  h('td', { class: 'num' }, int(s.pods)),
+                  h('td', { class: `num ${s.stalePods > 0 ? 'warn' : ''}` }, int(s.stalePods)),
+                ),
+              ),
+            ),
+          ),
+        )
+      : null,
+  ];
+}
