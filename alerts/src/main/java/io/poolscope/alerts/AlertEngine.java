@@ -1,0 +1,251 @@
+package io.poolscope.alerts;
+
+import io.poolscope.alerts.internal.Evaluator;
+import io.poolscope.alerts.internal.notify.Dispatcher;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Evaluates rules over the samples the collector hands it each interval and sends notifications.
+ *
+ * <p>{@link #evaluate} is cheap and never blocks on a receiver: deliveries, retries and their
+ * backoff run on the engine's scheduler. Thread-safe; evaluations are serialised.
+ *
+ * <pre>{@code
+ * AlertEngine engine = AlertEngine.builder()
+ *     .rules(RuleSet.defaults())
+ *     .target(NotifierTarget.of("slack", "slack", slackUrl, null, Map.of()))
+ *     .build();
+ * engine.addListener(history::store);
+ * engine.evaluate(samples, System.currentTimeMillis()); // every interval
+ * }</pre>
+ */
+public final class AlertEngine implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("io.poolscope.alerts");
+
+  private final Evaluator evaluator;
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  private AlertEngine(Builder b) {
+    this.clock = b.clock;
+    this.evaluator = new Evaluator(b.rules);
+    this.ownsScheduler = b.executor == null;
+    this.scheduler = ownsScheduler ? defaultScheduler() : b.executor;
+    HttpClient http =
+        b.httpClient != null
+            ? b.httpClient
+            : HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(scheduler)
+                .build();
+    this.dispatcher =
+        new Dispatcher(b.targets, scheduler, http, clock, this::publish, b.externalUrl);
+    b.listeners.forEach(this::addListener);
+  }
+
+  /** Starts an engine configuration. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Evaluates every rule over this interval's samples at {@code nowMillis}: moves alerts between
+   * pending, firing and resolved, tells listeners, and queues notifications for firing and resolve.
+   *
+   * @param samples everything the collector derived this interval (see collector/API.md)
+   * @param nowMillis evaluation time, epoch ms; {@code for:} is measured in these times
+   */
+  public void evaluate(List<Sample> samples, long nowMillis) {
+    Objects.requireNonNull(samples, "samples");
+    if (closed) {
+      throw new IllegalStateException("alert engine is closed");
+    }
+    List<AlertEvent> events;
+    List<Alert> resend = List.of();
+    synchronized (evaluator) {
+      events = evaluator.evaluate(samples, nowMillis);
+      long interval = dispatcher.resendIntervalMillis();
+      if (interval > 0) {
+        resend = evaluator.dueForResend(nowMillis, interval);
+      }
+    }
+    deliver(events);
+    resend.forEach(dispatcher::resend);
+  }
+
+  /** Evaluates at the engine clock's current time. */
+  public void evaluate(List<Sample> samples) {
+    evaluate(samples, clock.millis());
+  }
+
+  /** Pending and firing alerts now. */
+  public List<Alert> active() {
+    synchronized (evaluator) {
+      return evaluator.active();
+    }
+  }
+
+  /** Registers a history listener (state changes and delivery attempts). */
+  public void addListener(AlertListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Replaces the rules. Unchanged rules (same name, expression and labels) keep their pending and
+   * firing alerts, so a reload neither re-pages nor restarts a {@code for:}; firing alerts of
+   * removed or changed rules resolve and are notified as resolved.
+   */
+  public void reload(RuleSet rules) {
+    Objects.requireNonNull(rules, "rules");
+    List<AlertEvent> events;
+    synchronized (evaluator) {
+      events = evaluator.reload(rules, clock.millis());
+    }
+    deliver(events);
+  }
+
+  /**
+   * Stops the engine: no more evaluations or retries. Waits up to two seconds for notifications
+   * already on their way (a resolve at shutdown should still reach the receiver), then shuts down
+   * the scheduler if the engine created it.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (!dispatcher.idle() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20); // no completion signal across lanes; a short poll is enough at shutdown
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    dispatcher.close();
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  private void deliver(List<AlertEvent> events) {
+    for (AlertEvent e : events) {
+      publish(e);
+      if (e.type() == AlertEvent.Type.FIRING || e.type() == AlertEvent.Type.RESOLVED) {
+        dispatcher.submit(e.alert());
+      }
+    }
+  }
+
+  private void publish(AlertEvent e) {
+    for (AlertListener l : listeners) {
+      try {
+        l.onEvent(e);
+      } catch (RuntimeException ex) {
+        LOG.log(Level.WARNING, "alert listener failed on " + e.type(), ex);
+      }
+    }
+  }
+
+  private static ScheduledExecutorService defaultScheduler() {
+    return Executors.newScheduledThreadPool(
+        2,
+        r -> {
+          Thread t = new Thread(r, "poolscope-alerts-notify");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Configuration of an {@link AlertEngine}. */
+  public static final class Builder {
+    private RuleSet rules = RuleSet.defaults();
+    private final List<NotifierTarget> targets = new ArrayList<>();
+    private final List<AlertListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService executor;
+    private HttpClient httpClient;
+    private String externalUrl;
+
+    private Builder() {}
+
+    /** Rules to evaluate; {@link RuleSet#defaults()} when not called. */
+    public Builder rules(RuleSet rules) {
+      this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Adds a notifier target. */
+    public Builder target(NotifierTarget target) {
+      this.targets.add(Objects.requireNonNull(target, "target"));
+      return this;
+    }
+
+    /** Adds notifier targets. */
+    public Builder targets(List<NotifierTarget> targets) {
+      targets.forEach(this::target);
+      return this;
+    }
+
+    /** Adds a history listener. */
+    public Builder listener(AlertListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Clock for delivery timestamps and {@link #evaluate(List)}; system UTC by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Scheduler for deliveries and retries; the caller keeps ownership. By default the engine
+     * creates two daemon threads and shuts them down on {@link #close()}.
+     */
+    public Builder executor(ScheduledExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** HTTP client for receivers (e.g. with a proxy); a default one otherwise. */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Public URL of the collector's dashboard, linked from notifications ({@code generatorURL},
+     * PagerDuty {@code client_url}, Slack). Optional.
+     */
+    public Builder externalUrl(String url) {
+      this.externalUrl = url;
+      return this;
+    }
+
+    /** Builds the engine; target names must be unique. */
+    public AlertEngine build() {
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (NotifierTarget t : targets) {
+        if (!names.add(t.name())) {
+          throw new IllegalArgumentException("duplicate notifier name '" + t.name() + "'");
+        }
+      }
+      return new AlertEngine(this);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.poolscope.alerts.internal;
+
+import io.poolscope.alerts.Alert;
+import io.poolscope.alerts.AlertState;
+import java.util.Map;
+
+/** Mutable state of one alert instance, owned by the evaluator (confined to its lock). */
+final class AlertInstance {
+  final String fingerprint;
+  final Map<String, String> labels;
+  AlertState state = AlertState.PENDING;
+  double value;
+  long activeSince;
+  long firedAt;
+  long resolvedAt;
+  Map<String, String> annotations = Map.of();
+
+  /** Last time a firing re-post went to Alertmanager targets. */
+  long lastResend;
+
+  AlertInstance(String fingerprint, Map<String, String> labels, long activeSince) {
+    this.fingerprint = fingerprint;
+    this.labels = labels;
+    this.activeSince = activeSince;
+  }
+
+  Alert snapshot(String rule, String severity) {
+    return new Alert(
+        rule,
+        state,
+        severity,
+        labels,
+        annotations,
+        value,
+        activeSince,
+        firedAt,
+        resolvedAt,
+        fingerprint);
+  }
+}

@@ -1,0 +1,204 @@
+package io.poolscope.alerts.internal;
+
+import io.poolscope.alerts.Alert;
+import io.poolscope.alerts.AlertEvent;
+import io.poolscope.alerts.AlertState;
+import io.poolscope.alerts.Rule;
+import io.poolscope.alerts.RuleSet;
+import io.poolscope.alerts.Sample;
+import io.poolscope.alerts.internal.rules.EvalContext;
+import io.poolscope.alerts.internal.rules.Value;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Rule evaluation with Prometheus alert semantics: a label set returned by a rule's expression is
+ * pending from its first evaluation, fires at the first evaluation at least {@code for:} later, and
+ * resolves at the first evaluation that no longer returns it. A pending label set that disappears
+ * is dropped silently, so a value flapping faster than {@code for:} never fires. Not thread-safe:
+ * the engine serialises calls.
+ */
+public final class Evaluator {
+  private static final System.Logger LOG = System.getLogger("io.poolscope.alerts");
+
+  private final SeriesStore store = new SeriesStore();
+  private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
+
+  /** Starts with a rule set. */
+  public Evaluator(RuleSet ruleSet) {
+    reload(ruleSet, 0);
+  }
+
+  /**
+   * Replaces the rules. Rules with the same identity (name, expression, labels; see {@link
+   * Rule#sameIdentity}) keep their alert instances; firing instances of other rules resolve.
+   *
+   * @return RESOLVED events for firing alerts whose rule went away or changed
+   */
+  public List<AlertEvent> reload(RuleSet ruleSet, long now) {
+    Map<String, CompiledRule> next = new LinkedHashMap<>();
+    for (Rule r : ruleSet.rules()) {
+      CompiledRule old = rules.get(r.name());
+      boolean keep = old != null && old.rule.sameIdentity(r);
+      next.put(r.name(), new CompiledRule(r, keep ? old.active : new LinkedHashMap<>()));
+    }
+    List<AlertEvent> events = new ArrayList<>();
+    for (CompiledRule old : rules.values()) {
+      CompiledRule replacement = next.get(old.rule.name());
+      if (replacement != null && replacement.active == old.active) {
+        continue;
+      }
+      for (AlertInstance a : old.active.values()) {
+        if (a.state == AlertState.FIRING) {
+          a.state = AlertState.RESOLVED;
+          a.resolvedAt = now;
+          events.add(event(AlertEvent.Type.RESOLVED, now, old, a));
+        }
+      }
+    }
+    rules.clear();
+    rules.putAll(next);
+    Set<String> rangeNames = new HashSet<>();
+    long maxRange = 0;
+    for (CompiledRule c : rules.values()) {
+      c.expr.rangeNames(rangeNames);
+      maxRange = Math.max(maxRange, c.expr.maxRangeMillis());
+    }
+    store.configure(rangeNames, maxRange);
+    return events;
+  }
+
+  /**
+   * Evaluates every rule over this interval's samples.
+   *
+   * @return state changes in order: PENDING, FIRING and RESOLVED events
+   */
+  public List<AlertEvent> evaluate(List<Sample> samples, long now) {
+    Map<String, List<Sample>> byName = new HashMap<>();
+    for (Sample s : samples) {
+      byName.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s);
+    }
+    store.add(byName, now);
+    EvalContext ctx =
+        new EvalContext() {
+          @Override
+          public long nowMillis() {
+            return now;
+          }
+
+          @Override
+          public List<Sample> instant(String name) {
+            return byName.getOrDefault(name, List.of());
+          }
+
+          @Override
+          public Collection<Series> range(String name) {
+            return store.range(name);
+          }
+        };
+    List<AlertEvent> events = new ArrayList<>();
+    for (CompiledRule c : rules.values()) {
+      Value v;
+      try {
+        v = c.expr.eval(ctx);
+      } catch (RuntimeException e) {
+        // One broken rule must not silence the others; its alerts keep their state.
+        LOG.log(Level.WARNING, "rule " + c.rule.name() + " failed to evaluate", e);
+        continue;
+      }
+      apply(c, v, now, events);
+    }
+    return events;
+  }
+
+  private void apply(CompiledRule c, Value v, long now, List<AlertEvent> events) {
+    Set<String> seen = new HashSet<>();
+    for (Value.Element e : v.elements()) {
+      Map<String, String> labels = new TreeMap<>(e.labels());
+      labels.putAll(c.rule.labels());
+      String fp = Fingerprints.of(c.rule.name(), labels);
+      if (!seen.add(fp)) {
+        continue; // two results with one label set after adding rule labels: first wins
+      }
+      AlertInstance a = c.active.get(fp);
+      boolean isNew = a == null;
+      if (isNew) {
+        a = new AlertInstance(fp, Map.copyOf(labels), now);
+        c.active.put(fp, a);
+      }
+      a.value = e.value();
+      a.annotations = c.render(labels, e.value());
+      if (isNew && !c.rule.forDuration().isZero()) {
+        events.add(event(AlertEvent.Type.PENDING, now, c, a));
+      }
+    }
+    Iterator<AlertInstance> it = c.active.values().iterator();
+    long forMillis = c.rule.forDuration().toMillis();
+    while (it.hasNext()) {
+      AlertInstance a = it.next();
+      if (!seen.contains(a.fingerprint)) {
+        it.remove();
+        if (a.state == AlertState.FIRING) {
+          a.state = AlertState.RESOLVED;
+          a.resolvedAt = now;
+          events.add(event(AlertEvent.Type.RESOLVED, now, c, a));
+        }
+      } else if (a.state == AlertState.PENDING && now - a.activeSince >= forMillis) {
+        a.state = AlertState.FIRING;
+        a.firedAt = now;
+        events.add(event(AlertEvent.Type.FIRING, now, c, a));
+      }
+    }
+  }
+
+  /** Pending and firing alerts, by rule order then appearance. */
+  public List<Alert> active() {
+    List<Alert> out = new ArrayList<>();
+    for (CompiledRule c : rules.values()) {
+      for (AlertInstance a : c.active.values()) {
+        out.add(a.snapshot(c.rule.name(), c.rule.severity()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Firing alerts last re-posted at least {@code intervalMillis} ago; marks them re-posted now.
+   * Used to keep Alertmanager from timing alerts out.
+   */
+  public List<Alert> dueForResend(long now, long intervalMillis) {
+    List<Alert> out = new ArrayList<>();
+    for (CompiledRule c : rules.values()) {
+      for (AlertInstance a : c.active.values()) {
+        if (a.state == AlertState.FIRING) {
+          if (a.lastResend == 0) {
+            a.lastResend = a.firedAt; // the firing notification itself was the first post
+          }
+          if (now - a.lastResend >= intervalMillis) {
+            a.lastResend = now;
+            out.add(a.snapshot(c.rule.name(), c.rule.severity()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Retained counter points, for capacity figures. */
+  public int retainedPoints() {
+    return store.points();
+  }
+
+  private static AlertEvent event(AlertEvent.Type t, long now, CompiledRule c, AlertInstance a) {
+    return new AlertEvent(t, now, a.snapshot(c.rule.name(), c.rule.severity()), null);
+  }
+}

@@ -1,0 +1,65 @@
+package io.poolscope.alerts.internal.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/** The result of evaluating an expression: a scalar or an instant vector. */
+public final class Value {
+  /**
+   * One element of an instant vector.
+   *
+   * @param name the series name, or {@code null} once arithmetic has dropped it (as PromQL does)
+   * @param labels labels without the name
+   * @param value the value
+   */
+  public record Element(String name, Map<String, String> labels, double value) {}
+
+  private final boolean scalar;
+  private final double scalarValue;
+  private final List<Element> elements;
+
+  private Value(boolean scalar, double scalarValue, List<Element> elements) {
+    this.scalar = scalar;
+    this.scalarValue = scalarValue;
+    this.elements = elements;
+  }
+
+  /** A scalar. */
+  public static Value scalar(double v) {
+    return new Value(true, v, List.of());
+  }
+
+  /** An instant vector. */
+  public static Value vector(List<Element> elements) {
+    return new Value(false, Double.NaN, elements);
+  }
+
+  /** Whether this is a scalar. */
+  public boolean isScalar() {
+    return scalar;
+  }
+
+  /** The scalar value (NaN for a vector). */
+  public double scalarValue() {
+    return scalarValue;
+  }
+
+  /** The vector's elements (empty for a scalar). */
+  public List<Element> elements() {
+    return elements;
+  }
+
+  /** Applies {@code f} to every value; arithmetic drops series names. */
+  Value map(DoubleUnaryOperator f, boolean dropName) {
+    if (scalar) {
+      return scalar(f.applyAsDouble(scalarValue));
+    }
+    List<Element> out = new ArrayList<>(elements.size());
+    for (Element e : elements) {
+      out.add(new Element(dropName ? null : e.name(), e.labels(), f.applyAsDouble(e.value())));
+    }
+    return vector(out);
+  }
+}
