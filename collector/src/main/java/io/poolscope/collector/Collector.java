@@ -1,0 +1,216 @@
+package io.poolscope.collector;
+
+import io.javalin.Javalin;
+import io.poolscope.collector.internal.api.AlertsView;
+import io.poolscope.collector.internal.api.ApiServer;
+import io.poolscope.collector.internal.api.EventsHub;
+import io.poolscope.collector.internal.api.IngestHandler;
+import io.poolscope.collector.internal.api.ReadHandler;
+import io.poolscope.collector.internal.api.ReadService;
+import io.poolscope.collector.internal.budget.BudgetCalculator;
+import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.fleet.FleetModel;
+import io.poolscope.collector.internal.otlp.IngestService;
+import io.poolscope.collector.internal.otlp.OtlpBody;
+import io.poolscope.collector.internal.probe.ProbeRunner;
+import io.poolscope.collector.internal.prometheus.Exposition;
+import io.poolscope.collector.internal.store.HistoryRecorder;
+import io.poolscope.collector.internal.store.JdbcStore;
+import io.poolscope.collector.internal.store.Store;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Poolscope collector: OTLP receiver, fleet model, probes, store, JSON API, SSE,
+ * Prometheus exposition and dashboard, on one port. Start one with {@link #start(CollectorConfig)}
+ * (port 0 picks a free port) and stop it with {@link #close()}; or run {@link #main(String[])}.
+ */
+public final class Collector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+  private final CollectorConfig config;
+  private final Store store;
+  private final ProbeRunner probes;
+  private final ScheduledExecutorService scheduler;
+  private final EventsHub events;
+  private final Javalin app;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private Collector(CollectorConfig config, LongSupplier clock) {
+    this.config = config;
+    long interval = config.exportInterval().toMillis();
+    FleetModel fleet = new FleetModel(interval, config.fleetRetention().toMillis());
+    AtomicLong changes = new AtomicLong();
+    this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
+    try {
+      this.probes = new ProbeRunner(config, clock, changes::incrementAndGet);
+      OverviewService overview =
+          new OverviewService(fleet, probes::results, new BudgetCalculator(config), clock);
+      this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
+      Exposition exposition = new Exposition(overview::current);
+      IngestService ingest =
+          new IngestService(fleet, store, clock, leaks -> changes.incrementAndGet());
+      ReadService read =
+          new ReadService(
+              overview,
+              store,
+              AlertsView.NONE,
+              clock,
+              interval,
+              config.historyStep().toMillis(),
+              version());
+      this.app =
+          ApiServer.create(
+              new IngestHandler(
+                  ingest,
+                  new OtlpBody(config.maxBodyBytes()),
+                  config.ingestToken().orElse(null),
+                  exposition),
+              new ReadHandler(read),
+              events,
+              exposition::scrape);
+      this.scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "poolscope-scheduler");
+                t.setDaemon(true);
+                return t;
+              });
+      HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
+      schedule(() -> fleet.forget(clock.getAsLong()), interval);
+      schedule(() -> history.record(overview.fresh()), config.historyStep().toMillis());
+      schedule(events::tick, 1000);
+      schedule(
+          () -> store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis()),
+          Math.min(3_600_000L, config.storeRetention().toMillis()));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private void schedule(Runnable task, long everyMillis) {
+    scheduler.scheduleAtFixedRate(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            // One failed round (store briefly down) must not cancel every later one.
+            LOG.warn("scheduled task failed: {}", e.toString());
+          }
+        },
+        everyMillis,
+        everyMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts a collector with {@code config}.
+   *
+   * @throws IllegalStateException when the store cannot be opened or the port cannot be bound
+   */
+  public static Collector start(CollectorConfig config) {
+    return start(config, System::currentTimeMillis);
+  }
+
+  /** As {@link #start(CollectorConfig)} with a clock (epoch milliseconds), for tests. */
+  public static Collector start(CollectorConfig config, LongSupplier clock) {
+    Collector c = new Collector(config, clock);
+    try {
+      c.app.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      c.close();
+      throw new IllegalStateException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    LOG.info(
+        "Poolscope collector {} listening on {}:{}, store {}",
+        version(),
+        config.host(),
+        c.port(),
+        JdbcStore.redact(config.storeUrl()));
+    return c;
+  }
+
+  /** The port the collector listens on (the chosen one when configured with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The configuration this collector runs with. */
+  public CollectorConfig config() {
+    return config;
+  }
+
+  /** Stops serving, probing and scheduling, then closes the store. Idempotent. */
+  @Override
+  public void close() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    stopped.countDown();
+    if (events != null) {
+      events.closeAll();
+    }
+    if (app != null) {
+      app.stop();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (probes != null) {
+      probes.close();
+    }
+    store.close();
+  }
+
+  /** Blocks until {@link #close()}. */
+  public void awaitClose() throws InterruptedException {
+    stopped.await();
+  }
+
+  static String version() {
+    String v = Collector.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /**
+   * {@code java -jar poolscope-collector.jar [--config poolscope.yaml]}. Exits with status 2 and a
+   * message naming the key and value when the configuration is invalid.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      if ("--config".equals(args[i]) && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      } else if (args[i].startsWith("--config=")) {
+        file = Path.of(args[i].substring("--config=".length()));
+      } else {
+        System.err.println("usage: java -jar poolscope-collector.jar [--config poolscope.yaml]");
+        System.exit(2);
+      }
+    }
+    Collector c;
+    try {
+      c = start(CollectorConfig.load(file));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("poolscope collector: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(c::close, "poolscope-shutdown"));
+    c.awaitClose();
+  }
+}

@@ -1,0 +1,119 @@
+package io.poolscope.collector.internal.api;
+
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+import static io.javalin.apibuilder.ApiBuilder.sse;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.poolscope.collector.internal.store.StoreException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: every route in one place, one error shape for every failure, and the dashboard
+ * served from the classpath when its assets are present.
+ */
+public final class ApiServer {
+  /** Where the dashboard module packages its static files. */
+  public static final String DASHBOARD_ASSETS = "io/poolscope/dashboard/static";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  private ApiServer() {}
+
+  /** Creates (does not start) the server. */
+  public static Javalin create(
+      IngestHandler ingest, ReadHandler read, EventsHub events, Supplier<String> prometheus) {
+    boolean dashboard = ApiServer.class.getClassLoader().getResource(DASHBOARD_ASSETS) != null;
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.startupWatcherEnabled = false;
+              if (dashboard) {
+                config.staticFiles.add(
+                    s -> {
+                      s.hostedPath = "/";
+                      s.directory = "/" + DASHBOARD_ASSETS;
+                      s.location = Location.CLASSPATH;
+                    });
+              } else {
+                LOG.info("dashboard assets not on the classpath; serving the API only");
+              }
+              config.staticFiles.enableWebjars();
+              config.router.apiBuilder(
+                  () -> {
+                    post("/v1/metrics", ingest::metrics);
+                    post("/v1/logs", ingest::logs);
+                    path(
+                        "/api",
+                        () -> {
+                          get("overview", read::overview);
+                          get("databases/{id}", read::database);
+                          get("services", read::services);
+                          get("services/{name}", read::service);
+                          get("pods/{instanceId}", read::pod);
+                          get("leaks", read::leaks);
+                          get("history", read::history);
+                          get("alerts", read::alerts);
+                          get("health", read::health);
+                          sse("events", events::connect);
+                        });
+                    get(
+                        "/metrics",
+                        ctx ->
+                            ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                .result(prometheus.get()));
+                  });
+            });
+    app.exception(
+        ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage()));
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+    app.exception(
+        StoreException.class,
+        (e, ctx) -> {
+          LOG.warn("store unavailable: {}", e.getMessage());
+          error(ctx, 503, "store_unavailable", "the store is unavailable; retry later");
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+          error(ctx, 500, "internal_error", "internal error; see the collector's log");
+        });
+    app.error(
+        404,
+        ctx -> {
+          if (isApi(ctx) && ctx.result() == null) {
+            error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+          }
+        });
+    app.error(
+        405,
+        ctx -> {
+          if (isApi(ctx)) {
+            error(
+                ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+          }
+        });
+    return app;
+  }
+
+  private static boolean isApi(Context ctx) {
+    return ctx.path().startsWith("/api/") || ctx.path().startsWith("/v1/");
+  }
+
+  private static void error(Context ctx, int status, String error, String message) {
+    ctx.status(status).json(Json.obj("status", status, "error", error, "message", message));
+    if (status == 401) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
+  }
+}

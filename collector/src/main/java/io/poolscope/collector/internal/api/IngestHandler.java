@@ -1,0 +1,73 @@
+package io.poolscope.collector.internal.api;
+
+import io.javalin.http.Context;
+import io.poolscope.collector.internal.otlp.IngestService;
+import io.poolscope.collector.internal.otlp.OtlpBody;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.BiFunction;
+
+/** {@code POST /v1/metrics} and {@code /v1/logs}: authenticate, read, hand over, respond. */
+public final class IngestHandler {
+  private final IngestService ingest;
+  private final OtlpBody bodies;
+  private final byte[] expectedAuth;
+  private final IngestStats stats;
+
+  /** {@code token} null disables authentication. */
+  public IngestHandler(IngestService ingest, OtlpBody bodies, String token, IngestStats stats) {
+    this.ingest = ingest;
+    this.bodies = bodies;
+    this.expectedAuth = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.stats = stats;
+  }
+
+  void metrics(Context ctx) throws IOException {
+    handle(ctx, "metrics", ingest::metrics);
+  }
+
+  void logs(Context ctx) throws IOException {
+    handle(ctx, "logs", ingest::logs);
+  }
+
+  private void handle(
+      Context ctx, String signal, BiFunction<byte[], OtlpBody.Encoding, byte[]> service)
+      throws IOException {
+    long start = System.nanoTime();
+    int status = 500;
+    try {
+      authenticate(ctx.header("Authorization"));
+      OtlpBody.Encoding enc = OtlpBody.encoding(ctx.header("Content-Type"));
+      byte[] body =
+          bodies.read(
+              ctx.req().getInputStream(),
+              ctx.header("Content-Encoding"),
+              ctx.req().getContentLengthLong());
+      byte[] response = service.apply(body, enc);
+      ctx.status(200).contentType(enc.contentType()).result(response);
+      status = 200;
+    } catch (ApiException e) {
+      status = e.status();
+      throw e;
+    } finally {
+      stats.record(signal, status, (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private void authenticate(String header) {
+    if (expectedAuth == null) {
+      return;
+    }
+    byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+    // MessageDigest.isEqual takes time independent of where the first difference is.
+    if (!MessageDigest.isEqual(given, expectedAuth)) {
+      throw new ApiException(
+          401,
+          "unauthorized",
+          header == null
+              ? "missing Authorization: Bearer token (ingest.token is configured)"
+              : "wrong bearer token");
+    }
+  }
+}

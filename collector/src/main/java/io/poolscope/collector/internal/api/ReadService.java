@@ -1,0 +1,247 @@
+package io.poolscope.collector.internal.api;
+
+import static io.poolscope.collector.internal.api.Json.obj;
+
+import io.poolscope.collector.internal.budget.DatabaseBudget;
+import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.fleet.PodView;
+import io.poolscope.collector.internal.store.AlertRecord;
+import io.poolscope.collector.internal.store.LeakEvent;
+import io.poolscope.collector.internal.store.Series;
+import io.poolscope.collector.internal.store.Store;
+import io.poolscope.collector.internal.store.TimelineEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/** Builds the read API's JSON objects (API.md) from the overview, the store and alerting. */
+public final class ReadService {
+  private static final long DAY = 86_400_000L;
+
+  private final OverviewService overview;
+  private final Store store;
+  private final AlertsView alerts;
+  private final LongSupplier clock;
+  private final long intervalMillis;
+  private final long stepMillis;
+  private final String version;
+
+  /** Reads from these sources; {@code stepMillis} is the stored history resolution. */
+  public ReadService(
+      OverviewService overview,
+      Store store,
+      AlertsView alerts,
+      LongSupplier clock,
+      long intervalMillis,
+      long stepMillis,
+      String version) {
+    this.overview = overview;
+    this.store = store;
+    this.alerts = alerts;
+    this.clock = clock;
+    this.intervalMillis = intervalMillis;
+    this.stepMillis = stepMillis;
+    this.version = version;
+  }
+
+  /** {@code GET /api/overview}. */
+  public Map<String, Object> overview() {
+    Overview o = overview.current();
+    List<AlertsView.Active> active = alerts.active();
+    List<Object> dbs = new ArrayList<>();
+    for (DatabaseBudget b : o.budgets()) {
+      dbs.add(FleetJson.database(b, alertState(b, active)));
+    }
+    Map<String, int[]> services = new LinkedHashMap<>();
+    for (PodView pod : o.fleet().pods()) {
+      int[] c = services.computeIfAbsent(pod.service(), k -> new int[2]);
+      c[pod.stale() ? 1 : 0]++;
+    }
+    List<Object> svc = new ArrayList<>();
+    services.forEach((name, c) -> svc.add(obj("name", name, "pods", c[0], "stalePods", c[1])));
+    long firing = active.stream().filter(a -> "firing".equals(a.state())).count();
+    return obj(
+        "generatedAt",
+        o.fleet().time(),
+        "intervalSeconds",
+        intervalMillis / 1000.0,
+        "databases",
+        dbs,
+        "services",
+        svc,
+        "alerts",
+        obj("firing", firing, "pending", active.size() - firing));
+  }
+
+  /** {@code GET /api/databases/{id}}; 404 when unknown. */
+  public Map<String, Object> database(String id) {
+    Overview o = overview.current();
+    DatabaseBudget b = o.budget(id);
+    if (b == null) {
+      throw ApiException.notFound("no database target with id '" + id + "'");
+    }
+    Map<String, List<PodView>> byService = new LinkedHashMap<>();
+    for (PodView pod : o.fleet().pods()) {
+      boolean uses =
+          pod.open().containsKey(b.target())
+              || pod.pools().stream().anyMatch(p -> p.target().equals(b.target()));
+      if (uses) {
+        byService.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
+      }
+    }
+    List<Object> services = new ArrayList<>();
+    byService.forEach((name, pods) -> services.add(FleetJson.service(name, pods, b.target())));
+    List<Object> clients = new ArrayList<>();
+    b.probe()
+        .clients()
+        .forEach(
+            c ->
+                clients.add(
+                    obj(
+                        "applicationName", c.applicationName(),
+                        "clientAddr", c.clientAddr(),
+                        "count", c.count())));
+    return obj(
+        "database", FleetJson.database(b, alertState(b, alerts.active())),
+        "services", services,
+        "clients", clients);
+  }
+
+  /** {@code GET /api/services}. */
+  public List<Object> services() {
+    List<Object> out = new ArrayList<>();
+    byService(overview.current())
+        .forEach((name, pods) -> out.add(FleetJson.service(name, pods, null)));
+    return out;
+  }
+
+  /** {@code GET /api/services/{name}}; 404 when unknown. */
+  public Map<String, Object> service(String name) {
+    List<PodView> pods = byService(overview.current()).get(name);
+    if (pods == null) {
+      throw ApiException.notFound("no service named '" + name + "'");
+    }
+    return FleetJson.service(name, pods, null);
+  }
+
+  /** {@code GET /api/pods/{instanceId}}; 404 when unknown. */
+  public Map<String, Object> pod(String instanceId) {
+    for (PodView pod : overview.current().fleet().pods()) {
+      if (pod.instanceId().equals(instanceId)) {
+        return FleetJson.pod(pod, null, true);
+      }
+    }
+    throw ApiException.notFound("no pod with instance id '" + instanceId + "'");
+  }
+
+  /** {@code GET /api/leaks}. */
+  public List<Object> leaks(String db, String service, int limit) {
+    List<Object> out = new ArrayList<>();
+    for (LeakEvent e : store.leaks(db, service, limit)) {
+      out.add(
+          obj(
+              "id", e.id(),
+              "time", e.time(),
+              "state", e.state(),
+              "service", e.service(),
+              "pod", e.pod(),
+              "instanceId", e.instanceId(),
+              "pool", e.pool(),
+              "db", e.db(),
+              "thread", e.thread(),
+              "ageSeconds", e.ageSeconds(),
+              "leaseId", e.leaseId(),
+              "callSite", e.callSite(),
+              "holderStack", e.holderStack()));
+    }
+    return out;
+  }
+
+  /** {@code GET /api/history}; {@code from}/{@code to} null mean the last hour. */
+  public Map<String, Object> history(String db, Long from, Long to) {
+    long end = to != null ? to : clock.getAsLong();
+    long start = from != null ? from : end - 3_600_000L;
+    if (start > end) {
+      throw ApiException.badRequest("from (" + start + ") is after to (" + end + ")");
+    }
+    long step = stepMillis;
+    if (end - start > DAY) {
+      // About 1440 points whatever the range, in whole steps.
+      long want = (end - start) / 1440;
+      step = Math.max(stepMillis, (want + stepMillis - 1) / stepMillis * stepMillis);
+    }
+    List<Object> series = new ArrayList<>();
+    for (Series s : store.history(db, start, end, step)) {
+      series.add(obj("name", s.name(), "points", s.points()));
+    }
+    List<Object> events = new ArrayList<>();
+    for (TimelineEvent e : store.events(db, start, end)) {
+      events.add(obj("time", e.time(), "kind", e.kind(), "text", e.text()));
+    }
+    return obj(
+        "db", db,
+        "from", start,
+        "to", end,
+        "stepSeconds", step / 1000.0,
+        "series", series,
+        "events", events);
+  }
+
+  /** {@code GET /api/alerts}. */
+  public Map<String, Object> alerts() {
+    List<Object> active = new ArrayList<>();
+    for (AlertsView.Active a : alerts.active()) {
+      active.add(
+          obj(
+              "rule", a.rule(),
+              "state", a.state(),
+              "severity", a.severity(),
+              "labels", a.labels(),
+              "value", a.value(),
+              "activeSince", a.activeSince(),
+              "firedAt", a.firedAt(),
+              "summary", a.summary(),
+              "description", a.description()));
+    }
+    List<Object> history = new ArrayList<>();
+    for (AlertRecord r : store.alerts(200)) {
+      history.add(
+          obj(
+              "time", r.time(),
+              "rule", r.rule(),
+              "labels", r.labels(),
+              "event", r.event(),
+              "value", r.value(),
+              "deliveries", new RawJson(r.deliveriesJson())));
+    }
+    return obj("active", active, "history", history);
+  }
+
+  /** {@code GET /api/health}. */
+  public Map<String, Object> health() {
+    return obj("status", "ok", "version", version);
+  }
+
+  private static Map<String, List<PodView>> byService(Overview o) {
+    Map<String, List<PodView>> out = new LinkedHashMap<>();
+    for (PodView pod : o.fleet().pods()) {
+      out.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
+    }
+    return out;
+  }
+
+  static String alertState(DatabaseBudget b, List<AlertsView.Active> active) {
+    boolean critical = b.utilization() != null && b.utilization() >= 1.0;
+    boolean warning = b.utilization() != null && b.utilization() >= 0.8;
+    for (AlertsView.Active a : active) {
+      if ("firing".equals(a.state()) && b.id().equals(a.labels().get("db"))) {
+        critical |= "critical".equals(a.severity());
+        warning = true;
+      }
+    }
+    return critical ? "critical" : warning ? "warning" : "ok";
+  }
+}

@@ -1,0 +1,51 @@
+package io.poolscope.collector.internal.fleet;
+
+import java.util.Set;
+
+/** The metric names of the telemetry contract (DESIGN.md section 3). */
+public final class Metrics {
+  public static final String COUNT = "db.client.connection.count";
+  public static final String MAX = "db.client.connection.max";
+  public static final String IDLE_MIN = "db.client.connection.idle.min";
+  public static final String PENDING = "db.client.connection.pending_requests";
+  public static final String TIMEOUTS = "db.client.connection.timeouts";
+  public static final String WAIT_TIME = "db.client.connection.wait_time";
+  public static final String USE_TIME = "db.client.connection.use_time";
+  public static final String CREATE_TIME = "db.client.connection.create_time";
+  public static final String OPEN = "poolscope.connection.open";
+  public static final String REFUSED = "poolscope.connection.refused";
+  public static final String LEAKS = "poolscope.connection.leaks";
+  public static final String OLDEST_USE = "poolscope.connection.oldest_use";
+  public static final String POOLS_CREATED = "poolscope.pool.created";
+  public static final String POOLS_CLOSED = "poolscope.pool.closed";
+
+  /** Metrics that carry no pool name: they belong to the pod and the target. */
+  public static final Set<String> POD_LEVEL = Set.of(OPEN, REFUSED, POOLS_CREATED, POOLS_CLOSED);
+
+  /** Histogram metrics. */
+  public static final Set<String> HISTOGRAMS = Set.of(WAIT_TIME, USE_TIME, CREATE_TIME);
+
+  /** Counter metrics: cumulative from the agent, kept reset-safe here. */
+  public static final Set<String> COUNTERS =
+      Set.of(TIMEOUTS, REFUSED, LEAKS, POOLS_CREATED, POOLS_CLOSED);
+
+  /** Every contract metric. */
+  public static final Set<String> ALL =
+      Set.of(
+          COUNT,
+          MAX,
+          IDLE_MIN,
+          PENDING,
+          TIMEOUTS,
+          WAIT_TIME,
+          USE_TIME,
+          CREATE_TIME,
+          OPEN,
+          REFUSED,
+          LEAKS,
+          OLDEST_USE,
+          POOLS_CREATED,
+          POOLS_CLOSED);
+
+  private Metrics() {}
+}

@@ -1,0 +1,32 @@
+package io.poolscope.collector.internal.fleet;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Mutable state of one agent JVM; guarded by the {@link FleetModel} lock. */
+final class PodState {
+  record PoolKey(TargetKey target, String name) {}
+
+  /** A counter series keyed by target and one attribute (error type, pool type). */
+  record TargetAttr(TargetKey target, String attr) {}
+
+  final String instanceId;
+  String service;
+  String podName;
+  String host;
+  String version;
+  final long firstSeen;
+  long lastSeen;
+  final Map<PoolKey, PoolState> pools = new LinkedHashMap<>();
+  final Map<TargetKey, Double> open = new HashMap<>();
+  final Map<TargetKey, Long> openSeen = new HashMap<>();
+  final Map<TargetAttr, Counter> refused = new HashMap<>();
+  final Map<TargetAttr, Counter> created = new HashMap<>();
+  final Map<TargetAttr, Counter> closed = new HashMap<>();
+
+  PodState(String instanceId, long now) {
+    this.instanceId = instanceId;
+    this.firstSeen = now;
+  }
+}

@@ -1,0 +1,64 @@
+package io.poolscope.collector.internal.otlp;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.poolscope.collector.internal.fleet.TargetKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** OTLP attribute lists read as string maps; the database target read from them. */
+final class Attributes {
+  private Attributes() {}
+
+  static Map<String, String> of(List<KeyValue> kvs) {
+    Map<String, String> out = new HashMap<>(kvs.size() * 2);
+    for (KeyValue kv : kvs) {
+      String v = text(kv.getValue());
+      if (v != null) {
+        out.put(kv.getKey(), v);
+      }
+    }
+    return out;
+  }
+
+  static String text(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case ARRAY_VALUE -> {
+        // Stack traces sometimes arrive as an array of frames.
+        StringBuilder sb = new StringBuilder();
+        for (AnyValue e : v.getArrayValue().getValuesList()) {
+          if (sb.length() > 0) {
+            sb.append('\n');
+          }
+          sb.append(text(e));
+        }
+        yield sb.toString();
+      }
+      default -> null;
+    };
+  }
+
+  /** The target, or null when {@code db.system.name} is missing. */
+  static TargetKey target(Map<String, String> a) {
+    String system = a.getOrDefault("db.system.name", a.get("db.system"));
+    if (system == null || system.isEmpty()) {
+      return null;
+    }
+    int port = 0;
+    String p = a.get("server.port");
+    if (p != null) {
+      try {
+        port = Integer.parseInt(p);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return new TargetKey(
+        system, a.getOrDefault("server.address", ""), port, a.getOrDefault("db.namespace", ""));
+  }
+}

@@ -1,0 +1,68 @@
+package io.poolscope.collector.internal.otlp;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.poolscope.collector.internal.fleet.FleetModel;
+import io.poolscope.collector.internal.fleet.PodReport;
+import io.poolscope.collector.internal.store.LeakEvent;
+import io.poolscope.collector.internal.store.Store;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Decodes OTLP exports and applies them. Everything that can reject a request (size, encoding,
+ * parsing) happens before the first change to the fleet or the store, so a rejected request leaves
+ * no trace.
+ */
+public final class IngestService {
+  private final FleetModel fleet;
+  private final Store store;
+  private final LongSupplier clock;
+  private final Consumer<List<LeakEvent>> onLeaks;
+
+  /** {@code onLeaks} sees stored leak events (for the SSE stream and alerting). */
+  public IngestService(
+      FleetModel fleet, Store store, LongSupplier clock, Consumer<List<LeakEvent>> onLeaks) {
+    this.fleet = fleet;
+    this.store = store;
+    this.clock = clock;
+    this.onLeaks = onLeaks;
+  }
+
+  /** Handles one {@code /v1/metrics} body; returns the encoded response. */
+  public byte[] metrics(byte[] body, OtlpBody.Encoding enc) {
+    MetricsTranslator.Result r = MetricsTranslator.translate(OtlpCodec.metrics(body, enc));
+    long now = clock.getAsLong();
+    for (PodReport report : r.reports()) {
+      fleet.apply(report, now);
+    }
+    ExportMetricsServiceResponse.Builder resp = ExportMetricsServiceResponse.newBuilder();
+    if (r.rejected() > 0) {
+      resp.setPartialSuccess(
+          ExportMetricsPartialSuccess.newBuilder()
+              .setRejectedDataPoints(r.rejected())
+              .setErrorMessage(r.message()));
+    }
+    return OtlpCodec.print(resp.build(), enc);
+  }
+
+  /** Handles one {@code /v1/logs} body; returns the encoded response. */
+  public byte[] logs(byte[] body, OtlpBody.Encoding enc) {
+    LogsTranslator.Result r =
+        LogsTranslator.translate(OtlpCodec.logs(body, enc), clock.getAsLong());
+    if (!r.leaks().isEmpty()) {
+      onLeaks.accept(store.addLeaks(r.leaks()));
+    }
+    ExportLogsServiceResponse.Builder resp = ExportLogsServiceResponse.newBuilder();
+    if (r.rejected() > 0) {
+      resp.setPartialSuccess(
+          ExportLogsPartialSuccess.newBuilder()
+              .setRejectedLogRecords(r.rejected())
+              .setErrorMessage(r.message()));
+    }
+    return OtlpCodec.print(resp.build(), enc);
+  }
+}

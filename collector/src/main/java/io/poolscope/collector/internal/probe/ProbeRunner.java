@@ -1,0 +1,146 @@
+package io.poolscope.collector.internal.probe;
+
+import io.poolscope.collector.CollectorConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each configured probe on its own schedule and keeps the latest result per target. Each probe
+ * keeps one monitoring connection open between readings: opening one every interval would cost
+ * PostgreSQL a process fork each time. A failure closes it and is reported as failed.
+ */
+public final class ProbeRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeRunner.class);
+
+  private final Map<String, ProbeResult> results = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService executor;
+  private final LongSupplier clock;
+  private final int timeoutSeconds;
+
+  /** Starts probing every configured database with a probe URL. */
+  public ProbeRunner(CollectorConfig config, LongSupplier clock, Runnable onChange) {
+    this.clock = clock;
+    this.timeoutSeconds = (int) Math.max(1, config.probeTimeout().toSeconds());
+    long probes = config.databases().stream().filter(d -> d.probeUrl() != null).count();
+    this.executor =
+        Executors.newScheduledThreadPool(
+            (int) Math.max(1, Math.min(4, probes)),
+            r -> {
+              Thread t = new Thread(r, "poolscope-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = config.probeInterval().toMillis();
+    for (CollectorConfig.Database d : config.databases()) {
+      if (d.probeUrl() == null) {
+        continue;
+      }
+      Probe p = new Probe(d);
+      executor.scheduleWithFixedDelay(
+          () -> {
+            results.put(d.id(), p.run());
+            onChange.run();
+          },
+          0,
+          every,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Latest result per target id; targets without a probe are absent. */
+  public Map<String, ProbeResult> results() {
+    return Map.copyOf(results);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(timeoutSeconds + 1L, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private final class Probe {
+    private final CollectorConfig.Database db;
+    private final DatabaseProbe kind;
+    private Connection connection;
+
+    Probe(CollectorConfig.Database db) {
+      this.db = db;
+      this.kind = DatabaseProbe.forUrl(db.probeUrl());
+    }
+
+    ProbeResult run() {
+      long now = clock.getAsLong();
+      if (kind == null) {
+        return ProbeResult.failed(
+            now, "unsupported database for probe URL " + redact(db.probeUrl()));
+      }
+      try {
+        if (connection == null || !connection.isValid(timeoutSeconds)) {
+          closeQuietly();
+          connection = connect();
+        }
+        return kind.read(connection, timeoutSeconds, now);
+      } catch (SQLException | RuntimeException e) {
+        closeQuietly();
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        LOG.warn("probe of {} failed: {}", db.id(), msg);
+        return ProbeResult.failed(now, msg);
+      } finally {
+        if (Thread.currentThread().isInterrupted()) {
+          closeQuietly();
+        }
+      }
+    }
+
+    private Connection connect() throws SQLException {
+      Properties p = new Properties();
+      if (db.probeUser() != null) {
+        p.setProperty("user", db.probeUser());
+      }
+      if (db.probePassword() != null) {
+        p.setProperty("password", db.probePassword());
+      }
+      String t = Integer.toString(timeoutSeconds);
+      if (db.probeUrl().startsWith("jdbc:postgresql:")) {
+        p.setProperty("connectTimeout", t);
+        p.setProperty("socketTimeout", Integer.toString(timeoutSeconds * 2));
+        p.setProperty("ApplicationName", "poolscope-probe");
+      } else {
+        p.setProperty("connectTimeout", Integer.toString(timeoutSeconds * 1000));
+        p.setProperty("socketTimeout", Integer.toString(timeoutSeconds * 2000));
+      }
+      return DriverManager.getConnection(db.probeUrl(), p);
+    }
+
+    private void closeQuietly() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          // Already broken; nothing to release.
+        }
+        connection = null;
+      }
+    }
+  }
+
+  /** A JDBC URL without its parameters, which may hold a password. */
+  static String redact(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q) + "?...";
+  }
+}

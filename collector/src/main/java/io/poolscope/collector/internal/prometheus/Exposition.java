@@ -1,0 +1,137 @@
+package io.poolscope.collector.internal.prometheus;
+
+import io.poolscope.collector.internal.api.IngestStats;
+import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.fleet.PodView;
+import io.poolscope.collector.internal.fleet.PoolView;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Histogram;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /metrics}: the fleet figures of the current overview, the pools' wait and use histograms,
+ * and the collector's own ingest counters, in the Prometheus text format. Each collector has its
+ * own registry, so several can run in one JVM (tests, the demo).
+ */
+public final class Exposition implements IngestStats {
+  private final CollectorRegistry registry = new CollectorRegistry();
+  private final Counter requests =
+      Counter.build()
+          .name("poolscope_ingest_requests_total")
+          .help("OTLP export requests received, by signal and HTTP status.")
+          .labelNames("signal", "status")
+          .register(registry);
+  private final Histogram duration =
+      Histogram.build()
+          .name("poolscope_ingest_request_duration_seconds")
+          .help("Time to handle one OTLP export request.")
+          .labelNames("signal")
+          .buckets(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+          .register(registry);
+
+  /** Exposes the figures of {@code overview}, read at each scrape. */
+  public Exposition(Supplier<Overview> overview) {
+    new FleetCollector(overview).register(registry);
+  }
+
+  @Override
+  public void record(String signal, int status, double seconds) {
+    requests.labels(signal, Integer.toString(status)).inc();
+    duration.labels(signal).observe(seconds);
+  }
+
+  /** The text exposition. */
+  public String scrape() {
+    StringWriter w = new StringWriter(16_384);
+    try {
+      TextFormat.write004(w, registry.metricFamilySamples());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  /** Converts an overview into metric families at scrape time. */
+  private static final class FleetCollector extends Collector {
+    private final Supplier<Overview> overview;
+
+    FleetCollector(Supplier<Overview> overview) {
+      this.overview = overview;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+      Overview o = overview.get();
+      Map<String, List<MetricFamilySamples.Sample>> byName = new LinkedHashMap<>();
+      for (FleetSample s : FleetSamples.derive(o)) {
+        byName
+            .computeIfAbsent(s.name(), k -> new ArrayList<>())
+            .add(
+                new MetricFamilySamples.Sample(
+                    s.name(),
+                    new ArrayList<>(s.labels().keySet()),
+                    new ArrayList<>(s.labels().values()),
+                    s.value()));
+      }
+      List<MetricFamilySamples> out = new ArrayList<>();
+      byName.forEach(
+          (name, samples) -> {
+            boolean counter = name.endsWith("_total");
+            String family = counter ? name.substring(0, name.length() - 6) : name;
+            out.add(
+                new MetricFamilySamples(
+                    family, counter ? Type.COUNTER : Type.GAUGE, Help.of(name), samples));
+          });
+      out.add(histograms(o, "poolscope_pool_wait_seconds", true));
+      out.add(histograms(o, "poolscope_pool_use_seconds", false));
+      return out;
+    }
+
+    private static MetricFamilySamples histograms(Overview o, String name, boolean wait) {
+      List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+      for (PodView pod : o.fleet().pods()) {
+        if (pod.stale()) {
+          continue;
+        }
+        for (PoolView p : pod.pools()) {
+          PoolView.HistogramView h = wait ? p.waitHistogram() : p.useHistogram();
+          if (p.stale() || h.counts().length == 0) {
+            continue;
+          }
+          Map<String, String> l = FleetSamples.poolLabels(pod, p);
+          List<String> names = new ArrayList<>(l.keySet());
+          List<String> values = new ArrayList<>(l.values());
+          List<String> leNames = new ArrayList<>(names);
+          leNames.add("le");
+          long cum = 0;
+          for (int i = 0; i < h.counts().length; i++) {
+            cum += h.counts()[i];
+            String le = i < h.bounds().length ? Collector.doubleToGoString(h.bounds()[i]) : "+Inf";
+            List<String> leValues = new ArrayList<>(values);
+            leValues.add(le);
+            samples.add(new MetricFamilySamples.Sample(name + "_bucket", leNames, leValues, cum));
+          }
+          samples.add(new MetricFamilySamples.Sample(name + "_count", names, values, cum));
+          samples.add(new MetricFamilySamples.Sample(name + "_sum", names, values, h.sum()));
+        }
+      }
+      return new MetricFamilySamples(
+          name,
+          Type.HISTOGRAM,
+          wait
+              ? "Time spent in getConnection, seconds (db.client.connection.wait_time)."
+              : "Time a connection was held, seconds (db.client.connection.use_time).",
+          samples);
+    }
+  }
+}

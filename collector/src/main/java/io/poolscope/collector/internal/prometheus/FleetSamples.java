@@ -1,0 +1,141 @@
+package io.poolscope.collector.internal.prometheus;
+
+import io.poolscope.collector.internal.budget.DatabaseBudget;
+import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.fleet.PodView;
+import io.poolscope.collector.internal.fleet.PoolView;
+import io.poolscope.collector.internal.fleet.TargetKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Derives the samples of API.md from an overview: per database target and per live pool. Stale pods
+ * contribute nothing, so their series disappear from {@code /metrics} as they leave the sums.
+ */
+public final class FleetSamples {
+  private FleetSamples() {}
+
+  /** Every sample of the overview, database series first. */
+  public static List<FleetSample> derive(Overview o) {
+    List<FleetSample> out = new ArrayList<>();
+    for (DatabaseBudget b : o.budgets()) {
+      Map<String, String> l = dbLabels(b.id(), b.target());
+      add(out, "poolscope_db_connections_open", l, b.open());
+      add(out, "poolscope_db_connections_max", l, b.maxConnections());
+      add(out, "poolscope_db_connections_usable", l, b.usable());
+      add(out, "poolscope_db_connections_planned", l, b.planned());
+      add(out, "poolscope_db_connections_planned_ceiling", l, b.plannedAtCeiling());
+      add(out, "poolscope_db_connections_actual", l, b.actual());
+      add(out, "poolscope_db_connections_unattributed", l, b.unattributed());
+      add(out, "poolscope_db_connections_utilization_ratio", l, b.utilization());
+      add(out, "poolscope_db_connections_pending", l, b.pending());
+      if (!"none".equals(b.probe().status())) {
+        add(out, "poolscope_db_probe_up", l, b.probe().isOk() ? 1 : 0);
+      }
+    }
+    for (PodView pod : o.fleet().pods()) {
+      if (pod.stale()) {
+        continue;
+      }
+      for (PoolView p : pod.pools()) {
+        if (p.stale()) {
+          continue;
+        }
+        Map<String, String> l = poolLabels(pod, p);
+        add(out, "poolscope_pool_connections_used", l, p.used());
+        add(out, "poolscope_pool_connections_idle", l, p.idle());
+        add(out, "poolscope_pool_connections_max", l, p.max());
+        add(out, "poolscope_pool_connections_pending", l, p.pending());
+        if (p.max() != null && p.max() > 0) {
+          add(out, "poolscope_pool_utilization_ratio", l, p.used() / p.max());
+        }
+        add(out, "poolscope_pool_wait_seconds_p99", l, p.waitP99());
+        add(out, "poolscope_pool_use_seconds_p99", l, p.useP99());
+        add(out, "poolscope_pool_oldest_use_seconds", l, p.oldestUse());
+        add(out, "poolscope_pool_timeouts_total", l, p.timeouts());
+        for (String state : List.of("suspected", "returned", "collected")) {
+          double v =
+              switch (state) {
+                case "suspected" -> p.leaksSuspected();
+                case "returned" -> p.leaksReturned();
+                default -> p.leaksCollected();
+              };
+          add(out, "poolscope_connection_leaks_total", with(l, "state", state), v);
+        }
+      }
+      pod.refused()
+          .forEach(
+              (t, byType) ->
+                  byType.forEach(
+                      (type, v) ->
+                          add(
+                              out,
+                              "poolscope_connection_refused_total",
+                              podLabels(pod, t, "error_type", type),
+                              v)));
+      pod.poolsCreated()
+          .forEach(
+              (t, byType) ->
+                  byType.forEach(
+                      (type, v) ->
+                          add(
+                              out,
+                              "poolscope_pools_created_total",
+                              podLabels(pod, t, "pool_type", type),
+                              v)));
+      pod.poolsClosed()
+          .forEach(
+              (t, byType) ->
+                  byType.forEach(
+                      (type, v) ->
+                          add(
+                              out,
+                              "poolscope_pools_closed_total",
+                              podLabels(pod, t, "pool_type", type),
+                              v)));
+    }
+    return out;
+  }
+
+  static Map<String, String> dbLabels(String id, TargetKey t) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put("db", id);
+    l.put("db_system", t.system());
+    l.put("server_address", t.address());
+    l.put("server_port", Integer.toString(t.port()));
+    l.put("db_namespace", t.namespace());
+    return l;
+  }
+
+  static Map<String, String> poolLabels(PodView pod, PoolView p) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put("db", p.target().id());
+    l.put("service", pod.service());
+    l.put("pod", pod.podName());
+    l.put("pool", p.name());
+    return l;
+  }
+
+  private static Map<String, String> podLabels(PodView pod, TargetKey t, String k, String v) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put("db", t.id());
+    l.put("service", pod.service());
+    l.put("pod", pod.podName());
+    l.put(k, v);
+    return l;
+  }
+
+  private static Map<String, String> with(Map<String, String> l, String k, String v) {
+    Map<String, String> m = new LinkedHashMap<>(l);
+    m.put(k, v);
+    return m;
+  }
+
+  private static void add(List<FleetSample> out, String name, Map<String, String> l, Number v) {
+    if (v != null && Double.isFinite(v.doubleValue())) {
+      out.add(new FleetSample(name, l, v.doubleValue()));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.poolscope.collector.internal.prometheus;
+
+import java.util.Map;
+
+/** HELP text of each fleet series. */
+final class Help {
+  private static final Map<String, String> TEXT =
+      Map.ofEntries(
+          Map.entry(
+              "poolscope_db_connections_open",
+              "Physical connections the live pods hold open to the database target."),
+          Map.entry("poolscope_db_connections_max", "max_connections of the database target."),
+          Map.entry(
+              "poolscope_db_connections_usable",
+              "max_connections minus reserved slots: what applications can use."),
+          Map.entry(
+              "poolscope_db_connections_planned",
+              "Sum of the live pools' configured maximum sizes."),
+          Map.entry(
+              "poolscope_db_connections_planned_ceiling",
+              "Planned connections with every service at its configured maximum replicas."),
+          Map.entry(
+              "poolscope_db_connections_actual",
+              "Client connections the database itself counts (probe)."),
+          Map.entry(
+              "poolscope_db_connections_unattributed",
+              "Connections the database counts that no agent reports."),
+          Map.entry("poolscope_db_connections_utilization_ratio", "open / usable."),
+          Map.entry(
+              "poolscope_db_connections_pending",
+              "Threads waiting for a connection across the fleet."),
+          Map.entry("poolscope_db_probe_up", "1 when the last database probe succeeded."),
+          Map.entry("poolscope_pool_connections_used", "Connections in use, per pool."),
+          Map.entry("poolscope_pool_connections_idle", "Idle connections, per pool."),
+          Map.entry("poolscope_pool_connections_max", "Configured maximum size, per pool."),
+          Map.entry(
+              "poolscope_pool_connections_pending", "Threads waiting in getConnection, per pool."),
+          Map.entry("poolscope_pool_utilization_ratio", "used / max, per pool."),
+          Map.entry(
+              "poolscope_pool_wait_seconds_p99",
+              "99th percentile of getConnection time over the last minute."),
+          Map.entry(
+              "poolscope_pool_use_seconds_p99",
+              "99th percentile of connection hold time over the last minute."),
+          Map.entry("poolscope_pool_oldest_use_seconds", "Age of the oldest lease still held."),
+          Map.entry("poolscope_pool_timeouts_total", "getConnection calls that failed."),
+          Map.entry(
+              "poolscope_connection_leaks_total", "Leases held past the leak threshold, by state."),
+          Map.entry(
+              "poolscope_connection_refused_total",
+              "Physical connection opens the database refused, by SQLState."),
+          Map.entry("poolscope_pools_created_total", "Pools constructed, by pool type."),
+          Map.entry("poolscope_pools_closed_total", "Pools closed, by pool type."));
+
+  private Help() {}
+
+  static String of(String name) {
+    return TEXT.getOrDefault(name, name);
+  }
+}

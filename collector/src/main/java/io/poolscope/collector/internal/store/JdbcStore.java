@@ -1,0 +1,430 @@
+package io.poolscope.collector.internal.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The store over one JDBC connection (H2 file by default, PostgreSQL for a collector that must
+ * outlive its machine). Writes are rare (one row per target and pool a minute, leak events), so one
+ * connection, serialized, is enough; it is reopened when the database drops it.
+ */
+public final class JdbcStore implements Store {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String url;
+  private final String user;
+  private final String password;
+  private Connection connection;
+
+  /** Opens the store and migrates its schema; fails start-up with the reason if it cannot. */
+  public JdbcStore(String url, String user, String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    try {
+      connection = open();
+      Migrations.migrate(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "store.url = '" + redact(url) + "' cannot be opened: " + e.getMessage(), e);
+    }
+  }
+
+  private Connection open() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private synchronized <T> T with(Work<T> work) {
+    try {
+      if (connection == null || connection.isClosed() || !connection.isValid(5)) {
+        closeConnection();
+        connection = open();
+      }
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StoreException("store operation failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void appendHistory(List<HistoryRow> dbRows, List<PoolHistoryRow> poolRows) {
+    with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into poolscope_db_history (db, ts, open_conn, usable, planned, actual,"
+                      + " pending, wait_p99, use_p99) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (HistoryRow r : dbRows) {
+              ps.setString(1, r.db());
+              ps.setLong(2, r.time());
+              ps.setDouble(3, r.open());
+              setDouble(ps, 4, r.usable());
+              ps.setDouble(5, r.planned());
+              setDouble(ps, 6, r.actual());
+              ps.setDouble(7, r.pending());
+              ps.setDouble(8, r.waitP99());
+              ps.setDouble(9, r.useP99());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into poolscope_pool_history (db, ts, service, instance_id, pod, pool,"
+                      + " used_conn, idle_conn, max_conn, pending, wait_p99, use_p99)"
+                      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (PoolHistoryRow r : poolRows) {
+              ps.setString(1, r.db());
+              ps.setLong(2, r.time());
+              ps.setString(3, r.service());
+              ps.setString(4, r.instanceId());
+              ps.setString(5, r.pod());
+              ps.setString(6, r.pool());
+              ps.setDouble(7, r.used());
+              ps.setDouble(8, r.idle());
+              setDouble(ps, 9, r.max());
+              ps.setDouble(10, r.pending());
+              ps.setDouble(11, r.waitP99());
+              ps.setDouble(12, r.useP99());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<Series> history(String db, long from, long to, long stepMillis) {
+    String[] names = {"open", "usable", "planned", "actual", "pending", "waitP99", "useP99"};
+    return with(
+        c -> {
+          List<List<double[]>> points = new ArrayList<>();
+          for (int i = 0; i < names.length; i++) {
+            points.add(new ArrayList<>());
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select (ts / ?) * ? as bucket, avg(open_conn), avg(usable), avg(planned),"
+                      + " avg(actual), avg(pending), max(wait_p99), max(use_p99)"
+                      + " from poolscope_db_history where db = ? and ts >= ? and ts <= ?"
+                      + " group by (ts / ?) * ? order by bucket")) {
+            ps.setLong(1, stepMillis);
+            ps.setLong(2, stepMillis);
+            ps.setString(3, db);
+            ps.setLong(4, from);
+            ps.setLong(5, to);
+            ps.setLong(6, stepMillis);
+            ps.setLong(7, stepMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long t = rs.getLong(1);
+                for (int i = 0; i < names.length; i++) {
+                  double v = rs.getDouble(i + 2);
+                  if (!rs.wasNull()) {
+                    points.get(i).add(new double[] {t, v});
+                  }
+                }
+              }
+            }
+          }
+          List<Series> out = new ArrayList<>();
+          for (int i = 0; i < names.length; i++) {
+            out.add(new Series(names[i], points.get(i)));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<PoolHistoryRow> poolHistory(String db, long from, long to) {
+    return with(
+        c -> {
+          List<PoolHistoryRow> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select db, ts, service, instance_id, pod, pool, used_conn, idle_conn,"
+                      + " max_conn, pending, wait_p99, use_p99 from poolscope_pool_history"
+                      + " where db = ? and ts >= ? and ts <= ? order by ts desc")) {
+            ps.setString(1, db);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                double max = rs.getDouble(9);
+                Double maxOrNull = rs.wasNull() ? null : max;
+                out.add(
+                    new PoolHistoryRow(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getDouble(7),
+                        rs.getDouble(8),
+                        maxOrNull,
+                        rs.getDouble(10),
+                        rs.getDouble(11),
+                        rs.getDouble(12)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<LeakEvent> addLeaks(List<LeakEvent> events) {
+    if (events.isEmpty()) {
+      return events;
+    }
+    return with(
+        c -> {
+          List<LeakEvent> out = new ArrayList<>(events.size());
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into poolscope_leak (ts, state, service, pod, instance_id, pool, db,"
+                      + " thread, age_seconds, lease_id, call_site, holder_stack)"
+                      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
+            for (LeakEvent e : events) {
+              ps.setLong(1, e.time());
+              ps.setString(2, e.state());
+              ps.setString(3, e.service());
+              ps.setString(4, e.pod());
+              ps.setString(5, e.instanceId());
+              ps.setString(6, e.pool());
+              ps.setString(7, e.db());
+              ps.setString(8, e.thread());
+              setDouble(ps, 9, e.ageSeconds());
+              ps.setString(10, e.leaseId());
+              ps.setString(11, e.callSite());
+              ps.setString(12, e.holderStack());
+              ps.executeUpdate();
+              try (ResultSet keys = ps.getGeneratedKeys()) {
+                out.add(keys.next() ? e.withId(keys.getLong(1)) : e);
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<LeakEvent> leaks(String db, String service, int limit) {
+    return with(
+        c -> {
+          List<LeakEvent> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select id, ts, state, service, pod, instance_id, pool, db, thread, age_seconds,"
+                      + " lease_id, call_site, holder_stack from poolscope_leak"
+                      + " where (? is null or db = ?) and (? is null or service = ?)"
+                      + " order by ts desc, id desc")) {
+            ps.setString(1, db);
+            ps.setString(2, db);
+            ps.setString(3, service);
+            ps.setString(4, service);
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                double age = rs.getDouble(10);
+                Double ageOrNull = rs.wasNull() ? null : age;
+                out.add(
+                    new LeakEvent(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        ageOrNull,
+                        rs.getString(11),
+                        rs.getString(12),
+                        rs.getString(13)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public void addAlert(AlertRecord r) {
+    with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into poolscope_alert (ts, rule, labels, event, alert_value, deliveries)"
+                      + " values (?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, r.time());
+            ps.setString(2, r.rule());
+            ps.setString(3, toJson(r.labels()));
+            ps.setString(4, r.event());
+            setDouble(ps, 5, r.value());
+            ps.setString(6, r.deliveriesJson());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<AlertRecord> alerts(int limit) {
+    return with(
+        c -> {
+          List<AlertRecord> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select ts, rule, labels, event, alert_value, deliveries from poolscope_alert"
+                      + " order by ts desc, id desc")) {
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                double v = rs.getDouble(5);
+                Double value = rs.wasNull() ? null : v;
+                out.add(
+                    new AlertRecord(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        fromJson(rs.getString(3)),
+                        rs.getString(4),
+                        value,
+                        rs.getString(6)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public void addEvent(TimelineEvent e) {
+    with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into poolscope_event (ts, db, kind, text) values (?, ?, ?, ?)")) {
+            ps.setLong(1, e.time());
+            ps.setString(2, e.db());
+            ps.setString(3, e.kind());
+            ps.setString(4, e.text());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<TimelineEvent> events(String db, long from, long to) {
+    return with(
+        c -> {
+          List<TimelineEvent> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select ts, db, kind, text from poolscope_event"
+                      + " where (db is null or db = ?) and ts >= ? and ts <= ? order by ts")) {
+            ps.setString(1, db);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new TimelineEvent(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public int purgeBefore(long cutoff) {
+    return with(
+        c -> {
+          int n = 0;
+          for (String table :
+              List.of(
+                  "poolscope_db_history",
+                  "poolscope_pool_history",
+                  "poolscope_leak",
+                  "poolscope_alert",
+                  "poolscope_event")) {
+            try (PreparedStatement ps =
+                c.prepareStatement("delete from " + table + " where ts < ?")) {
+              ps.setLong(1, cutoff);
+              n += ps.executeUpdate();
+            }
+          }
+          return n;
+        });
+  }
+
+  @Override
+  public synchronized void close() {
+    closeConnection();
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Closing a broken connection; nothing left to release.
+      }
+      connection = null;
+    }
+  }
+
+  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.DOUBLE);
+    } else {
+      ps.setDouble(i, v);
+    }
+  }
+
+  private static String toJson(Map<String, String> labels) {
+    try {
+      return JSON.writeValueAsString(labels == null ? Map.of() : labels);
+    } catch (JsonProcessingException e) {
+      return "{}";
+    }
+  }
+
+  private static Map<String, String> fromJson(String s) {
+    try {
+      return s == null ? Map.of() : JSON.readValue(s, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      return Map.of();
+    }
+  }
+
+  /** A JDBC URL without parameters, which may carry a password. */
+  public static String redact(String url) {
+    int q = url.indexOf('?');
+    int semi = url.startsWith("jdbc:h2:") ? url.indexOf(';') : -1;
+    int cut = q >= 0 ? q : semi;
+    return cut < 0 ? url : url.substring(0, cut) + "...";
+  }
+}

@@ -1,0 +1,44 @@
+package io.poolscope.collector.internal.store;
+
+import java.util.List;
+
+/**
+ * Durable history: budget figures per database target and per pool at one step, leak events, alert
+ * history and timeline events. Implementations migrate their schema when opened and are safe for
+ * concurrent use.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Appends one step of figures. */
+  void appendHistory(List<HistoryRow> dbRows, List<PoolHistoryRow> poolRows);
+
+  /** Series of one target between {@code from} and {@code to}, averaged per {@code stepMillis}. */
+  List<Series> history(String db, long from, long to, long stepMillis);
+
+  /** The stored pool figures of one target, newest step first. */
+  List<PoolHistoryRow> poolHistory(String db, long from, long to);
+
+  /** Stores leak events; returns them with their ids. */
+  List<LeakEvent> addLeaks(List<LeakEvent> events);
+
+  /** Newest first; null filters match everything. */
+  List<LeakEvent> leaks(String db, String service, int limit);
+
+  /** Records an alert history entry. */
+  void addAlert(AlertRecord record);
+
+  /** Newest first. */
+  List<AlertRecord> alerts(int limit);
+
+  /** Records a timeline event. */
+  void addEvent(TimelineEvent event);
+
+  /** Events for one target (and those for every target) in a time range, oldest first. */
+  List<TimelineEvent> events(String db, long from, long to);
+
+  /** Deletes everything older than {@code cutoff}; returns rows deleted. */
+  int purgeBefore(long cutoff);
+
+  @Override
+  void close();
+}
