@@ -40,7 +40,12 @@ public final class ExprParser {
     ExprParser p = new ExprParser(text);
     Expr e = p.comparison();
     p.skipSpace();
+    int start = p.pos;
     if (p.pos < p.src.length()) {
+      if (isNameStart(p.src.charAt(p.pos))) {
+        p.identifier(); // throws for PromQL keywords the subset lacks
+        throw new ParseException(start + 1, "unexpected '" + p.src.substring(start, p.pos) + "'");
+      }
       throw p.error("unexpected '" + p.src.charAt(p.pos) + "'");
     }
     if (isScalar(e)) {
