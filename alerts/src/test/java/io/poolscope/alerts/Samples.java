@@ -40,4 +40,9 @@ final class Samples {
       "payments"
     };
   }
+
+  /** A number as promtool's series notation wants it (no trailing .0). */
+  static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
 }
