@@ -131,15 +131,7 @@ public final class CollectorLoad {
     }
     Thread sampler = null;
     if (heap != null) {
-      sampler =
-          new Thread(
-              () -> {
-                while (System.nanoTime() < end) {
-                  heap.sample();
-                  LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
-                }
-              },
-              "heap-sampler");
+      sampler = new Thread(() -> heap.sampleUntil(end), "heap-sampler");
       sampler.setDaemon(true);
       sampler.start();
     }
@@ -243,7 +235,6 @@ public final class CollectorLoad {
             lateOver1s.get()));
     report.put("GET /api/overview", overview.describe());
     report.put("GET /api/databases/{id}", database.describe());
-    Latencies api = new Latencies();
     report.put(
         "fleet API p99 (both)",
         String.format(
@@ -254,7 +245,6 @@ public final class CollectorLoad {
     report.put("fleet check", fleetCheck);
     if (heap != null) {
       double cpu = heap.cpuSeconds() - cpuBefore;
-      heap.sample();
       long live = -1;
       try {
         live = heap.liveAfterFullGc();
@@ -265,7 +255,7 @@ public final class CollectorLoad {
           "collector heap",
           String.format(
               Locale.ROOT,
-              "max used %.0f MiB (sampled every 5 s), live after full GC %.0f MiB, max RSS %.0f MiB%s",
+              "max used %.0f MiB (jstat every 5 s), live after full GC %.0f MiB, max RSS %.0f MiB%s",
               heap.maxUsedBytes() / 1048576.0,
               live / 1048576.0,
               heap.maxRssBytes() / 1048576.0,

@@ -1,17 +1,22 @@
 package io.poolscope.benchmarks.internal.load;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads another JVM's heap occupancy with {@code jcmd PID GC.heap_info} and its resident size and
- * CPU time from /proc. Sampled every few seconds from the load generator's own thread, so the
- * collector runs unmodified (no agent, no JMX port).
+ * Reads another JVM's heap occupancy and its resident size and CPU time from /proc, so the
+ * collector runs unmodified (no agent, no JMX port). Heap samples come from one long-running {@code
+ * jstat -gc PID 5000} process: starting a {@code jcmd} JVM every few seconds would itself cost a
+ * noticeable share of this 2-core machine. {@code jcmd} is used once, at the end, to force a full
+ * GC and read the live set.
  */
 public final class HeapSampler {
 
@@ -33,17 +38,48 @@ public final class HeapSampler {
     this.pid = pid;
   }
 
-  /** Takes one sample; failures are remembered, not thrown, so the load goes on. */
-  public void sample() {
+  /**
+   * Samples heap (every 5 s, through jstat) and RSS until {@code endNanos} (System.nanoTime);
+   * failures are remembered, not thrown, so the load goes on.
+   */
+  public void sampleUntil(long endNanos) {
+    Process jstat;
     try {
-      long used = heapUsedBytes(jcmd("GC.heap_info"));
-      lastUsedBytes = used;
-      maxUsedBytes = Math.max(maxUsedBytes, used);
-      maxRssBytes = Math.max(maxRssBytes, rssBytes());
+      jstat =
+          new ProcessBuilder("jstat", "-gc", Long.toString(pid), "5000")
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      lastError = e.toString();
+      return;
+    }
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
+      List<String> header = null;
+      String line;
+      while (System.nanoTime() < endNanos && (line = in.readLine()) != null) {
+        List<String> cols = List.of(line.trim().split("\\s+"));
+        if (cols.contains("EU")) {
+          header = cols;
+          continue;
+        }
+        if (header == null || cols.size() != header.size()) {
+          lastError = "jstat: " + line;
+          continue;
+        }
+        double kb = 0;
+        for (String c : List.of("S0U", "S1U", "EU", "OU")) {
+          kb += Double.parseDouble(cols.get(header.indexOf(c)));
+        }
+        long used = (long) (kb * 1024);
+        lastUsedBytes = used;
+        maxUsedBytes = Math.max(maxUsedBytes, used);
+        maxRssBytes = Math.max(maxRssBytes, rssBytes());
+      }
     } catch (IOException | RuntimeException e) {
       lastError = e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } finally {
+      jstat.destroy();
     }
   }
 

@@ -1,6 +1,5 @@
 package io.poolscope.benchmarks.internal.load;
 
-import io.poolscope.benchmarks.internal.stats.Summary;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -26,9 +25,14 @@ public final class Latencies {
     return count;
   }
 
-  /** Quantile q (0..1) in milliseconds, NaN when empty. */
+  /** Quantile q (0..1) in milliseconds (nearest rank, as {@link #describe}), NaN when empty. */
   public synchronized double quantileMillis(double q) {
-    return Summary.quantileOf(micros, count, q) / 1000.0;
+    if (count == 0) {
+      return Double.NaN;
+    }
+    long[] sorted = Arrays.copyOf(micros, count);
+    Arrays.sort(sorted);
+    return at(sorted, q);
   }
 
   /** "n=.., p50=.. ms, p99=.. ms, max=.. ms". */
