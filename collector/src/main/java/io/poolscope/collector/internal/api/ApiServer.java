@@ -45,7 +45,11 @@ public final class ApiServer {
               } else {
                 LOG.info("dashboard assets not on the classpath; serving the API only");
               }
-              config.staticFiles.enableWebjars();
+              // Javalin refuses to start with webjars enabled and none on the classpath.
+              if (ApiServer.class.getClassLoader().getResource("META-INF/resources/webjars")
+                  != null) {
+                config.staticFiles.enableWebjars();
+              }
               config.router.apiBuilder(
                   () -> {
                     post("/v1/metrics", ingest::metrics);
