@@ -1,7 +1,7 @@
 // Entry point: hash routing, one refresh loop driven by the collector's server-sent events, and
 // the header (tabs with counts, live indicator, unreachable banner).
 
-import { h, replace } from './dom.js';
+import { h, morph, replace } from './dom.js';
 import { get, link, onLinkChange, setPollInterval, startLive, Unreachable } from './api.js';
 import * as charts from './charts.js';
 import { ago, time } from './format.js';
@@ -35,7 +35,7 @@ let last = null;
 function draw(r, data) {
   charts.beginPass();
   try {
-    replace(main, r.view.render(data, rerender));
+    morph(main, r.view.render(data));
   } finally {
     charts.endPass();
   }
@@ -140,6 +140,25 @@ onLinkChange((l) => {
   if (l.state === 'down') document.body.dataset.wasDown = 'true';
 });
 window.setInterval(showLink, 1000);
+
+// Behaviour by delegation, so nodes kept by morph() need no listeners of their own.
+const actions = { ...leaksView.actions, ...dbView.actions };
+function act(e, el) {
+  const handler = actions[el.dataset.action];
+  if (handler) handler(el, rerender);
+}
+main.addEventListener('click', (e) => {
+  const el = e.target.closest('[data-action]');
+  if (!el || e.target.closest('a') || String(window.getSelection()).length > 0) return;
+  act(e, el);
+});
+main.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  const el = e.target.closest('[data-action]');
+  if (!el || el.tagName === 'BUTTON') return;
+  e.preventDefault();
+  act(e, el);
+});
 
 window.addEventListener('hashchange', () => {
   window.scrollTo(0, 0);

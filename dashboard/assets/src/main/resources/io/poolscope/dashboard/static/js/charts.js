@@ -175,7 +175,7 @@ export function usageBars(key, name, rows, sizing) {
       plugins: [sizingLine],
     },
     'chart-box',
-    Math.max(90, 40 + rows.length * 26),
+    Math.max(110, 78 + rows.length * 30),
   );
 }
 

@@ -36,3 +36,57 @@ export function replace(el, ...children) {
 export function routeHref(...parts) {
   return '#/' + parts.map((p) => encodeURIComponent(String(p))).join('/');
 }
+
+/**
+ * Makes parent's children match newChildren, keeping the existing nodes where the tag (and
+ * data-key, if any) agree. A live update then changes text and attributes in place instead of
+ * replacing the page every second, so a text selection, focus, an open row or a click in
+ * progress survive it. Behaviour is attached by delegation (data-action), never to nodes, so
+ * a kept node needs no listeners from its replacement.
+ */
+export function morph(parent, newChildren) {
+  const wanted = [];
+  flatten(newChildren, wanted);
+  for (let i = 0; i < wanted.length; i++) {
+    const next = wanted[i];
+    const current = parent.childNodes[i];
+    if (!current) parent.appendChild(next);
+    else if (current === next) continue;
+    else if (sameKind(current, next)) patch(current, next);
+    else parent.replaceChild(next, current);
+  }
+  while (parent.childNodes.length > wanted.length) parent.lastChild.remove();
+}
+
+function flatten(children, out) {
+  for (const child of children) {
+    if (child == null || child === false) continue;
+    if (Array.isArray(child)) flatten(child, out);
+    else out.push(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+function sameKind(a, b) {
+  if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) return false;
+  if (a.nodeType !== Node.ELEMENT_NODE) return true;
+  // Chart boxes are owned by charts.js and must never be patched into one another.
+  if (a.dataset.chart !== undefined || b.dataset.chart !== undefined) return false;
+  return a.dataset.key === b.dataset.key;
+}
+
+function patch(current, next) {
+  if (current.nodeType !== Node.ELEMENT_NODE) {
+    if (current.nodeValue !== next.nodeValue) current.nodeValue = next.nodeValue;
+    return;
+  }
+  for (const attr of [...current.attributes]) {
+    if (!next.hasAttribute(attr.name)) current.removeAttribute(attr.name);
+  }
+  for (const attr of next.attributes) {
+    if (current.getAttribute(attr.name) === attr.value) continue;
+    // Through the CSSOM: the page's CSP forbids style attributes written as markup.
+    if (attr.name === 'style') current.style.cssText = next.style.cssText;
+    else current.setAttribute(attr.name, attr.value);
+  }
+  morph(current, [...next.childNodes]);
+}

@@ -30,6 +30,30 @@ function deliveries(list) {
   );
 }
 
+/** Compact list of the active alerts labelled with one database, for a narrow column. */
+export function activeList(alerts, dbId) {
+  const active = (alerts.active || []).filter((a) => a.labels && a.labels.db === dbId);
+  if (!active.length) return h('p', { class: 'empty' }, 'No alert active on this database.');
+  return h(
+    'ul',
+    { class: 'alert-list' },
+    active.map((a) =>
+      h(
+        'li',
+        { dataset: { rule: a.rule } },
+        h(
+          'div',
+          { class: 'line' },
+          h('span', { class: `pill ${a.state}` }, a.state),
+          h('span', { class: 'rule' }, a.rule),
+          h('span', { class: 'muted' }, `${value(a.value)} · ${a.state === 'firing' ? 'firing' : 'pending'} ${ago(a.state === 'firing' ? a.firedAt || a.activeSince : a.activeSince)}`),
+        ),
+        a.summary ? h('div', { class: 'summary' }, a.summary) : null,
+      ),
+    ),
+  );
+}
+
 /** Table of active alerts; dbId narrows it to alerts labelled with that database. */
 export function activeTable(alerts, dbId = null) {
   const active = (alerts.active || []).filter((a) => !dbId || (a.labels && a.labels.db === dbId));

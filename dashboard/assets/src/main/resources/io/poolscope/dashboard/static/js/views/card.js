@@ -36,26 +36,35 @@ export function gaugeText(db) {
 function limitText(db) {
   switch (db.limitSource) {
     case 'probe':
-      return `max_connections ${int(db.maxConnections)} − ${int(db.reserved)} reserved (probed)`;
+      return `max_connections ${int(db.maxConnections)} − ${int(db.reserved)} reserved, probed`;
     case 'config':
       return `${int(db.usable)} (configured)`;
     default:
-      return 'unknown: no probe and no configured limit';
+      return 'unknown (no probe, none configured)';
   }
 }
 
+function plural(n, word) {
+  return `${int(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function plannedFact(db) {
-  const parts = [`${int(db.planned)} (sum of pool max)`];
+  let text = int(db.planned);
   if (db.plannedAtCeiling != null && db.plannedAtCeiling !== db.planned) {
-    parts.push(`${int(db.plannedAtCeiling)} at max replicas`);
+    text += ` · ${int(db.plannedAtCeiling)} at max replicas`;
   }
   let cls = null;
+  let note = null;
   if (db.usable != null) {
-    if (db.planned > db.usable) cls = 'crit';
-    else if (db.plannedAtCeiling != null && db.plannedAtCeiling > db.usable) cls = 'warn';
+    if (db.planned > db.usable) {
+      cls = 'crit';
+      note = `pools may open more than the ${int(db.usable)} usable`;
+    } else if (db.plannedAtCeiling != null && db.plannedAtCeiling > db.usable) {
+      cls = 'warn';
+      note = `scaled out, pools may open more than the ${int(db.usable)} usable`;
+    }
   }
-  const suffix = cls === 'crit' ? ' — exceeds usable' : cls === 'warn' ? ' — ceiling exceeds usable' : '';
-  return h('dd', { class: cls, dataset: { fact: 'planned' } }, parts.join(' · ') + suffix);
+  return h('dd', { class: cls, dataset: { fact: 'planned' } }, text, note ? h('span', { class: 'note' }, note) : null);
 }
 
 function actualFact(db) {
@@ -68,20 +77,27 @@ function actualFact(db) {
   return h(
     'dd',
     { class: un > 0 ? 'warn' : null, dataset: { fact: 'actual' } },
-    `${int(db.actual)} connections`,
-    un !== 0 ? ` · ${int(un)} without the agent` : ' · all attributed',
+    int(db.actual),
+    un !== 0 ? ` · ${int(un)} from clients without the agent` : ' · all from agents',
   );
 }
 
 /** The card. link: whether the title leads to the database page. */
-export function dbCard(db, { link = true, keyPrefix = 'card' } = {}) {
+export function dbCard(db, { link = true, head = true, keyPrefix = 'card' } = {}) {
   const state = stateOf(db);
   const title = link ? h('a', { href: routeHref('db', db.id) }, dbName(db)) : dbName(db);
   const pending = db.pending || 0;
   return h(
     'section',
     { class: `card state-${state}`, dataset: { db: db.id, state } },
-    h('div', { class: 'card-head' }, h('h3', null, title), h('span', { class: 'target' }, target(db)), h('span', { class: 'state' }, statePill(state))),
+    !head
+      ? null
+      : h(
+      'div',
+      { class: 'card-head' },
+      h('div', { class: 'titles' }, h('h3', { title: dbName(db) }, title), h('div', { class: 'target', title: target(db) }, target(db))),
+      h('span', { class: 'state' }, statePill(state)),
+    ),
     h(
       'div',
       { class: 'gauge-row' },
@@ -96,16 +112,16 @@ export function dbCard(db, { link = true, keyPrefix = 'card' } = {}) {
     h(
       'dl',
       { class: 'facts' },
-      h('dt', null, 'Planned'),
+      h('dt', { title: 'sum of the pools\' configured maximum' }, 'Planned (Σ max)'),
       plannedFact(db),
       h('dt', null, 'Database sees'),
       actualFact(db),
       h('dt', null, 'Waiting'),
-      h('dd', { class: pending > 0 ? 'warn' : null, dataset: { fact: 'pending' } }, pending > 0 ? `${int(pending)} threads waiting for a connection` : 'none'),
+      h('dd', { class: pending > 0 ? 'warn' : null, dataset: { fact: 'pending' } }, pending > 0 ? `${plural(pending, 'thread')} in getConnection()` : 'none'),
       h('dt', null, 'Fleet'),
-      h('dd', null, `${int(db.services)} services · ${int(db.pods)} pods · ${int(db.pools)} pools`),
+      h('dd', null, `${plural(db.services, 'service')} · ${plural(db.pods, 'pod')} · ${plural(db.pools, 'pool')}`),
       h('dt', null, 'Fits per pod'),
-      h('dd', { dataset: { fact: 'suggested' } }, db.suggestedPoolMax == null ? '–' : `pool max ≤ ${int(db.suggestedPoolMax)} keeps every pod within usable`),
+      h('dd', { dataset: { fact: 'suggested' } }, db.suggestedPoolMax == null ? '–' : `pool max ≤ ${int(db.suggestedPoolMax)}`),
       h('dt', null, 'Limit'),
       h('dd', null, limitText(db)),
     ),

@@ -6,7 +6,7 @@ import { int, seconds, ago, time, dbName, target } from '../format.js';
 import { cssVar, usageBars, timeLines } from '../charts.js';
 import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
-import { activeTable } from './alerts.js';
+import { activeList } from './alerts.js';
 
 const ranges = [
   ['15m', 15 * 60e3],
@@ -46,20 +46,12 @@ function series(history, name) {
   return s ? s.points : [];
 }
 
-function historyPanel(data, rerender) {
+function historyPanel(data) {
   const { id, history, from, to } = data;
   const buttons = ranges.map(([name]) =>
     h(
       'button',
-      {
-        type: 'button',
-        'aria-pressed': String(name === range),
-        onclick: () => {
-          range = name;
-          sessionStorage.setItem('poolscope.range', name);
-          rerender(true);
-        },
-      },
+      { type: 'button', 'aria-pressed': String(name === range), dataset: { action: 'range', value: name } },
       name,
     ),
   );
@@ -219,7 +211,7 @@ function poolTable(services) {
   );
 }
 
-export function render(data, rerender) {
+export function render(data) {
   if (data.missing) {
     return [
       h('div', { class: 'page-head' }, h('a', { href: routeHref() }, '← Fleet')),
@@ -249,12 +241,12 @@ export function render(data, rerender) {
       h(
         'div',
         null,
-        dbCard(db, { link: false, keyPrefix: 'dbpage' }),
+        dbCard(db, { link: false, head: false, keyPrefix: 'dbpage' }),
         h(
           'section',
           { class: 'panel' },
           h('div', { class: 'panel-head' }, h('h3', null, 'Active alerts')),
-          alerts.error ? h('p', { class: 'muted' }, `unavailable (${alerts.error})`) : activeTable(alerts, id),
+          alerts.error ? h('p', { class: 'muted' }, `unavailable (${alerts.error})`) : activeList(alerts, id),
         ),
         clients.length
           ? h(
@@ -274,7 +266,7 @@ export function render(data, rerender) {
             )
           : null,
       ),
-      historyPanel(data, rerender),
+      historyPanel(data),
     ),
     h(
       'section',
@@ -310,3 +302,12 @@ export function render(data, rerender) {
     ),
   ];
 }
+
+/** Delegated behaviour (see dom.js morph). */
+export const actions = {
+  range: (button, rerender) => {
+    range = button.dataset.value;
+    sessionStorage.setItem('poolscope.range', range);
+    rerender(true);
+  },
+};

@@ -19,7 +19,8 @@ const libraryPrefixes = [
 ];
 
 export function isAppFrame(frame) {
-  const f = frame.trim().replace(/^at\s+/, '');
+  // "at ", a module ("java.base/") or class loader ("app//") prefix says nothing about the code.
+  const f = frame.trim().replace(/^at\s+/, '').replace(/^([^(/]*\/)+/, '');
   return f.length > 0 && !libraryPrefixes.some((p) => f.startsWith(p));
 }
 
@@ -44,10 +45,13 @@ function stack(title, text, emptyText) {
   );
 }
 
-function toggle(row, detail, id) {
+/** Opens or closes a leak row's stacks in place (no re-render: the person is reading). */
+function toggle(row) {
+  const id = row.dataset.leak;
+  const detail = row.nextElementSibling;
   const open = row.getAttribute('aria-expanded') !== 'true';
   row.setAttribute('aria-expanded', String(open));
-  detail.hidden = !open;
+  if (detail && detail.classList.contains('leak-detail')) detail.hidden = !open;
   if (open) expanded.add(id);
   else expanded.delete(id);
 }
@@ -62,7 +66,7 @@ export function leakTable(leaks, { showDb = false, dbNames = {} } = {}) {
     const open = expanded.has(id);
     const detail = h(
       'tr',
-      { class: 'leak-detail', dataset: { leak: id }, hidden: !open },
+      { class: 'leak-detail', dataset: { leak: id, key: `detail-${id}` }, hidden: !open },
       h(
         'td',
         { colspan: cols },
@@ -81,7 +85,7 @@ export function leakTable(leaks, { showDb = false, dbNames = {} } = {}) {
         class: 'leak-row',
         tabindex: 0,
         'aria-expanded': String(open),
-        dataset: { leak: id },
+        dataset: { leak: id, key: `leak-${id}`, action: 'toggle-leak' },
         title: 'Show call site and holder stack',
       },
       h('td', { class: 'num' }, time(leak.time)),
@@ -92,18 +96,8 @@ export function leakTable(leaks, { showDb = false, dbNames = {} } = {}) {
       showDb ? h('td', { class: 'name' }, h('a', { href: routeHref('db', leak.db) }, dbNames[leak.db] || leak.db)) : null,
       h('td', { class: 'name mono' }, leak.thread),
       h('td', { class: 'num' }, seconds(leak.ageSeconds)),
-      h('td', { class: 'name mono muted' }, firstAppFrame(leak.callSite)),
+      h('td', { class: 'frame mono muted' }, firstAppFrame(leak.callSite)),
     );
-    row.addEventListener('click', (e) => {
-      if (e.target.closest('a')) return;
-      toggle(row, detail, id);
-    });
-    row.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') {
-        e.preventDefault();
-        toggle(row, detail, id);
-      }
-    });
     rows.push(row, detail);
   }
   return h(
@@ -143,7 +137,7 @@ export async function load() {
   return { leaks, overview };
 }
 
-export function render({ leaks, overview }, rerender) {
+export function render({ leaks, overview }) {
   const dbNames = Object.fromEntries((overview.databases || []).map((d) => [d.id, d.namespace || d.address || d.id]));
   const shown = stateFilter === 'all' ? leaks : leaks.filter((l) => l.state === stateFilter);
   const counts = leaks.reduce((m, l) => ((m[l.state] = (m[l.state] || 0) + 1), m), {});
@@ -153,10 +147,7 @@ export function render({ leaks, overview }, rerender) {
       {
         type: 'button',
         'aria-pressed': String(stateFilter === value),
-        onclick: () => {
-          stateFilter = value;
-          rerender();
-        },
+        dataset: { action: 'leak-filter', value },
       },
       label,
     );
@@ -187,3 +178,12 @@ export function render({ leaks, overview }, rerender) {
     ),
   ];
 }
+
+/** Delegated behaviour (see dom.js morph): action name -> handler(element, rerender). */
+export const actions = {
+  'toggle-leak': (row) => toggle(row),
+  'leak-filter': (button, rerender) => {
+    stateFilter = button.dataset.value;
+    rerender();
+  },
+};
