@@ -49,6 +49,8 @@ final class Receiver implements AutoCloseable {
   private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
 
   private volatile int defaultStatus;
+  private volatile java.util.concurrent.CountDownLatch hold =
+      new java.util.concurrent.CountDownLatch(0);
 
   Receiver(int defaultStatus) throws IOException {
     this.defaultStatus = defaultStatus;
@@ -64,6 +66,11 @@ final class Receiver implements AutoCloseable {
                   Map.copyOf(ex.getRequestHeaders()),
                   new String(in, StandardCharsets.UTF_8),
                   System.nanoTime()));
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           Integer s = script.poll();
           int status = s == null ? this.defaultStatus : s;
           byte[] out =
@@ -84,6 +91,15 @@ final class Receiver implements AutoCloseable {
     return this;
   }
 
+  /** Holds every response until {@link #release()}: a receiver that hangs. */
+  void holdResponses() {
+    hold = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  void release() {
+    hold.countDown();
+  }
+
   void setDefaultStatus(int status) {
     this.defaultStatus = status;
   }
@@ -98,6 +114,7 @@ final class Receiver implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.stop(0);
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
