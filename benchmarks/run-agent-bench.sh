@@ -22,9 +22,9 @@ out=$here/target/agent-bench/$(date -u +%Y%m%dT%H%M%SZ)
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "== building the Poolscope agent"
-  if ! mvn -B -q -pl agent -DskipTests package 2>/tmp/poolscope-agent-build.$$; then
+  if ! mvn -B -q -pl agent -Dmaven.test.skip=true package 2>/tmp/poolscope-agent-build.$$; then
     # The reactor can be unreadable while another module is mid-change; the agent stands alone.
-    mvn -B -q -f agent/pom.xml -DskipTests package >>/tmp/poolscope-agent-build.$$ 2>&1 \
+    mvn -B -q -f agent/pom.xml -Dmaven.test.skip=true package >>/tmp/poolscope-agent-build.$$ 2>&1 \
       || echo "   agent did not build (see /tmp/poolscope-agent-build.$$); using whatever jar exists"
   fi
   echo "== building the benchmarks"

@@ -23,7 +23,7 @@ out=$here/target/collector-load/$(date -u +%Y%m%dT%H%M%SZ)
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "== building the collector"
-  if ! mvn -B -q -pl collector -am -DskipTests package >/tmp/poolscope-collector-build.$$ 2>&1; then
+  if ! mvn -B -q -pl collector -am -Dmaven.test.skip=true package >/tmp/poolscope-collector-build.$$ 2>&1; then
     echo "   collector did not build (see /tmp/poolscope-collector-build.$$); using whatever jar exists"
   fi
   echo "== building the benchmarks"
