@@ -75,17 +75,15 @@ public final class AlertEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("alert engine is closed");
     }
-    List<AlertEvent> events;
-    List<Alert> resend = List.of();
+    // Listeners and the dispatcher are told inside the lock so that events of consecutive
+    // evaluations can never interleave (a resolve queued before its firing).
     synchronized (evaluator) {
-      events = evaluator.evaluate(samples, nowMillis);
+      deliver(evaluator.evaluate(samples, nowMillis));
       long interval = dispatcher.resendIntervalMillis();
       if (interval > 0) {
-        resend = evaluator.dueForResend(nowMillis, interval);
+        evaluator.dueForResend(nowMillis, interval).forEach(dispatcher::resend);
       }
     }
-    deliver(events);
-    resend.forEach(dispatcher::resend);
   }
 
   /** Evaluates at the engine clock's current time. */
@@ -112,11 +110,9 @@ public final class AlertEngine implements AutoCloseable {
    */
   public void reload(RuleSet rules) {
     Objects.requireNonNull(rules, "rules");
-    List<AlertEvent> events;
     synchronized (evaluator) {
-      events = evaluator.reload(rules, clock.millis());
+      deliver(evaluator.reload(rules, clock.millis()));
     }
-    deliver(events);
   }
 
   /**

@@ -13,7 +13,6 @@ final class AlertInstance {
   long activeSince;
   long firedAt;
   long resolvedAt;
-  Map<String, String> annotations = Map.of();
 
   /** Last time a firing re-post went to Alertmanager targets. */
   long lastResend;
@@ -24,13 +23,14 @@ final class AlertInstance {
     this.activeSince = activeSince;
   }
 
-  Alert snapshot(String rule, String severity) {
+  /** An immutable copy; annotations are rendered here, only when someone looks. */
+  Alert snapshot(CompiledRule c) {
     return new Alert(
-        rule,
+        c.rule.name(),
         state,
-        severity,
+        c.rule.severity(),
         labels,
-        annotations,
+        c.render(labels, value),
         value,
         activeSince,
         firedAt,

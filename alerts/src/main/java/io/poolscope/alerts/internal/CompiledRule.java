@@ -13,10 +13,10 @@ final class CompiledRule {
   final Expr expr;
   final Map<String, Template> annotations = new LinkedHashMap<>();
 
-  /** Active instances by fingerprint, in order of appearance. */
-  final Map<String, AlertInstance> active;
+  /** Active instances by label set, in order of appearance. */
+  final Map<Map<String, String>, AlertInstance> active;
 
-  CompiledRule(Rule rule, Map<String, AlertInstance> carriedOver) {
+  CompiledRule(Rule rule, Map<Map<String, String>, AlertInstance> carriedOver) {
     this.rule = rule;
     this.expr = ExprParser.parse(rule.expr());
     rule.annotations().forEach((k, v) -> annotations.put(k, Template.compile(v)));

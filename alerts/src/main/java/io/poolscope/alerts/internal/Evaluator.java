@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Rule evaluation with Prometheus alert semantics: a label set returned by a rule's expression is
@@ -121,31 +120,35 @@ public final class Evaluator {
   }
 
   private void apply(CompiledRule c, Value v, long now, List<AlertEvent> events) {
-    Set<String> seen = new HashSet<>();
+    // Keyed by label set, so the fingerprint (a hash) is computed once per instance, not per
+    // evaluation: a rule over thousands of pools stays cheap.
+    Set<Map<String, String>> seen = new HashSet<>();
     for (Value.Element e : v.elements()) {
-      Map<String, String> labels = new TreeMap<>(e.labels());
-      labels.putAll(c.rule.labels());
-      String fp = Fingerprints.of(c.rule.name(), labels);
-      if (!seen.add(fp)) {
+      Map<String, String> labels = e.labels();
+      if (!c.rule.labels().isEmpty()) {
+        labels = new HashMap<>(labels);
+        labels.putAll(c.rule.labels());
+      }
+      if (!seen.add(labels)) {
         continue; // two results with one label set after adding rule labels: first wins
       }
-      AlertInstance a = c.active.get(fp);
-      boolean isNew = a == null;
-      if (isNew) {
-        a = new AlertInstance(fp, Map.copyOf(labels), now);
-        c.active.put(fp, a);
+      AlertInstance a = c.active.get(labels);
+      if (a == null) {
+        Map<String, String> copy = Map.copyOf(labels);
+        a = new AlertInstance(Fingerprints.of(c.rule.name(), copy), copy, now);
+        c.active.put(copy, a);
+        a.value = e.value();
+        if (!c.rule.forDuration().isZero()) {
+          events.add(event(AlertEvent.Type.PENDING, now, c, a));
+        }
       }
       a.value = e.value();
-      a.annotations = c.render(labels, e.value());
-      if (isNew && !c.rule.forDuration().isZero()) {
-        events.add(event(AlertEvent.Type.PENDING, now, c, a));
-      }
     }
     Iterator<AlertInstance> it = c.active.values().iterator();
     long forMillis = c.rule.forDuration().toMillis();
     while (it.hasNext()) {
       AlertInstance a = it.next();
-      if (!seen.contains(a.fingerprint)) {
+      if (!seen.contains(a.labels)) {
         it.remove();
         if (a.state == AlertState.FIRING) {
           a.state = AlertState.RESOLVED;
@@ -165,7 +168,7 @@ public final class Evaluator {
     List<Alert> out = new ArrayList<>();
     for (CompiledRule c : rules.values()) {
       for (AlertInstance a : c.active.values()) {
-        out.add(a.snapshot(c.rule.name(), c.rule.severity()));
+        out.add(a.snapshot(c));
       }
     }
     return out;
@@ -185,7 +188,7 @@ public final class Evaluator {
           }
           if (now - a.lastResend >= intervalMillis) {
             a.lastResend = now;
-            out.add(a.snapshot(c.rule.name(), c.rule.severity()));
+            out.add(a.snapshot(c));
           }
         }
       }
@@ -199,6 +202,6 @@ public final class Evaluator {
   }
 
   private static AlertEvent event(AlertEvent.Type t, long now, CompiledRule c, AlertInstance a) {
-    return new AlertEvent(t, now, a.snapshot(c.rule.name(), c.rule.severity()), null);
+    return new AlertEvent(t, now, a.snapshot(c), null);
   }
 }

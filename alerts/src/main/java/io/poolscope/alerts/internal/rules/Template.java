@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * annotation works unchanged in a Prometheus rule file.
  */
 public final class Template {
+  private static final Pattern TRAILING_ZEROS = Pattern.compile("\\.?0+$");
   private static final Pattern PRINTF = Pattern.compile("%[-+ 0#]*[0-9]*(\\.[0-9]+)?[fgeGE]");
 
   private interface Part {
@@ -172,7 +173,7 @@ public final class Template {
     // %.4g keeps trailing zeros in Java; trim them as Go does.
     String s = String.format(Locale.ROOT, f, v);
     if (s.contains(".") && !s.contains("e")) {
-      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+      s = TRAILING_ZEROS.matcher(s).replaceFirst("");
     }
     return s;
   }
