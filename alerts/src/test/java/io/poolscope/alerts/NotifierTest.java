@@ -225,6 +225,51 @@ class NotifierTest {
   }
 
   @Test
+  void alertmanagerGetsPostableAlertsAndFiringOnesAreRepostedToStayAlive() throws Exception {
+    Receiver am = receiver(200);
+    AlertEngine engine =
+        engine(
+            fast("am", "alertmanager", am.url("/")).resendInterval(Duration.ofSeconds(30)).build());
+    String[] leak = {
+      "db",
+      "pg1",
+      "service",
+      "payments",
+      "pool",
+      "p",
+      "state",
+      "suspected",
+      "call_site",
+      "a.B.c(B.java:1)"
+    };
+    for (long t = T0; t <= T0 + 20_000; t += 10_000) {
+      engine.evaluate(List.of(s("poolscope_connection_leaks_recent", 1, t, leak)), t);
+    }
+    Await.until("first post", WAIT, () -> am.requests().size() == 1);
+    engine.evaluate(
+        List.of(s("poolscope_connection_leaks_recent", 1, T0 + 30_000, leak)), T0 + 30_000);
+    Await.until("re-post after 30 s", WAIT, () -> am.requests().size() == 2);
+    engine.evaluate(List.of(), T0 + 40_000);
+    Await.until("resolve", WAIT, () -> am.requests().size() == 3);
+    assertThat(am.requests()).extracting(Receiver.Request::path).containsOnly("/api/v2/alerts");
+    JsonNode first = am.requests().get(0).json();
+    assertThat(first.isArray()).isTrue();
+    JsonNode a = first.get(0);
+    assertThat(a.get("labels").get("alertname").asText()).isEqualTo("PoolscopeConnectionLeak");
+    assertThat(a.get("labels").get("call_site").asText()).isEqualTo("a.B.c(B.java:1)");
+    assertThat(a.get("annotations").get("summary").asText()).contains("at a.B.c(B.java:1)");
+    assertThat(a.get("startsAt").asText()).isEqualTo(Instant.ofEpochMilli(T0).toString());
+    // endsAt four resend intervals ahead of the (wall-clock) send time
+    long endsAt = Instant.parse(a.get("endsAt").asText()).toEpochMilli();
+    assertThat(endsAt - System.currentTimeMillis()).isBetween(100_000L, 120_000L);
+    assertThat(a.get("generatorURL").asText()).isEqualTo("http://poolscope.example:4318/");
+    assertThat(am.requests().get(1).json().get(0).get("startsAt").asText())
+        .isEqualTo(Instant.ofEpochMilli(T0).toString());
+    assertThat(am.requests().get(2).json().get(0).get("endsAt").asText())
+        .isEqualTo(Instant.ofEpochMilli(T0 + 40_000).toString());
+  }
+
+  @Test
   void slackGetsTextAndMrkdwnBlocks() throws Exception {
     Receiver slack = receiver(200);
     AlertEngine engine = engine(fast("slack", "slack", slack.url("/services/T0/B0/X")).build());
