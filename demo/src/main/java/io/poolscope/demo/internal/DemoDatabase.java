@@ -118,16 +118,27 @@ public final class DemoDatabase implements AutoCloseable {
 
   /**
    * The JDBC URL of the collector's probe: the superuser, so it still gets in when the services
-   * have used every unreserved slot.
+   * have used every unreserved slot. Known before the database starts, so the collector can be
+   * configured (and its URL printed) first.
    *
-   * @return the URL, credentials included (the local cluster trusts them anyway)
+   * @param port the port PostgreSQL listens on
+   * @return the URL, user included (the local cluster trusts it)
    */
-  public String probeJdbcUrl() {
+  public static String probeJdbcUrl(int port) {
     return "jdbc:postgresql://127.0.0.1:"
-        + port()
+        + port
         + "/"
         + DATABASE
         + "?user=postgres&ApplicationName=poolscope-probe";
+  }
+
+  /**
+   * The probe's JDBC URL for this database.
+   *
+   * @return the URL
+   */
+  public String probeJdbcUrl() {
+    return probeJdbcUrl(port());
   }
 
   /**

@@ -1,0 +1,484 @@
+package io.poolscope.demo;
+
+import io.poolscope.collector.CollectorConfig;
+import io.poolscope.demo.internal.AlertWatcher;
+import io.poolscope.demo.internal.ChildProcesses;
+import io.poolscope.demo.internal.CollectorClient;
+import io.poolscope.demo.internal.DemoCollector;
+import io.poolscope.demo.internal.DemoDatabase;
+import io.poolscope.demo.internal.Fleet;
+import io.poolscope.demo.internal.Poll;
+import io.poolscope.demo.internal.Timeline;
+import io.poolscope.demo.internal.WorkDirectory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./poolscope demo}: the seed incident on a simulated fleet. Starts the collector (with the
+ * dashboard and the default alert rules), a real PostgreSQL with a small {@code max_connections},
+ * and pods of two services, each a JVM with the Poolscope agent attached; then rolls out a payments
+ * version whose background job builds a pool per run and leaks a connection on its error path, lets
+ * the incident unfold, rolls back, and waits for every alert to resolve. It prints the dashboard
+ * URL first, then a timeline. Ctrl-C (or {@link #close()}) stops every process it started and
+ * removes its temporary directory.
+ */
+public final class Demo implements AutoCloseable {
+  /** Where the story is. */
+  public enum Phase {
+    /** Starting the collector, the database and the fleet. */
+    STARTING,
+    /** The healthy fleet is serving. */
+    STEADY,
+    /** Payments v2 is replacing v1, pod by pod. */
+    ROLLOUT,
+    /** Payments v2 runs; the budget fills up. */
+    INCIDENT,
+    /** Payments v1 is replacing v2. */
+    ROLLBACK,
+    /** Back on v1; waiting for the alerts to resolve. */
+    RECOVERING,
+    /** Every alert has resolved; the demo keeps running until stopped. */
+    RESOLVED,
+    /** Stopped: every process gone, temporary files removed. */
+    STOPPED
+  }
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: ./poolscope demo [options]",
+          "  --port N               collector port (default 4318; 0 = any free port)",
+          "  --payments-pods N      payments pods (default 3)",
+          "  --jobs-pods N          jobs pods (default 1)",
+          "  --max-connections N    PostgreSQL max_connections (default 60)",
+          "  --steady 60s           healthy phase before the rollout (Enter: now)",
+          "  --incident 180s        incident phase before the automatic rollback (Enter: now)",
+          "  --alert-for-divisor N  divide the default rules' for: and windows by N (default 4)",
+          "  --quick                the whole story in about a minute (what the tests run)",
+          "  --no-input             ignore Enter (timers only)",
+          "  --exit-when-resolved   stop once every alert has resolved",
+          "  --agent PATH           the agent jar (default agent/target/poolscope-agent.jar)");
+
+  private final DemoSettings settings;
+  private final PrintStream out;
+  private final Timeline timeline;
+  private final ChildProcesses processes = new ChildProcesses();
+  private final Semaphore advance = new Semaphore(0);
+  private final List<Long> postgresPids = new ArrayList<>();
+  private volatile Phase phase = Phase.STARTING;
+  private WorkDirectory work;
+  private DemoCollector collector;
+  private DemoDatabase database;
+  private Fleet fleet;
+  private CollectorClient client;
+  private AlertWatcher watcher;
+  private String databaseId;
+
+  /**
+   * A demo that has not started yet.
+   *
+   * @param settings sizes and timers
+   * @param out where the URL and the timeline are printed
+   */
+  public Demo(DemoSettings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+    this.timeline = new Timeline(out);
+  }
+
+  /**
+   * Runs the demo: {@code ./poolscope demo [--quick] [--port N] [--steady 60s] [--incident 180s]
+   * [--payments-pods N] [--no-input] [--exit-when-resolved]}.
+   *
+   * @param args see above
+   * @throws Exception when a part of the demo cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
+    DemoSettings settings;
+    try {
+      settings = DemoSettings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("poolscope demo: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Demo demo = new Demo(settings, System.out);
+    Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+    try {
+      demo.run();
+    } finally {
+      demo.close();
+    }
+  }
+
+  /**
+   * Runs the whole story on the calling thread; returns when every alert has resolved and the
+   * settings say to exit, else runs until the process is stopped.
+   *
+   * @throws Exception when a part of the demo cannot start
+   */
+  public void run() throws Exception {
+    start();
+    if (settings.interactive()) {
+      listenForEnter();
+    }
+    phase = Phase.STEADY;
+    awaitPhaseEnd(settings.steady(), "the incident starts");
+    rollout();
+    phase = Phase.INCIDENT;
+    awaitPhaseEnd(settings.incident(), "payments rolls back to v1");
+    rollback();
+    phase = Phase.RECOVERING;
+    awaitResolved();
+    phase = Phase.RESOLVED;
+    printSummary();
+    if (!settings.exitWhenResolved()) {
+      out.println("The fleet keeps running on v1: explore the dashboard, Ctrl-C to stop.");
+      new Semaphore(0).acquire();
+    }
+  }
+
+  /**
+   * Starts the collector (its URL printed first), PostgreSQL and the healthy fleet, and waits until
+   * every pod reports.
+   *
+   * @throws Exception when a part cannot start
+   */
+  public void start() throws Exception {
+    requireAgentJar();
+    work = WorkDirectory.create(settings.workRoot());
+    int postgresPort = freePort();
+    databaseId = "postgresql_127.0.0.1_" + postgresPort + "_" + DemoDatabase.DATABASE;
+    collector =
+        DemoCollector.start(
+            work.path().resolve("collector"),
+            settings.port(),
+            settings.exportInterval(),
+            databaseId,
+            DemoDatabase.probeJdbcUrl(postgresPort),
+            List.of(
+                new CollectorConfig.Service(Fleet.PAYMENTS, settings.paymentsPods() * 2),
+                new CollectorConfig.Service(Fleet.JOBS, Math.max(1, settings.jobsPods() * 2))),
+            settings.alertForDivisor());
+    String url = "http://127.0.0.1:" + collector.port();
+    out.println();
+    out.println("  Poolscope dashboard: " + url + "/");
+    out.println();
+    out.flush();
+    client = new CollectorClient(URI.create(url));
+    timeline.note(
+        "demo",
+        "collector on "
+            + url
+            + " (H2 store and logs in "
+            + work.path()
+            + "; alert rules: "
+            + collector.rules().getFileName()
+            + ", the defaults with time divided by "
+            + settings.alertForDivisor()
+            + ")");
+
+    database =
+        DemoDatabase.start(
+            work.path().resolve("postgres"), postgresPort, settings.maxConnections());
+    database.postmasterPid().ifPresent(postgresPids::add);
+    timeline.note(
+        "demo",
+        "PostgreSQL on 127.0.0.1:"
+            + postgresPort
+            + ", max_connections="
+            + settings.maxConnections()
+            + " (3 reserved for superusers), probed by the collector");
+    watcher = new AlertWatcher(client, databaseId, timeline, settings.exportInterval());
+
+    fleet = new Fleet(settings, processes, database, url, work.path().resolve("logs"));
+    List<Fleet.Pod> started = new ArrayList<>();
+    for (int i = 0; i < settings.paymentsPods(); i++) {
+      started.add(fleet.startPayments(1));
+    }
+    for (int i = 0; i < settings.jobsPods(); i++) {
+      started.add(fleet.startJobs());
+    }
+    for (Fleet.Pod pod : started) {
+      awaitReporting(pod);
+    }
+    timeline.note(
+        "fleet",
+        settings.paymentsPods()
+            + " payments v1 pods (HikariCP, pool of "
+            + settings.paymentsPoolSize()
+            + ") and "
+            + settings.jobsPods()
+            + " jobs pod(s) (DBCP2) reporting through the agent");
+  }
+
+  /**
+   * Rolls payments out to v2, one pod at a time: start a v2 pod, wait until it reports, stop a v1
+   * pod.
+   *
+   * @throws Exception when a pod cannot start
+   */
+  public void rollout() throws Exception {
+    phase = Phase.ROLLOUT;
+    timeline.note("deploy", "rolling out payments v2 (ships a background reconciliation job)");
+    for (Fleet.Pod old : fleet.pods(Fleet.PAYMENTS)) {
+      Fleet.Pod next = fleet.startPayments(2);
+      awaitReporting(next);
+      fleet.stop(old);
+      timeline.note("deploy", next.name() + " up, " + old.name() + " stopped");
+      if (!settings.rolloutStep().isZero()) {
+        Thread.sleep(settings.rolloutStep().toMillis());
+      }
+    }
+  }
+
+  /**
+   * Rolls payments back to v1: each v2 pod is stopped first, so that its replacement finds room in
+   * a full database.
+   *
+   * @throws Exception when a pod cannot start
+   */
+  public void rollback() throws Exception {
+    phase = Phase.ROLLBACK;
+    timeline.note("deploy", "rollback: payments back to v1");
+    List<Fleet.Pod> replacements = new ArrayList<>();
+    for (Fleet.Pod bad : fleet.pods(Fleet.PAYMENTS)) {
+      fleet.stop(bad);
+      replacements.add(fleet.startPayments(1));
+    }
+    for (Fleet.Pod pod : replacements) {
+      awaitReporting(pod);
+    }
+    timeline.note("deploy", "payments v1 restored: " + replacements.size() + " pods reporting");
+  }
+
+  private void awaitReporting(Fleet.Pod pod) throws InterruptedException {
+    Poll.until(
+        pod.name() + " to report to the collector (log: " + pod.process().log() + ")",
+        Duration.ofSeconds(90),
+        Duration.ofMillis(200),
+        () -> {
+          if (!pod.process().process().isAlive()) {
+            throw new IllegalStateException(
+                pod.name() + " exited: " + lastLines(pod.process().log()));
+          }
+          for (var reported : client.service(pod.service()).path("pods")) {
+            if (pod.name().equals(reported.path("podName").asText())
+                && !reported.path("stale").asBoolean()) {
+              return true;
+            }
+          }
+          return false;
+        },
+        reported -> reported);
+  }
+
+  private void awaitResolved() throws InterruptedException {
+    // The rolled-back pods' stale v2 series leave the sums after three intervals; rules with
+    // range windows then need the window to pass.
+    Duration timeout = settings.incident().plus(Duration.ofMinutes(5));
+    Poll.until(
+        "every alert to resolve",
+        timeout,
+        settings.exportInterval(),
+        () -> client.alerts().path("active").isEmpty() && watcher.allResolved(),
+        resolved -> resolved);
+    timeline.note("demo", "every alert resolved");
+  }
+
+  private void awaitPhaseEnd(Duration timer, String what) throws InterruptedException {
+    if (settings.interactive()) {
+      out.println(
+          "  ... " + what + " in " + timer.toSeconds() + " s (or press Enter to go on now)");
+    }
+    if (advance.tryAcquire(timer.toMillis(), TimeUnit.MILLISECONDS)) {
+      timeline.note("demo", "advanced by hand");
+    }
+  }
+
+  /** Ends the current timed phase now (the Enter key, or a test that has seen what it needs). */
+  public void advance() {
+    advance.release();
+  }
+
+  private void listenForEnter() {
+    Thread listener =
+        new Thread(
+            () -> {
+              BufferedReader in =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+              try {
+                while (in.readLine() != null) {
+                  advance();
+                }
+              } catch (IOException e) {
+                // No console: the timers alone drive the story.
+              }
+            },
+            "demo-enter-key");
+    listener.setDaemon(true);
+    listener.start();
+  }
+
+  private void printSummary() {
+    out.println();
+    out.println("Alerts during the demo (time since start):");
+    for (AlertWatcher.Observed alert : watcher.observed()) {
+      out.printf(
+          "  %-36s fired %6.1f s, resolved %6.1f s  %s%n",
+          alert.rule(),
+          alert.firedAt().toMillis() / 1000.0,
+          alert.resolvedAt() == null ? Double.NaN : alert.resolvedAt().toMillis() / 1000.0,
+          alert.labels());
+    }
+    out.println();
+    out.flush();
+  }
+
+  /**
+   * Where the story is now.
+   *
+   * @return the phase
+   */
+  public Phase phase() {
+    return phase;
+  }
+
+  /**
+   * The timeline so far.
+   *
+   * @return the timeline
+   */
+  public Timeline timeline() {
+    return timeline;
+  }
+
+  /**
+   * The alerts the demo saw, in firing order.
+   *
+   * @return a snapshot
+   */
+  public List<AlertWatcher.Observed> alerts() {
+    return watcher == null ? List.of() : watcher.observed();
+  }
+
+  /**
+   * The collector's base URL.
+   *
+   * @return e.g. {@code http://127.0.0.1:4318}
+   */
+  public URI collectorUrl() {
+    return URI.create("http://127.0.0.1:" + collector.port());
+  }
+
+  /**
+   * The demo database's target id in the collector's API.
+   *
+   * @return the id
+   */
+  public String databaseId() {
+    return databaseId;
+  }
+
+  /**
+   * The demo's PostgreSQL, for checks against its own view of the connections.
+   *
+   * @return the database
+   */
+  public DemoDatabase database() {
+    return database;
+  }
+
+  /**
+   * Every process the demo ever started: pods and the PostgreSQL postmaster.
+   *
+   * @return pids
+   */
+  public List<Long> childPids() {
+    List<Long> pids = new ArrayList<>(processes.pidsEverStarted());
+    pids.addAll(postgresPids);
+    return pids;
+  }
+
+  /**
+   * The demo's temporary directory.
+   *
+   * @return its path, or null before start
+   */
+  public Path workDirectory() {
+    return work == null ? null : work.path();
+  }
+
+  /**
+   * Stops the pods, PostgreSQL and the collector, and removes the temporary directory. Idempotent,
+   * and safe from a shutdown hook while {@link #run()} is still going.
+   */
+  @Override
+  public synchronized void close() {
+    if (phase == Phase.STOPPED) {
+      return;
+    }
+    phase = Phase.STOPPED;
+    if (watcher != null) {
+      watcher.close();
+    }
+    processes.close();
+    if (database != null) {
+      try {
+        database.close();
+      } catch (RuntimeException e) {
+        System.err.println("demo: " + e.getMessage());
+      }
+    }
+    if (collector != null) {
+      collector.close();
+    }
+    if (work != null) {
+      work.delete();
+    }
+    if (timeline.entries().size() > 0) {
+      out.println("Demo stopped: every process it started is gone and its files are removed.");
+      out.flush();
+    }
+  }
+
+  private void requireAgentJar() {
+    if (!Files.isRegularFile(settings.agentJar())) {
+      throw new IllegalStateException(
+          "the Poolscope agent jar is missing: "
+              + settings.agentJar()
+              + " (build it with `mvn -B -q -DskipTests package`, or run ./poolscope demo)");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String lastLines(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.poolscope.demo.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Follows the collector's alerts ({@code GET /api/alerts}) and the budget of the demo's database
+ * ({@code GET /api/overview}) and writes what changes to the timeline: each alert firing and
+ * resolving, and the budget as it crosses each tenth of the usable limit.
+ */
+public final class AlertWatcher implements AutoCloseable {
+  /** An alert instance's life as the demo saw it. */
+  public record Observed(String rule, String labels, Duration firedAt, Duration resolvedAt) {}
+
+  private static final List<String> SHOWN_LABELS =
+      List.of("service", "pod", "pool", "state", "error_type", "call_site");
+
+  private final CollectorClient client;
+  private final String databaseId;
+  private final Timeline timeline;
+  private final Duration interval;
+  private final Map<String, Observed> observed = new LinkedHashMap<>();
+  private final Thread thread;
+  private int lastBudgetTenth = -1;
+  private volatile boolean running = true;
+
+  /**
+   * Starts watching on a daemon thread.
+   *
+   * @param client the collector
+   * @param databaseId the demo database's target id
+   * @param timeline where changes are written
+   * @param interval how often to poll
+   */
+  public AlertWatcher(
+      CollectorClient client, String databaseId, Timeline timeline, Duration interval) {
+    this.client = client;
+    this.databaseId = databaseId;
+    this.timeline = timeline;
+    this.interval = interval;
+    this.thread = new Thread(this::loop, "demo-alert-watcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        pollBudget();
+        pollAlerts();
+      } catch (Exception e) {
+        // The collector may be starting or stopping; the next poll tries again.
+      }
+      try {
+        Thread.sleep(interval.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void pollBudget() throws Exception {
+    JsonNode database = client.database(databaseId);
+    if (database.isMissingNode() || !database.path("utilization").isNumber()) {
+      return;
+    }
+    double utilization = database.path("utilization").asDouble();
+    int tenth = (int) Math.floor(utilization * 10);
+    if (tenth != lastBudgetTenth) {
+      String direction = lastBudgetTenth < 0 ? "" : tenth > lastBudgetTenth ? " up" : " down";
+      timeline.note(
+          "budget",
+          String.format(
+              "%d%%%s: %d open of %d usable (max_connections %d), planned %d, PostgreSQL counts %s",
+              Math.round(utilization * 100),
+              direction,
+              database.path("open").asInt(),
+              database.path("usable").asInt(),
+              database.path("maxConnections").asInt(),
+              database.path("planned").asInt(),
+              database.path("actual").asText("?")));
+      lastBudgetTenth = tenth;
+    }
+  }
+
+  private void pollAlerts() throws Exception {
+    JsonNode alerts = client.alerts();
+    Map<String, JsonNode> active = new TreeMap<>();
+    for (JsonNode alert : alerts.path("active")) {
+      active.put(key(alert), alert);
+    }
+    synchronized (this) {
+      for (Map.Entry<String, JsonNode> entry : active.entrySet()) {
+        JsonNode alert = entry.getValue();
+        if ("firing".equals(alert.path("state").asText())
+            && !observed.containsKey(entry.getKey())) {
+          String labels = labels(alert.path("labels"));
+          observed.put(
+              entry.getKey(),
+              new Observed(alert.path("rule").asText(), labels, timeline.elapsed(), null));
+          timeline.note(
+              "alert",
+              "FIRING   "
+                  + alert.path("rule").asText()
+                  + " ["
+                  + alert.path("severity").asText()
+                  + "] "
+                  + alert.path("summary").asText(labels));
+        }
+      }
+      for (Map.Entry<String, Observed> entry : observed.entrySet()) {
+        Observed seen = entry.getValue();
+        if (seen.resolvedAt() == null && !active.containsKey(entry.getKey())) {
+          entry.setValue(
+              new Observed(seen.rule(), seen.labels(), seen.firedAt(), timeline.elapsed()));
+          timeline.note("alert", "RESOLVED " + seen.rule() + " " + seen.labels());
+        }
+      }
+    }
+  }
+
+  private static String key(JsonNode alert) {
+    // Every label, not only the shown ones: one alert instance per label set.
+    return alert.path("rule").asText() + new TreeMap<>(labelMap(alert.path("labels")));
+  }
+
+  private static Map<String, String> labelMap(JsonNode labels) {
+    Map<String, String> map = new TreeMap<>();
+    labels.fields().forEachRemaining(f -> map.put(f.getKey(), f.getValue().asText()));
+    return map;
+  }
+
+  private static String labels(JsonNode labels) {
+    List<String> parts = new ArrayList<>();
+    for (String name : SHOWN_LABELS) {
+      if (labels.hasNonNull(name)) {
+        parts.add(name + "=" + labels.path(name).asText());
+      }
+    }
+    return "{" + String.join(", ", parts) + "}";
+  }
+
+  /**
+   * Every alert instance seen firing, in the order they fired.
+   *
+   * @return a snapshot
+   */
+  public synchronized List<Observed> observed() {
+    return List.copyOf(observed.values());
+  }
+
+  /**
+   * Whether every alert seen firing has resolved.
+   *
+   * @return true when none is still firing
+   */
+  public synchronized boolean allResolved() {
+    return observed.values().stream().allMatch(o -> o.resolvedAt() != null);
+  }
+
+  /** Stops watching. */
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}

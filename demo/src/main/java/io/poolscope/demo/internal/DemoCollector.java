@@ -1,0 +1,136 @@
+package io.poolscope.demo.internal;
+
+import io.poolscope.alerts.Rule;
+import io.poolscope.alerts.RuleSet;
+import io.poolscope.collector.Collector;
+import io.poolscope.collector.CollectorConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real collector, started in the demo's own JVM through its public API: an H2 store in the
+ * demo's temporary directory, the dashboard, a probe of the demo database as superuser, and the
+ * default alert rules with time compressed so they fire within the demo.
+ */
+public final class DemoCollector implements AutoCloseable {
+  private static final Pattern RANGE = Pattern.compile("\\[(\\d+)([smh])]");
+
+  private final Collector collector;
+  private final Path rules;
+
+  private DemoCollector(Collector collector, Path rules) {
+    this.collector = collector;
+    this.rules = rules;
+  }
+
+  /**
+   * Writes the configuration's files and starts the collector.
+   *
+   * @param directory the collector's own directory (store, rules)
+   * @param port the port, 0 for any free one
+   * @param exportInterval the agents' export interval
+   * @param databaseId the demo database's target id, as the collector makes it from the agents'
+   *     attributes
+   * @param probeUrl the probe's JDBC URL
+   * @param services the services with their autoscaler ceilings
+   * @param alertForDivisor the default rules' durations are divided by this
+   * @return the started collector
+   * @throws IOException when a file cannot be written
+   */
+  public static DemoCollector start(
+      Path directory,
+      int port,
+      Duration exportInterval,
+      String databaseId,
+      String probeUrl,
+      List<CollectorConfig.Service> services,
+      int alertForDivisor)
+      throws IOException {
+    Files.createDirectories(directory);
+    Path rules = directory.resolve("demo-rules.yaml");
+    Files.writeString(
+        rules, compressedDefaults(alertForDivisor).toPrometheusRuleFile(), StandardCharsets.UTF_8);
+    CollectorConfig config =
+        CollectorConfig.builder()
+            .host("127.0.0.1")
+            .port(port)
+            .exportInterval(exportInterval)
+            .probeInterval(exportInterval)
+            .storeUrl("jdbc:h2:file:" + directory.resolve("store").toAbsolutePath())
+            .alertRules(rules)
+            .databases(
+                List.of(CollectorConfig.Database.withProbe(databaseId, probeUrl, "postgres", "")))
+            .services(services)
+            .build();
+    return new DemoCollector(Collector.start(config), rules);
+  }
+
+  /**
+   * The built-in rules with every {@code for:} and every range window divided by {@code divisor}:
+   * the same rules on a faster clock. A divisor of 1 gives the defaults unchanged.
+   *
+   * @param divisor how much faster
+   * @return the rules
+   */
+  static RuleSet compressedDefaults(int divisor) {
+    List<Rule> rules =
+        RuleSet.defaults().rules().stream()
+            .map(
+                r ->
+                    new Rule(
+                        r.name(),
+                        compressRanges(r.expr(), divisor),
+                        r.forDuration().dividedBy(divisor),
+                        r.labels(),
+                        r.annotations()))
+            .toList();
+    return new RuleSet(rules, "built-in defaults, time divided by " + divisor);
+  }
+
+  static String compressRanges(String expr, int divisor) {
+    Matcher m = RANGE.matcher(expr);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      long seconds =
+          Long.parseLong(m.group(1))
+              * switch (m.group(2)) {
+                case "m" -> 60;
+                case "h" -> 3600;
+                default -> 1;
+              };
+      m.appendReplacement(out, "[" + Math.max(1, seconds / divisor) + "s]");
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * The port the collector listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return collector.port();
+  }
+
+  /**
+   * The rule file the collector evaluates.
+   *
+   * @return its path
+   */
+  public Path rules() {
+    return rules;
+  }
+
+  /** Stops the collector and closes its store. */
+  @Override
+  public void close() {
+    collector.close();
+  }
+}
