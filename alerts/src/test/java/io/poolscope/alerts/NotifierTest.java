@@ -245,7 +245,8 @@ class NotifierTest {
     for (long t = T0; t <= T0 + 20_000; t += 10_000) {
       engine.evaluate(List.of(s("poolscope_connection_leaks_recent", 1, t, leak)), t);
     }
-    Await.until("first post", WAIT, () -> am.requests().size() == 1);
+    // Delivered, not merely received: a re-post is skipped while a post is still in flight.
+    Await.until("first post", WAIT, () -> deliveries(AlertEvent.Type.DELIVERED).size() == 1);
     engine.evaluate(
         List.of(s("poolscope_connection_leaks_recent", 1, T0 + 30_000, leak)), T0 + 30_000);
     Await.until("re-post after 30 s", WAIT, () -> am.requests().size() == 2);
@@ -324,7 +325,10 @@ class NotifierTest {
                 "a.B.c(B.java:1)")),
         T0);
     engine.evaluate(List.of(s(UTIL, 0.9, T0 + 60_000, db("pg1"))), T0 + 60_000);
-    Await.until("all got both", WAIT, () -> all.requests().size() == 3);
+    // "all": leak firing, leak resolve (absent at +60 s), budget firing; "critical": the leak's
+    // two.
+    Await.until("all got three", WAIT, () -> all.requests().size() == 3);
+    Await.until("critical got two", WAIT, () -> critical.requests().size() == 2);
     assertThat(critical.requests())
         .hasSize(2)
         .allSatisfy(
