@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Where notifications go and which alerts go there. Built from plain values so the collector can
@@ -19,6 +21,8 @@ import java.util.Objects;
  * @param routingKey PagerDuty integration (routing) key; {@code null} for other types
  * @param match labels an alert must carry, with these exact values, to be sent here ({@code
  *     severity: critical}); empty matches every alert
+ * @param matchRegex labels an alert must carry with values matching these anchored regular
+ *     expressions ({@code severity: critical|error}); empty matches every alert
  * @param headers extra HTTP headers, e.g. {@code Authorization} for a webhook
  * @param maxAttempts attempts per notification before giving up (first try included)
  * @param initialBackoff wait before the first retry; doubled per retry up to {@code maxBackoff}
@@ -32,6 +36,7 @@ public record NotifierTarget(
     URI url,
     String routingKey,
     Map<String, String> match,
+    Map<String, String> matchRegex,
     Map<String, String> headers,
     int maxAttempts,
     Duration initialBackoff,
@@ -75,6 +80,7 @@ public record NotifierTarget(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
     match = Map.copyOf(match == null ? Map.of() : match);
+    matchRegex = Map.copyOf(matchRegex == null ? Map.of() : matchRegex);
     headers = Map.copyOf(headers == null ? Map.of() : headers);
   }
 
@@ -82,6 +88,11 @@ public record NotifierTarget(
   public boolean matches(Map<String, String> alertLabels) {
     for (Map.Entry<String, String> m : match.entrySet()) {
       if (!m.getValue().equals(alertLabels.get(m.getKey()))) {
+        return false;
+      }
+    }
+    for (Map.Entry<String, String> m : matchRegex.entrySet()) {
+      if (!Pattern.matches(m.getValue(), alertLabels.getOrDefault(m.getKey(), ""))) {
         return false;
       }
     }
@@ -120,6 +131,7 @@ public record NotifierTarget(
     private String url;
     private String routingKey;
     private final Map<String, String> match = new LinkedHashMap<>();
+    private final Map<String, String> matchRegex = new LinkedHashMap<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private int maxAttempts = 6;
     private Duration initialBackoff = Duration.ofSeconds(1);
@@ -154,6 +166,20 @@ public record NotifierTarget(
     /** Adds one required label. */
     public Builder match(String label, String value) {
       match.put(label, value);
+      return this;
+    }
+
+    /** Adds labels whose values must match these regular expressions (anchored). */
+    public Builder matchRegex(Map<String, String> labels) {
+      if (labels != null) {
+        matchRegex.putAll(labels);
+      }
+      return this;
+    }
+
+    /** Adds one label whose value must match {@code regex} (anchored). */
+    public Builder matchRegex(String label, String regex) {
+      matchRegex.put(label, regex);
       return this;
     }
 
@@ -215,6 +241,21 @@ public record NotifierTarget(
       if (type == Type.PAGERDUTY && (routingKey == null || routingKey.isBlank())) {
         throw new IllegalArgumentException(where + "routing key is required");
       }
+      for (Map.Entry<String, String> m : matchRegex.entrySet()) {
+        try {
+          Pattern.compile(m.getValue());
+        } catch (PatternSyntaxException e) {
+          throw new IllegalArgumentException(
+              where
+                  + "match regex for '"
+                  + m.getKey()
+                  + "' ('"
+                  + m.getValue()
+                  + "') is not a regular expression: "
+                  + e.getDescription(),
+              e);
+        }
+      }
       if (maxAttempts < 1) {
         throw new IllegalArgumentException(where + "max attempts must be >= 1, not " + maxAttempts);
       }
@@ -229,6 +270,7 @@ public record NotifierTarget(
           uri,
           type == Type.PAGERDUTY ? routingKey : null,
           match,
+          matchRegex,
           headers,
           maxAttempts,
           initialBackoff,

@@ -301,11 +301,15 @@ class NotifierTest {
     Receiver critical = receiver(200);
     Receiver all = receiver(200);
     Receiver dba = receiver(200);
+    Receiver urgent = receiver(200);
     AlertEngine engine =
         engine(
             fast("critical", "webhook", critical.url("/")).match("severity", "critical").build(),
             fast("all", "webhook", all.url("/")).build(),
-            fast("pg2-only", "webhook", dba.url("/")).match(Map.of("db", "pg2")).build());
+            fast("pg2-only", "webhook", dba.url("/")).match(Map.of("db", "pg2")).build(),
+            fast("urgent", "webhook", urgent.url("/"))
+                .matchRegex("severity", "critical|error")
+                .build());
     engine.evaluate(
         List.of(
             s(UTIL, 0.9, T0, db("pg1")),
@@ -335,6 +339,12 @@ class NotifierTest {
             r ->
                 assertThat(r.json().get("commonLabels").get("alertname").asText())
                     .isEqualTo("PoolscopeConnectionLeak"));
+    Await.until("urgent got two", WAIT, () -> urgent.requests().size() == 2);
+    assertThat(urgent.requests())
+        .allSatisfy(
+            r ->
+                assertThat(r.json().get("commonLabels").get("severity").asText())
+                    .isEqualTo("critical"));
     assertThat(dba.requests()).isEmpty();
   }
 

@@ -1,0 +1,54 @@
+package io.poolscope.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NotifierTargetTest {
+
+  @Test
+  void plainValuesBuildValidatedTargetsWithDefaults() {
+    NotifierTarget pd =
+        NotifierTarget.of("oncall", "PagerDuty", null, "key", Map.of("severity", "critical"));
+    assertThat(pd.type()).isEqualTo(NotifierTarget.Type.PAGERDUTY);
+    assertThat(pd.url()).isEqualTo(NotifierTarget.PAGERDUTY_EVENTS_V2);
+    assertThat(pd.matches(Map.of("severity", "critical", "db", "x"))).isTrue();
+    assertThat(pd.matches(Map.of("severity", "warning"))).isFalse();
+    NotifierTarget am = NotifierTarget.of("am", "alertmanager", "http://am:9093/", null, null);
+    assertThat(am.url().toString()).isEqualTo("http://am:9093/api/v2/alerts");
+    assertThat(am.resendInterval().toSeconds()).isEqualTo(60);
+    assertThat(NotifierTarget.of("log", "log", null, null, null).url()).isNull();
+  }
+
+  @Test
+  void badValuesAreRejectedNamingTargetFieldAndValue() {
+    assertThatThrownBy(() -> NotifierTarget.of("x", "email", "http://a", null, null))
+        .hasMessage(
+            "notifier type 'email' is not one of webhook, slack, pagerduty, alertmanager, log");
+    assertThatThrownBy(() -> NotifierTarget.of("hook", "webhook", null, null, null))
+        .hasMessage("notifier 'hook' (webhook): url is required");
+    assertThatThrownBy(() -> NotifierTarget.of("hook", "slack", "ftp://a/b", null, null))
+        .hasMessage("notifier 'hook' (slack): url 'ftp://a/b' is not http(s)");
+    assertThatThrownBy(() -> NotifierTarget.of("pd", "pagerduty", null, " ", null))
+        .hasMessage("notifier 'pd' (pagerduty): routing key is required");
+    assertThatThrownBy(
+            () ->
+                NotifierTarget.builder("r", "webhook")
+                    .url("http://a")
+                    .matchRegex("severity", "crit(")
+                    .build())
+        .hasMessageStartingWith("notifier 'r' (webhook): match regex for 'severity' ('crit(')");
+    assertThatThrownBy(
+            () -> NotifierTarget.builder("r", "webhook").url("http://a").maxAttempts(0).build())
+        .hasMessage("notifier 'r' (webhook): max attempts must be >= 1, not 0");
+  }
+
+  @Test
+  void duplicateTargetNamesAreRejectedByTheEngine() {
+    NotifierTarget a = NotifierTarget.of("same", "log", null, null, null);
+    assertThatThrownBy(() -> AlertEngine.builder().target(a).target(a).build())
+        .hasMessage("duplicate notifier name 'same'");
+  }
+}
