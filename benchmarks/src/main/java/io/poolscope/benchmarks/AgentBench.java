@@ -3,6 +3,7 @@ package io.poolscope.benchmarks;
 import io.poolscope.benchmarks.internal.OtlpSink;
 import io.poolscope.benchmarks.internal.stats.Summary;
 import io.poolscope.benchmarks.jmh.PoolCycleBenchmark;
+import io.poolscope.benchmarks.jmh.ThreadCpuProfiler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -122,8 +124,9 @@ public final class AgentBench {
         System.out.println("SKIP otel: " + otelWhy);
       }
 
-      // results.get(benchmark).get(config).get(round) = iteration scores (ops/us)
-      Map<String, Map<String, List<List<Double>>>> results = new LinkedHashMap<>();
+      // wall/cpu.get(benchmark).get(config).get(round) = per-iteration ops/us resp. CPU ns/op
+      Map<String, Map<String, List<List<Double>>>> wall = new LinkedHashMap<>();
+      Map<String, Map<String, List<List<Double>>>> cpu = new LinkedHashMap<>();
       Map<String, String> failures = new LinkedHashMap<>();
       Instant started = Instant.now();
       for (int round = 0; round < forks; round++) {
@@ -154,6 +157,7 @@ public final class AgentBench {
                   .measurementIterations(iterations)
                   .measurementTime(TimeValue.seconds(seconds))
                   .jvmArgs(c.jvmArgs().toArray(String[]::new))
+                  .addProfiler(ThreadCpuProfiler.class)
                   .shouldFailOnError(false)
                   .output(log.toString())
                   .build();
@@ -172,20 +176,19 @@ public final class AgentBench {
                 continue;
               }
               List<Double> scores = new ArrayList<>();
+              List<Double> cpuScores = new ArrayList<>();
               for (BenchmarkResult br : r.getBenchmarkResults()) {
                 for (IterationResult ir : br.getIterationResults()) {
                   scores.add(ir.getPrimaryResult().getScore());
+                  Result<?> c2 = ir.getSecondaryResults().get(ThreadCpuProfiler.LABEL);
+                  if (c2 != null) {
+                    cpuScores.add(c2.getScore());
+                  }
                 }
               }
               found = !scores.isEmpty();
-              List<List<Double>> rounds =
-                  results
-                      .computeIfAbsent(b, x -> new LinkedHashMap<>())
-                      .computeIfAbsent(c.name(), x -> new ArrayList<>());
-              while (rounds.size() < round) {
-                rounds.add(List.of());
-              }
-              rounds.add(scores);
+              addRound(wall, b, c.name(), round, scores);
+              addRound(cpu, b, c.name(), round, cpuScores);
             }
             if (!found) {
               failures.put(c.name() + " " + b + " round " + (round + 1), "no result; see " + log);
@@ -195,7 +198,12 @@ public final class AgentBench {
       }
       Instant finished = Instant.now();
 
-      String table = report(results, configs);
+      String table =
+          "Wall-clock throughput (JMH primary score; higher is better):\n\n"
+              + report(wall, configs, false)
+              + "\nCPU time of the benchmark thread per operation (lower is better; the steadier"
+              + " figure on a shared machine):\n\n"
+              + report(cpu, configs, true);
       StringBuilder text = new StringBuilder();
       text.append(
           String.format(
@@ -218,7 +226,7 @@ public final class AgentBench {
       System.out.println();
       System.out.print(text);
       Files.writeString(out.resolve("summary.md"), text);
-      writeCsv(out.resolve("results.csv"), results);
+      writeCsv(out.resolve("results.csv"), wall, cpu);
       System.out.println(
           "\nWrote " + out.resolve("summary.md") + " and " + out.resolve("results.csv"));
     }
@@ -254,55 +262,100 @@ public final class AgentBench {
     return null;
   }
 
+  private static void addRound(
+      Map<String, Map<String, List<List<Double>>>> into,
+      String bench,
+      String config,
+      int round,
+      List<Double> scores) {
+    List<List<Double>> rounds =
+        into.computeIfAbsent(bench, x -> new LinkedHashMap<>())
+            .computeIfAbsent(config, x -> new ArrayList<>());
+    while (rounds.size() < round) {
+      rounds.add(List.of()); // a failed round keeps its place, so rounds stay paired
+    }
+    rounds.add(scores);
+  }
+
+  /**
+   * One table row per benchmark and configuration. {@code nsPerOp}: the values are ns/op (lower is
+   * better) rather than ops/us; ratios are always expressed as throughput relative to no agent, so
+   * 0.60x means "60 % of no agent's throughput" in both tables.
+   */
   private static String report(
-      Map<String, Map<String, List<List<Double>>>> results, List<Config> configs) {
+      Map<String, Map<String, List<List<Double>>>> results, List<Config> configs, boolean nsPerOp) {
     StringBuilder sb = new StringBuilder();
     sb.append(
-        "| benchmark | config | ops/us median | IQR | min..max | ns/op | ns/op vs none"
-            + " | throughput vs none (median) | per-round ratios |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        nsPerOp
+            ? "| benchmark | config | CPU ns/op median | IQR | min..max | ns/op vs none"
+                + " | throughput vs none | per-round ratios |\n"
+            : "| benchmark | config | ops/us median | IQR | min..max | ns/op | ns/op vs none"
+                + " | throughput vs none | per-round ratios |\n");
+    sb.append(
+        nsPerOp
+            ? "|---|---|---|---|---|---|---|---|\n"
+            : "|---|---|---|---|---|---|---|---|---|\n");
     for (var byBench : results.entrySet()) {
       String bench = byBench.getKey();
       List<List<Double>> baseRounds = byBench.getValue().get(BASELINE);
       Summary base = baseRounds == null ? null : Summary.of(flatten(baseRounds));
       for (Config c : configs) {
         List<List<Double>> rounds = byBench.getValue().get(c.name());
-        if (rounds == null) {
+        if (rounds == null || flatten(rounds).isEmpty()) {
           continue;
         }
         Summary s = Summary.of(flatten(rounds));
-        double nsPerOp = 1000.0 / s.median();
+        double ns = nsPerOp ? s.median() : 1000.0 / s.median();
         String delta = "";
         String ratio = "";
         String perRound = "";
-        if (base != null && !c.name().equals(BASELINE)) {
-          delta = String.format(Locale.ROOT, "%+.1f", nsPerOp - 1000.0 / base.median());
-          ratio = String.format(Locale.ROOT, "%.3fx", s.median() / base.median());
+        if (base != null && base.n() > 0 && !c.name().equals(BASELINE)) {
+          double baseNs = nsPerOp ? base.median() : 1000.0 / base.median();
+          delta = String.format(Locale.ROOT, "%+.1f", ns - baseNs);
+          ratio = String.format(Locale.ROOT, "%.3fx", baseNs / ns);
           List<String> rs = new ArrayList<>();
           for (int r = 0; r < Math.min(rounds.size(), baseRounds.size()); r++) {
             Summary a = Summary.of(rounds.get(r));
             Summary b = Summary.of(baseRounds.get(r));
             if (a.n() > 0 && b.n() > 0) {
-              rs.add(String.format(Locale.ROOT, "%.3f", a.median() / b.median()));
+              double q = nsPerOp ? b.median() / a.median() : a.median() / b.median();
+              rs.add(String.format(Locale.ROOT, "%.3f", q));
             }
           }
           perRound = String.join(" ", rs);
         }
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                "| %s | %s | %.4f | %.4f..%.4f | %.4f..%.4f | %.1f | %s | %s | %s |%n",
-                bench,
-                c.name(),
-                s.median(),
-                s.p25(),
-                s.p75(),
-                s.min(),
-                s.max(),
-                nsPerOp,
-                delta,
-                ratio,
-                perRound));
+        if (nsPerOp) {
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %.1f | %.1f..%.1f | %.1f..%.1f | %s | %s | %s |%n",
+                  bench,
+                  c.name(),
+                  s.median(),
+                  s.p25(),
+                  s.p75(),
+                  s.min(),
+                  s.max(),
+                  delta,
+                  ratio,
+                  perRound));
+        } else {
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %.4f | %.4f..%.4f | %.4f..%.4f | %.1f | %s | %s | %s |%n",
+                  bench,
+                  c.name(),
+                  s.median(),
+                  s.p25(),
+                  s.p75(),
+                  s.min(),
+                  s.max(),
+                  ns,
+                  delta,
+                  ratio,
+                  perRound));
+        }
       }
     }
     return sb.toString();
@@ -312,25 +365,32 @@ public final class AgentBench {
     return rounds.stream().flatMap(List::stream).collect(Collectors.toList());
   }
 
-  private static void writeCsv(Path file, Map<String, Map<String, List<List<Double>>>> results)
+  private static void writeCsv(
+      Path file,
+      Map<String, Map<String, List<List<Double>>>> wall,
+      Map<String, Map<String, List<List<Double>>>> cpu)
       throws IOException {
     try (PrintStream p = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
-      p.println("benchmark,config,round,iteration,ops_per_us");
-      results.forEach(
+      p.println("benchmark,config,round,iteration,ops_per_us,cpu_ns_per_op");
+      wall.forEach(
           (bench, byConfig) ->
               byConfig.forEach(
                   (config, rounds) -> {
+                    List<List<Double>> cpuRounds =
+                        cpu.getOrDefault(bench, Map.of()).getOrDefault(config, List.of());
                     for (int r = 0; r < rounds.size(); r++) {
                       List<Double> it = rounds.get(r);
+                      List<Double> cit = r < cpuRounds.size() ? cpuRounds.get(r) : List.of();
                       for (int i = 0; i < it.size(); i++) {
                         p.printf(
                             Locale.ROOT,
-                            "%s,%s,%d,%d,%.6f%n",
+                            "%s,%s,%d,%d,%.6f,%s%n",
                             bench,
                             config,
                             r + 1,
                             i + 1,
-                            it.get(i));
+                            it.get(i),
+                            i < cit.size() ? String.format(Locale.ROOT, "%.2f", cit.get(i)) : "");
                       }
                     }
                   }));
