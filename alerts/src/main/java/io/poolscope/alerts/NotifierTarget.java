@@ -256,6 +256,14 @@ public record NotifierTarget(
               e);
         }
       }
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        try {
+          java.net.http.HttpRequest.newBuilder().header(h.getKey(), h.getValue());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              where + "header '" + h.getKey() + "' cannot be set: " + e.getMessage(), e);
+        }
+      }
       if (maxAttempts < 1) {
         throw new IllegalArgumentException(where + "max attempts must be >= 1, not " + maxAttempts);
       }

@@ -43,6 +43,13 @@ class NotifierTargetTest {
     assertThatThrownBy(
             () -> NotifierTarget.builder("r", "webhook").url("http://a").maxAttempts(0).build())
         .hasMessage("notifier 'r' (webhook): max attempts must be >= 1, not 0");
+    assertThatThrownBy(
+            () ->
+                NotifierTarget.builder("r", "webhook")
+                    .url("http://a")
+                    .header("Host", "elsewhere")
+                    .build())
+        .hasMessageStartingWith("notifier 'r' (webhook): header 'Host' cannot be set");
   }
 
   @Test

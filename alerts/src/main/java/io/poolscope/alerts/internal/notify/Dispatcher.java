@@ -163,44 +163,68 @@ public final class Dispatcher {
     int attempt = lane.attempt;
     if (t.type() == NotifierTarget.Type.LOG) {
       LogNotifier.log(n);
-      done(lane, key, n, attempt, 200, null);
+      done(lane, key, n, attempt, 0, null, false);
       return;
     }
-    HttpRequest.Builder req =
-        HttpRequest.newBuilder(t.url())
-            .timeout(REQUEST_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "Poolscope-alerts")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    Payloads.body(t, n, externalUrl, clock.millis())));
-    t.headers().forEach(req::header);
-    http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
+    HttpRequest request;
+    try {
+      HttpRequest.Builder req =
+          HttpRequest.newBuilder(t.url())
+              .timeout(REQUEST_TIMEOUT)
+              .header("Content-Type", "application/json")
+              .header("User-Agent", "Poolscope-alerts")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      Payloads.body(t, n, externalUrl, clock.millis())));
+      t.headers().forEach(req::header);
+      request = req.build();
+    } catch (RuntimeException e) {
+      // A request that cannot even be built fails the same way every time: give up at once,
+      // and above all never leave the lane busy, which would block this alert's later messages.
+      done(lane, key, n, attempt, 0, "cannot build request: " + e, false);
+      return;
+    }
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete(
             (resp, err) -> {
               if (err != null) {
                 Throwable c = err.getCause() != null ? err.getCause() : err;
                 done(
-                    lane, key, n, attempt, 0, c.getClass().getSimpleName() + ": " + c.getMessage());
+                    lane,
+                    key,
+                    n,
+                    attempt,
+                    0,
+                    c.getClass().getSimpleName() + ": " + c.getMessage(),
+                    true);
               } else if (resp.statusCode() / 100 == 2) {
-                done(lane, key, n, attempt, resp.statusCode(), null);
+                done(lane, key, n, attempt, resp.statusCode(), null, false);
               } else {
+                int status = resp.statusCode();
                 String b = resp.body() == null ? "" : resp.body().strip();
+                // 4xx other than 408/429 means the receiver rejects this body: a retry would too.
+                boolean retryable = status >= 500 || status == 408 || status == 429;
                 done(
                     lane,
                     key,
                     n,
                     attempt,
-                    resp.statusCode(),
-                    "HTTP " + resp.statusCode() + (b.isEmpty() ? "" : ": " + abbreviate(b)));
+                    status,
+                    "HTTP " + status + (b.isEmpty() ? "" : ": " + abbreviate(b)),
+                    retryable);
               }
             });
   }
 
-  private void done(Lane lane, String key, Notification n, int attempt, int status, String error) {
+  private void done(
+      Lane lane,
+      String key,
+      Notification n,
+      int attempt,
+      int status,
+      String error,
+      boolean retryable) {
     boolean ok = error == null;
-    // 4xx other than 408/429 means the receiver rejects this body: another try would too.
-    boolean retryable = status == 0 || status >= 500 || status == 408 || status == 429;
     boolean retry = !ok && retryable && attempt < lane.target.maxAttempts() && !closed;
     emit(
         new AlertEvent(
