@@ -26,7 +26,7 @@ final class Otlp {
   static final double[] BOUNDS = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
 
   /** One simulated agent JVM. */
-  static final class Pod {
+  static class Pod {
     final String service;
     final String instanceId;
     final List<Metric> metrics = new ArrayList<>();

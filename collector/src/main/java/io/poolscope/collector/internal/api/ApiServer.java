@@ -35,6 +35,10 @@ public final class ApiServer {
             config -> {
               config.showJavalinBanner = false;
               config.startupWatcherEnabled = false;
+              // Jetty's header cache matches values case-insensitively by default: after one
+              // request with the right token, "Bearer S3CRET" would be read back as the cached
+              // "Bearer s3cret" on the same connection. Exact values, always.
+              config.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
               if (dashboard) {
                 config.staticFiles.add(
                     s -> {

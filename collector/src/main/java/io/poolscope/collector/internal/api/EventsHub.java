@@ -16,13 +16,14 @@ public final class EventsHub {
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
   private final LongSupplier changes;
   private final LongSupplier clock;
-  private long lastSentChanges = -1;
+  private long lastSentChanges;
   private long lastHeartbeat;
 
   /** {@code changes} increases whenever something a dashboard shows changed. */
   public EventsHub(LongSupplier changes, LongSupplier clock) {
     this.changes = changes;
     this.clock = clock;
+    this.lastSentChanges = changes.getAsLong();
   }
 
   void connect(SseClient client) {
