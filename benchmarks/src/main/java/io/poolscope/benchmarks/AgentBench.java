@@ -127,6 +127,7 @@ public final class AgentBench {
       // wall/cpu.get(benchmark).get(config).get(round) = per-iteration ops/us resp. CPU ns/op
       Map<String, Map<String, List<List<Double>>>> wall = new LinkedHashMap<>();
       Map<String, Map<String, List<List<Double>>>> cpu = new LinkedHashMap<>();
+      Map<String, Map<String, List<List<Double>>>> processCpu = new LinkedHashMap<>();
       Map<String, String> failures = new LinkedHashMap<>();
       Instant started = Instant.now();
       for (int round = 0; round < forks; round++) {
@@ -177,6 +178,7 @@ public final class AgentBench {
               }
               List<Double> scores = new ArrayList<>();
               List<Double> cpuScores = new ArrayList<>();
+              List<Double> processScores = new ArrayList<>();
               for (BenchmarkResult br : r.getBenchmarkResults()) {
                 for (IterationResult ir : br.getIterationResults()) {
                   scores.add(ir.getPrimaryResult().getScore());
@@ -184,11 +186,16 @@ public final class AgentBench {
                   if (c2 != null) {
                     cpuScores.add(c2.getScore());
                   }
+                  Result<?> p2 = ir.getSecondaryResults().get(ThreadCpuProfiler.PROCESS_LABEL);
+                  if (p2 != null) {
+                    processScores.add(p2.getScore());
+                  }
                 }
               }
               found = !scores.isEmpty();
               addRound(wall, b, c.name(), round, scores);
               addRound(cpu, b, c.name(), round, cpuScores);
+              addRound(processCpu, b, c.name(), round, processScores);
             }
             if (!found) {
               failures.put(c.name() + " " + b + " round " + (round + 1), "no result; see " + log);
@@ -203,7 +210,10 @@ public final class AgentBench {
               + report(wall, configs, false)
               + "\nCPU time of the benchmark thread per operation (lower is better; the steadier"
               + " figure on a shared machine):\n\n"
-              + report(cpu, configs, true);
+              + report(cpu, configs, true)
+              + "\nCPU time of the whole benchmark JVM per operation (all threads: agents' own"
+              + " threads, GC, JIT; lower is better):\n\n"
+              + report(processCpu, configs, true);
       StringBuilder text = new StringBuilder();
       text.append(
           String.format(
@@ -226,7 +236,7 @@ public final class AgentBench {
       System.out.println();
       System.out.print(text);
       Files.writeString(out.resolve("summary.md"), text);
-      writeCsv(out.resolve("results.csv"), wall, cpu);
+      writeCsv(out.resolve("results.csv"), wall, cpu, processCpu);
       System.out.println(
           "\nWrote " + out.resolve("summary.md") + " and " + out.resolve("results.csv"));
     }
@@ -368,29 +378,34 @@ public final class AgentBench {
   private static void writeCsv(
       Path file,
       Map<String, Map<String, List<List<Double>>>> wall,
-      Map<String, Map<String, List<List<Double>>>> cpu)
+      Map<String, Map<String, List<List<Double>>>> cpu,
+      Map<String, Map<String, List<List<Double>>>> processCpu)
       throws IOException {
     try (PrintStream p = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
-      p.println("benchmark,config,round,iteration,ops_per_us,cpu_ns_per_op");
+      p.println("benchmark,config,round,iteration,ops_per_us,cpu_ns_per_op,process_cpu_ns_per_op");
       wall.forEach(
           (bench, byConfig) ->
               byConfig.forEach(
                   (config, rounds) -> {
                     List<List<Double>> cpuRounds =
                         cpu.getOrDefault(bench, Map.of()).getOrDefault(config, List.of());
+                    List<List<Double>> procRounds =
+                        processCpu.getOrDefault(bench, Map.of()).getOrDefault(config, List.of());
                     for (int r = 0; r < rounds.size(); r++) {
                       List<Double> it = rounds.get(r);
                       List<Double> cit = r < cpuRounds.size() ? cpuRounds.get(r) : List.of();
+                      List<Double> pit = r < procRounds.size() ? procRounds.get(r) : List.of();
                       for (int i = 0; i < it.size(); i++) {
                         p.printf(
                             Locale.ROOT,
-                            "%s,%s,%d,%d,%.6f,%s%n",
+                            "%s,%s,%d,%d,%.6f,%s,%s%n",
                             bench,
                             config,
                             r + 1,
                             i + 1,
                             it.get(i),
-                            i < cit.size() ? String.format(Locale.ROOT, "%.2f", cit.get(i)) : "");
+                            i < cit.size() ? String.format(Locale.ROOT, "%.2f", cit.get(i)) : "",
+                            i < pit.size() ? String.format(Locale.ROOT, "%.2f", pit.get(i)) : "");
                       }
                     }
                   }));

@@ -26,11 +26,20 @@ import org.openjdk.jmh.results.ScalarResult;
  */
 public final class ThreadCpuProfiler implements InternalProfiler {
 
-  /** Label of the secondary result. */
+  /** Label of the worker-thread result. */
   public static final String LABEL = "cpu.ns/op";
 
+  /**
+   * Label of the whole-process result: every thread of the fork (agents' exporters, GC, JIT), so
+   * work an agent moves off the application thread is not hidden from the comparison.
+   */
+  public static final String PROCESS_LABEL = "process.cpu.ns/op";
+
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private Map<Long, Long> before = Map.of();
+  private long processBefore;
 
   @Override
   public String getDescription() {
@@ -40,11 +49,13 @@ public final class ThreadCpuProfiler implements InternalProfiler {
   @Override
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
     before = workerCpu();
+    processBefore = os.getProcessCpuTime();
   }
 
   @Override
   public Collection<? extends Result> afterIteration(
       BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
+    long process = os.getProcessCpuTime() - processBefore;
     Map<Long, Long> after = workerCpu();
     long cpu = 0;
     for (Map.Entry<Long, Long> e : after.entrySet()) {
@@ -57,7 +68,9 @@ public final class ThreadCpuProfiler implements InternalProfiler {
     if (ops <= 0 || cpu <= 0) {
       return List.of();
     }
-    return List.of(new ScalarResult(LABEL, (double) cpu / ops, "ns/op", AggregationPolicy.AVG));
+    return List.of(
+        new ScalarResult(LABEL, (double) cpu / ops, "ns/op", AggregationPolicy.AVG),
+        new ScalarResult(PROCESS_LABEL, (double) process / ops, "ns/op", AggregationPolicy.AVG));
   }
 
   private Map<Long, Long> workerCpu() {
