@@ -163,6 +163,12 @@ public final class Demo implements AutoCloseable {
   public void start() throws Exception {
     requireAgentJar();
     work = WorkDirectory.create(settings.workRoot());
+    // The collector's own log (and the alerts' log notifier) goes to a file, so the console
+    // keeps to the URL and the timeline. slf4j-simple reads this when the first logger is made.
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      System.setProperty(
+          "org.slf4j.simpleLogger.logFile", work.path().resolve("collector.log").toString());
+    }
     int postgresPort = freePort();
     databaseId = "postgresql_127.0.0.1_" + postgresPort + "_" + DemoDatabase.DATABASE;
     collector =

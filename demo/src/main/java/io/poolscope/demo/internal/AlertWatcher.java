@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Follows the collector's alerts ({@code GET /api/alerts}) and the budget of the demo's database
- * ({@code GET /api/overview}) and writes what changes to the timeline: each alert firing and
- * resolving, and the budget as it crosses each tenth of the usable limit.
+ * Follows the collector's API as the dashboard would, and writes what changes to the timeline: the
+ * demo database's budget as it crosses each tenth of the usable limit ({@code /api/overview}), the
+ * first pod with a second pool ({@code /api/services}), the first leak with its call site ({@code
+ * /api/leaks}), and each alert firing and resolving ({@code /api/alerts}).
  */
 public final class AlertWatcher implements AutoCloseable {
   /** An alert instance's life as the demo saw it. */
@@ -27,6 +28,8 @@ public final class AlertWatcher implements AutoCloseable {
   private final Map<String, Observed> observed = new LinkedHashMap<>();
   private final Thread thread;
   private int lastBudgetTenth = -1;
+  private boolean secondPoolSeen;
+  private boolean leakSeen;
   private volatile boolean running = true;
 
   /**
@@ -52,6 +55,7 @@ public final class AlertWatcher implements AutoCloseable {
     while (running) {
       try {
         pollBudget();
+        pollFleet();
         pollAlerts();
       } catch (Exception e) {
         // The collector may be starting or stopping; the next poll tries again.
@@ -71,7 +75,8 @@ public final class AlertWatcher implements AutoCloseable {
     }
     double utilization = database.path("utilization").asDouble();
     int tenth = (int) Math.floor(utilization * 10);
-    if (tenth != lastBudgetTenth) {
+    // Every tenth on the way up; on the way down only real drops, not a pod's pool refilling.
+    if (tenth > lastBudgetTenth || tenth < lastBudgetTenth - 1) {
       String direction = lastBudgetTenth < 0 ? "" : tenth > lastBudgetTenth ? " up" : " down";
       timeline.note(
           "budget",
@@ -85,6 +90,51 @@ public final class AlertWatcher implements AutoCloseable {
               database.path("planned").asInt(),
               database.path("actual").asText("?")));
       lastBudgetTenth = tenth;
+    }
+  }
+
+  private void pollFleet() throws Exception {
+    if (!secondPoolSeen) {
+      for (JsonNode pod : client.service("payments").path("pods")) {
+        int pools = pod.path("pools").size();
+        if (pools > 1) {
+          secondPoolSeen = true;
+          long created = 0;
+          long closed = 0;
+          for (JsonNode pool : pod.path("pools")) {
+            created += pool.path("created").asLong();
+            closed += pool.path("closed").asLong();
+          }
+          timeline.note(
+              "fleet",
+              pod.path("podName").asText()
+                  + " (v"
+                  + pod.path("version").asText()
+                  + ") runs "
+                  + pools
+                  + " pools: a second pool per pod, and churn (created "
+                  + created
+                  + ", closed "
+                  + closed
+                  + ")");
+          break;
+        }
+      }
+    }
+    if (!leakSeen) {
+      for (JsonNode leak : client.leaks(databaseId)) {
+        leakSeen = true;
+        timeline.note(
+            "leak",
+            leak.path("state").asText()
+                + " in "
+                + leak.path("pod").asText()
+                + " pool "
+                + leak.path("pool").asText()
+                + ", borrowed at "
+                + leak.path("callSite").asText().lines().findFirst().orElse("?"));
+        break;
+      }
     }
   }
 

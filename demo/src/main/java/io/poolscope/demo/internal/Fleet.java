@@ -123,8 +123,7 @@ public final class Fleet {
             DemoDatabase.APP_PASSWORD));
     command.addAll(args);
     ChildProcesses.Child child =
-        processes.start(
-            name, command, environment(name, version), logDirectory.resolve(name + ".log"));
+        processes.start(name, command, environment(name), logDirectory.resolve(name + ".log"));
     Pod pod = new Pod(service, name, version, child);
     pods.add(pod);
     return pod;
@@ -143,6 +142,8 @@ public final class Fleet {
         + collectorEndpoint
         + ",service="
         + service
+        + ",serviceVersion="
+        + version
         + ",interval="
         + seconds(settings.exportInterval())
         + ",leakThreshold="
@@ -150,14 +151,14 @@ public final class Fleet {
   }
 
   /**
-   * What a Kubernetes Deployment would give the pod: its name (downward API) and version, as
-   * OpenTelemetry resource attributes, which the agent reads.
+   * What a Kubernetes Deployment gives the pod through the downward API (deploy/
+   * app-deployment.yaml): its name and namespace, which the agent reports as {@code k8s.pod.name}
+   * and {@code k8s.namespace.name}.
    */
-  private Map<String, String> environment(String name, int version) {
+  private Map<String, String> environment(String name) {
     Map<String, String> environment = new LinkedHashMap<>();
-    environment.put(
-        "OTEL_RESOURCE_ATTRIBUTES",
-        "service.version=" + version + ",k8s.pod.name=" + name + ",k8s.namespace.name=demo");
+    environment.put("POD_NAME", name);
+    environment.put("POD_NAMESPACE", "demo");
     return environment;
   }
 
