@@ -33,6 +33,7 @@ public final class AlertEngine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.poolscope.alerts");
 
   private final Evaluator evaluator;
+  private volatile RuleSet rules;
   private final Dispatcher dispatcher;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -43,6 +44,7 @@ public final class AlertEngine implements AutoCloseable {
   private AlertEngine(Builder b) {
     this.clock = b.clock;
     this.evaluator = new Evaluator(b.rules);
+    this.rules = b.rules;
     this.ownsScheduler = b.executor == null;
     this.scheduler = ownsScheduler ? defaultScheduler() : b.executor;
     HttpClient http =
@@ -98,6 +100,11 @@ public final class AlertEngine implements AutoCloseable {
     }
   }
 
+  /** The rules in force (the last reloaded set). */
+  public RuleSet rules() {
+    return rules;
+  }
+
   /** Registers a history listener (state changes and delivery attempts). */
   public void addListener(AlertListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -112,6 +119,7 @@ public final class AlertEngine implements AutoCloseable {
     Objects.requireNonNull(rules, "rules");
     synchronized (evaluator) {
       deliver(evaluator.reload(rules, clock.millis()));
+      this.rules = rules;
     }
   }
 

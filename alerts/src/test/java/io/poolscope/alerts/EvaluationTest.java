@@ -240,6 +240,7 @@ class EvaluationTest {
         Rule.of("Budget", UTIL + " > 0.8", "2m", Map.of(), Map.of("summary", "now with text"));
     Rule otherChanged = Rule.of("Other", UTIL + " > 0.6", "0s", Map.of(), Map.of());
     engine.reload(new RuleSet(List.of(budgetNewText, otherChanged), "v2"));
+    assertThat(engine.rules().source()).isEqualTo("v2");
     assertThat(types()).containsExactly(AlertEvent.Type.RESOLVED);
     assertThat(events.get(0).alert().rule()).isEqualTo("Other");
     util(T0 + 70_000, 0.9);
@@ -305,7 +306,7 @@ class EvaluationTest {
       }
     }
     long t = T0;
-    for (int i = 0; i < 20; i++) { // warm-up, and fills 200 s of counter history
+    for (int i = 0; i < 150; i++) { // JIT warm-up; also fills the counter history
       engine.evaluate(samples, t += 10_000);
     }
     int runs = 30;
