@@ -35,6 +35,9 @@ public record AlertEvent(Type type, long timeMillis, Alert alert, Delivery deliv
    * @param status the HTTP status, or 0 when no response came (connection refused, timeout)
    * @param error why it failed, or {@code null} when delivered
    * @param willRetry whether another attempt is scheduled after this failure
+   * @param keepAlive whether this was an Alertmanager re-post of a still-firing alert rather than
+   *     the notification of a transition (a history view may leave these out)
    */
-  public record Delivery(String target, int attempt, int status, String error, boolean willRetry) {}
+  public record Delivery(
+      String target, int attempt, int status, String error, boolean willRetry, boolean keepAlive) {}
 }

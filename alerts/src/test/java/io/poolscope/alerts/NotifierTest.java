@@ -249,7 +249,10 @@ class NotifierTest {
     Await.until("first post", WAIT, () -> deliveries(AlertEvent.Type.DELIVERED).size() == 1);
     engine.evaluate(
         List.of(s("poolscope_connection_leaks_recent", 1, T0 + 30_000, leak)), T0 + 30_000);
-    Await.until("re-post after 30 s", WAIT, () -> am.requests().size() == 2);
+    Await.until("re-post delivered", WAIT, () -> deliveries(AlertEvent.Type.DELIVERED).size() == 2);
+    assertThat(deliveries(AlertEvent.Type.DELIVERED))
+        .extracting(e -> e.delivery().keepAlive())
+        .containsExactly(false, true);
     engine.evaluate(List.of(), T0 + 40_000);
     Await.until("resolve", WAIT, () -> am.requests().size() == 3);
     assertThat(am.requests()).extracting(Receiver.Request::path).containsOnly("/api/v2/alerts");

@@ -231,7 +231,8 @@ public final class Dispatcher {
             ok ? AlertEvent.Type.DELIVERED : AlertEvent.Type.FAILED,
             clock.millis(),
             n.alert(),
-            new AlertEvent.Delivery(lane.target.name(), attempt, status, error, retry)));
+            new AlertEvent.Delivery(
+                lane.target.name(), attempt, status, error, retry, n.resend())));
     if (!ok) {
       LOG.log(
           retry ? Level.DEBUG : Level.WARNING,
