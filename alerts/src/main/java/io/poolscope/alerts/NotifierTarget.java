@@ -84,6 +84,20 @@ public record NotifierTarget(
     headers = Map.copyOf(headers == null ? Map.of() : headers);
   }
 
+  /**
+   * Name, type and receiver host only: a Slack or webhook URL's path and a PagerDuty routing key
+   * are credentials and must not reach a log through this.
+   */
+  @Override
+  public String toString() {
+    return "NotifierTarget["
+        + name
+        + ", "
+        + type.name().toLowerCase(Locale.ROOT)
+        + (url == null ? "" : ", " + url.getScheme() + "://" + url.getAuthority())
+        + "]";
+  }
+
   /** Whether an alert with these labels is routed to this target. */
   public boolean matches(Map<String, String> alertLabels) {
     for (Map.Entry<String, String> m : match.entrySet()) {

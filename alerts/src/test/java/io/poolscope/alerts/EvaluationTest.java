@@ -330,6 +330,23 @@ class EvaluationTest {
   }
 
   @Test
+  void aFailingListenerDoesNotStopEvaluationOrOtherListeners() {
+    engine(one(UTIL + " > 0.8", "0s"));
+    engine.addListener(
+        e -> {
+          throw new IllegalStateException("store down");
+        });
+    List<AlertEvent> second = new CopyOnWriteArrayList<>();
+    engine.addListener(second::add);
+    util(T0, 0.9);
+    util(T0 + 10_000, 0.1);
+    assertThat(second)
+        .extracting(AlertEvent::type)
+        .containsExactly(AlertEvent.Type.FIRING, AlertEvent.Type.RESOLVED);
+    assertThat(engine.active()).isEmpty();
+  }
+
+  @Test
   void unrelatedLabelOnRuleIsAddedAndWins() {
     engine(
         new RuleSet(

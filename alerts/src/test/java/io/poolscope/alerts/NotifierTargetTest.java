@@ -53,6 +53,16 @@ class NotifierTargetTest {
   }
 
   @Test
+  void toStringLeavesOutSecrets() {
+    NotifierTarget slack =
+        NotifierTarget.of(
+            "s", "slack", "https://hooks.slack.com/services/T0/B0/SECRET", null, null);
+    NotifierTarget pd = NotifierTarget.of("p", "pagerduty", null, "ROUTINGSECRET", null);
+    assertThat(slack.toString()).isEqualTo("NotifierTarget[s, slack, https://hooks.slack.com]");
+    assertThat(pd.toString()).doesNotContain("ROUTINGSECRET").contains("events.pagerduty.com");
+  }
+
+  @Test
   void duplicateTargetNamesAreRejectedByTheEngine() {
     NotifierTarget a = NotifierTarget.of("same", "log", null, null, null);
     assertThatThrownBy(() -> AlertEngine.builder().target(a).target(a).build())
