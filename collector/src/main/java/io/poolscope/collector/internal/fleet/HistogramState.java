@@ -138,6 +138,10 @@ final class HistogramState {
         }
         double lower = i == 0 ? Math.min(0, bounds[0]) : bounds[i - 1];
         double upper = bounds[i];
+        if (cum == rank) {
+          // Exactly at a bucket's top: its bound, so "p99 <= 0.1 s" holds without rounding noise.
+          return upper;
+        }
         return lower + (upper - lower) * (rank - prev) / counts[i];
       }
     }

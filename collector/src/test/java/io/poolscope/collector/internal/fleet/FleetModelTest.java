@@ -1,0 +1,94 @@
+package io.poolscope.collector.internal.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Cumulative counters and histograms across agent restarts, staleness and forgetting. */
+class FleetModelTest {
+  static final TargetKey DB = new TargetKey("postgresql", "db", 5432, "app");
+  static final double[] BOUNDS = {0.01, 0.1, 1};
+
+  final FleetModel fleet = new FleetModel(10_000, 3_600_000);
+
+  static Point counter(String metric, String attr, double v, long start) {
+    return new Point(metric, Point.Temporality.CUMULATIVE, DB, "main", attr, null, v, null, start);
+  }
+
+  static Point waits(long[] counts, long start) {
+    long n = 0;
+    for (long c : counts) {
+      n += c;
+    }
+    return new Point(
+        Metrics.WAIT_TIME,
+        Point.Temporality.CUMULATIVE,
+        DB,
+        "main",
+        null,
+        null,
+        n,
+        new Point.Histogram(BOUNDS, counts, 0, n),
+        start);
+  }
+
+  void report(long now, Point... points) {
+    fleet.apply(
+        new PodReport("svc", "pod-1", "pod-1", "host", "1", new ArrayList<>(List.of(points))), now);
+  }
+
+  PoolView pool(long now) {
+    return fleet.snapshot(now).pods().get(0).pools().get(0);
+  }
+
+  @Test
+  void counterResetIsAddedNotSubtracted() {
+    report(0, counter(Metrics.TIMEOUTS, null, 5, 100));
+    report(10_000, counter(Metrics.TIMEOUTS, null, 8, 100));
+    // The agent's process restarted under the same instance id: its counter starts again.
+    report(20_000, counter(Metrics.TIMEOUTS, null, 2, 200));
+    report(30_000, counter(Metrics.TIMEOUTS, null, 3, 200));
+    // 8 before the restart, 3 since.
+    assertThat(pool(30_000).timeouts()).isEqualTo(11);
+    // A lower value with an unchanged start time is a reset too.
+    report(40_000, counter(Metrics.LEAKS, "suspected", 4, 0));
+    report(50_000, counter(Metrics.LEAKS, "suspected", 1, 0));
+    assertThat(pool(50_000).leaksSuspected()).isEqualTo(5);
+  }
+
+  @Test
+  void p99CoversTheLastMinuteOnly() {
+    // First minute: every wait slow (0.1..1 s).
+    report(0, waits(new long[] {0, 0, 100, 0}, 1));
+    assertThat(pool(0).waitP99()).isGreaterThan(0.1);
+    // Then a minute and more of fast waits only.
+    long[] cum = {0, 0, 100, 0};
+    for (long t = 10_000; t <= 130_000; t += 10_000) {
+      cum[0] += 100;
+      report(t, waits(cum.clone(), 1));
+    }
+    assertThat(pool(130_000).waitP99()).isLessThanOrEqualTo(0.01);
+    assertThat(pool(130_000).waitHistogram().counts()).containsExactly(1300, 0, 100, 0);
+  }
+
+  @Test
+  void staleAfterThreeIntervalsForgottenAfterRetention() {
+    report(0, counter(Metrics.TIMEOUTS, null, 1, 1));
+    assertThat(fleet.snapshot(30_000).pods().get(0).stale()).isFalse();
+    assertThat(fleet.snapshot(30_001).pods().get(0).stale()).isTrue();
+    assertThat(fleet.forget(3_599_999)).isZero();
+    assertThat(fleet.forget(3_600_001)).isEqualTo(1);
+    assertThat(fleet.snapshot(3_600_001).pods()).isEmpty();
+  }
+
+  @Test
+  void quantileIsExactAtTheHundredMillisecondBound() {
+    // 99 of 100 at or below 0.1 s: p99 is at most 0.1; 98 of 100: above it.
+    assertThat(HistogramState.quantile(0.99, BOUNDS, new long[] {0, 99, 1, 0}, 100))
+        .isLessThanOrEqualTo(0.1);
+    assertThat(HistogramState.quantile(0.99, BOUNDS, new long[] {0, 98, 2, 0}, 100))
+        .isGreaterThan(0.1);
+  }
+}
