@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The page against canned API answers (FixtureCollector): every view renders, light and dark. */
@@ -30,10 +31,23 @@ class FixtureViewsTest {
     if (fixture != null) fixture.close();
   }
 
+  private int loads;
+
   private void open(String hash, String readyCss) {
-    chromium.driver.get(fixture.baseUrl() + "/#" + hash);
+    chromium.driver.get(fixture.baseUrl() + "/?load=" + (++loads) + "#" + hash);
     new WebDriverWait(chromium.driver, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class)
         .until(d -> !d.findElements(By.cssSelector(readyCss)).isEmpty());
+  }
+
+  private void click(String css) {
+    new WebDriverWait(chromium.driver, Duration.ofSeconds(5))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(By.cssSelector(css)).click();
+              return true;
+            });
   }
 
   @Test
@@ -43,10 +57,10 @@ class FixtureViewsTest {
       open("/", ".card .gauge-text");
       chromium.screenshot(SHOTS.resolve("fixture-fleet-" + scheme + ".png"));
       open("/db/postgresql_db-payments_5432_payments", "[data-chart=pods]");
-      chromium.driver.findElement(By.cssSelector("tr.leak-row")).click();
+      click("tr.leak-row");
       chromium.screenshot(SHOTS.resolve("fixture-database-" + scheme + ".png"));
       open("/leaks", "tr.leak-row");
-      chromium.driver.findElement(By.cssSelector("tr.leak-row")).click();
+      click("tr.leak-row");
       chromium.screenshot(SHOTS.resolve("fixture-leaks-" + scheme + ".png"));
       open("/alerts", "table.alerts-history");
       chromium.screenshot(SHOTS.resolve("fixture-alerts-" + scheme + ".png"));

@@ -250,7 +250,7 @@ final class SimulatedFleet {
     r.addAttributes(kv("service.name", pod.service));
     r.addAttributes(kv("service.instance.id", pod.instanceId));
     r.addAttributes(kv("service.version", pod.version));
-    r.addAttributes(kv("host.name", "node-" + Math.abs(pod.podName.hashCode() % 3)));
+    r.addAttributes(kv("host.name", "node-" + (pods.indexOf(pod) % 3 + 1)));
     r.addAttributes(kv("k8s.pod.name", pod.podName));
     r.addAttributes(kv("k8s.namespace.name", "prod"));
     r.addAttributes(kv("poolscope.agent.version", "0.1.0"));

@@ -54,27 +54,45 @@ export async function get(path, timeoutMs = 5000) {
   } finally {
     clearTimeout(timer);
   }
-  if (res.status === 502 || res.status === 503 || res.status === 504) {
+  if (res.ok) {
+    contact();
+    return res.json();
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch (ignored) {
+    // Not the API's error shape.
+  }
+  // A gateway error without the API's error shape comes from a proxy: the collector is not there.
+  // (The collector's own 503, "store unavailable", has the shape and is shown as an error.)
+  if ((res.status === 502 || res.status === 503 || res.status === 504) && !(body && body.error)) {
     setLink('down', `HTTP ${res.status} from a proxy in front of it`);
     throw new Unreachable(`HTTP ${res.status}`);
   }
   contact();
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).message || message;
-    } catch (ignored) {
-      // Not the API's error shape; the status text will do.
-    }
-    throw new HttpError(res.status, message);
-  }
-  return res.json();
+  throw new HttpError(res.status, (body && body.message) || res.statusText);
+}
+
+// One refresh pass asks for each resource once, even when the header and the view both need it:
+// the browser allows six connections to the collector and the event stream holds one.
+let shared = new Map();
+
+/** Starts a refresh pass: later calls of getShared() fetch afresh. */
+export function newPass() {
+  shared = new Map();
+}
+
+/** get() memoised for the current refresh pass. */
+export function getShared(path) {
+  if (!shared.has(path)) shared.set(path, get(path));
+  return shared.get(path);
 }
 
 /** Like get, but an HTTP error (e.g. an endpoint this collector lacks) becomes {error}. */
 export async function getOrError(path) {
   try {
-    return await get(path);
+    return await getShared(path);
   } catch (e) {
     if (e instanceof HttpError) return { error: `${e.status}: ${e.message}` };
     throw e;
@@ -125,6 +143,13 @@ async function checkHealth() {
   }
 }
 
+function closeEvents() {
+  if (sse) {
+    sse.close();
+    sse = null;
+  }
+}
+
 /**
  * Starts live updates: SSE when the collector offers it, polling every interval otherwise, and
  * a health probe so a silently dead connection turns into the unreachable banner.
@@ -132,8 +157,24 @@ async function checkHealth() {
 export function startLive(update) {
   onUpdate = update;
   openEvents();
+  // A page kept in the back/forward cache, or a tab in the background, must not hold one of the
+  // browser's six connections to the collector: a few open tabs would starve the visible one.
+  window.addEventListener('pagehide', closeEvents);
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted && !sse) {
+      openEvents();
+    }
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      closeEvents();
+    } else if (!sse) {
+      openEvents();
+    }
+  });
   window.setInterval(() => {
     const now = Date.now();
+    if (document.hidden) return;
     if (link.state === 'down') {
       if (now - lastHealth >= 3000) {
         checkHealth().then(() => {

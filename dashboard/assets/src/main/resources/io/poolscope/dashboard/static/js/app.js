@@ -2,7 +2,7 @@
 // the header (tabs with counts, live indicator, unreachable banner).
 
 import { h, morph, replace } from './dom.js';
-import { get, link, onLinkChange, setPollInterval, startLive, Unreachable } from './api.js';
+import { getShared, link, newPass, onLinkChange, setPollInterval, startLive, Unreachable } from './api.js';
 import * as charts from './charts.js';
 import { ago, time } from './format.js';
 import * as fleetView from './views/overview.js';
@@ -58,7 +58,7 @@ function setCount(id, n, cls) {
 }
 
 async function loadHeader() {
-  const [overview, leaks] = await Promise.all([get('api/overview'), get('api/leaks?limit=200').catch(() => [])]);
+  const [overview, leaks] = await Promise.all([getShared('api/overview'), getShared('api/leaks?limit=200').catch(() => [])]);
   setPollInterval(overview.intervalSeconds);
   const firing = overview.alerts ? overview.alerts.firing : 0;
   setCount('alert-count', firing, 'crit');
@@ -84,6 +84,7 @@ async function refresh() {
       again = false;
       const r = route();
       const hash = location.hash;
+      newPass();
       try {
         const [data] = await Promise.all([r.view.load(r.params), loadHeader()]);
         // The person navigated while this loaded: the next pass draws the new route instead.

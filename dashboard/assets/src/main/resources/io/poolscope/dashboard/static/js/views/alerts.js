@@ -1,7 +1,7 @@
 // Alerts: what fires now, and what fired recently with whether the notification got out.
 
 import { h } from '../dom.js';
-import { get } from '../api.js';
+import { getShared as get } from '../api.js';
 import { ago, time } from '../format.js';
 
 function labels(obj) {

@@ -38,7 +38,9 @@ function limitText(db) {
     case 'probe':
       return `max_connections ${int(db.maxConnections)} − ${int(db.reserved)} reserved, probed`;
     case 'config':
-      return `${int(db.usable)} (configured)`;
+      return db.maxConnections != null && db.reserved
+        ? `max_connections ${int(db.maxConnections)} − ${int(db.reserved)} reserved, configured`
+        : `${int(db.usable)}, configured`;
     default:
       return 'unknown (no probe, none configured)';
   }

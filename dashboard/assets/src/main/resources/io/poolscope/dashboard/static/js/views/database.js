@@ -1,7 +1,7 @@
 // One database target: its budget, who holds it (service, pod, pool), how it moved, and leaks.
 
 import { h, routeHref } from '../dom.js';
-import { get, getOrError, HttpError } from '../api.js';
+import { getShared as get, getOrError, HttpError } from '../api.js';
 import { int, seconds, ago, time, dbName, target } from '../format.js';
 import { cssVar, usageBars, timeLines } from '../charts.js';
 import { dbCard, stateOf, statePill } from './card.js';
@@ -58,7 +58,14 @@ function historyPanel(data) {
   const head = h('div', { class: 'panel-head' }, h('h3', null, 'History'), h('span', { class: 'ranges right', role: 'group', 'aria-label': 'Time range' }, buttons));
   if (history.error) return h('section', { class: 'panel history' }, head, h('p', { class: 'error-box' }, `History unavailable (${history.error}).`));
   const events = history.events || [];
-  const opts = { from, to, events };
+  // A collector younger than the range would draw a sliver at the right edge: start the axis
+  // where its data starts, and say so.
+  let start = from;
+  let earliest = Infinity;
+  for (const sr of history.series || []) if (sr.points && sr.points.length) earliest = Math.min(earliest, sr.points[0][0]);
+  const young = earliest !== Infinity && earliest > from + 2 * (history.stepSeconds || 60) * 1000;
+  if (young) start = earliest;
+  const opts = { from: start, to, events };
   const body = h(
     'div',
     { class: 'history-grid' },
@@ -98,10 +105,17 @@ function historyPanel(data) {
           .map((e) => h('li', { class: `kind-${e.kind}` }, h('span', { class: 'num' }, time(e.time)), h('strong', null, e.kind === 'alert' ? 'alert' : 'deploy'), h('span', { class: 'name' }, e.text))),
       )
     : h('p', { class: 'legend-note' }, 'No alert firings or deploys in this range.');
+  const note =
+    earliest === Infinity
+      ? h('p', { class: 'legend-note' }, `No history yet: the collector stores a point every ${seconds(history.stepSeconds)}.`)
+      : young
+        ? h('p', { class: 'legend-note' }, `History starts ${time(earliest)}, when this collector began recording.`)
+        : null;
   return h(
     'section',
     { class: 'panel history' },
     head,
+    note,
     body,
     h('p', { class: 'legend-note' }, `Step ${seconds(history.stepSeconds)} · solid red marks: alert firings · dashed blue: deploys (a service's version changed)`),
     list,
@@ -282,12 +296,11 @@ export function render(data) {
         ? h(
             'p',
             { class: 'sizing', dataset: { fact: 'sizing' } },
-            'Sizing: with ',
-            h('strong', null, int(db.pods)),
-            ' pods, a pool max of ',
+            'Sizing: a pool max of ',
             h('strong', null, int(sizing.value)),
-            ' per pod fits the usable ',
+            ' per pod fits the ',
             h('strong', null, int(db.usable)),
+            ' usable connections with every service at its max replicas',
             over > 0 ? ` — ${over} pod${over === 1 ? ' is' : 's are'} configured above it.` : ' — every pod is configured within it.',
           )
         : h('p', { class: 'sizing muted' }, 'Sizing: needs a known usable limit.'),

@@ -2,7 +2,7 @@
 // borrowing thread is now, with the application's own frames picked out from the libraries'.
 
 import { h, routeHref } from '../dom.js';
-import { get } from '../api.js';
+import { getShared as get } from '../api.js';
 import { seconds, time } from '../format.js';
 
 // Rows stay open across live re-renders: a person reading a stack must not lose it every second.
@@ -133,7 +133,7 @@ function firstAppFrame(callSite) {
 let stateFilter = 'all';
 
 export async function load() {
-  const [leaks, overview] = await Promise.all([get('api/leaks?limit=500'), get('api/overview')]);
+  const [leaks, overview] = await Promise.all([get('api/leaks?limit=200'), get('api/overview')]);
   return { leaks, overview };
 }
 

@@ -1,7 +1,7 @@
 // Fleet overview: one card per database, the one nearest its limit first.
 
 import { h, routeHref } from '../dom.js';
-import { get } from '../api.js';
+import { getShared as get } from '../api.js';
 import { int, time } from '../format.js';
 import { dbCard, stateOf } from './card.js';
 
