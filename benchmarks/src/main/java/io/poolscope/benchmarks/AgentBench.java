@@ -129,6 +129,7 @@ public final class AgentBench {
       Map<String, Map<String, List<List<Double>>>> cpu = new LinkedHashMap<>();
       Map<String, Map<String, List<List<Double>>>> processCpu = new LinkedHashMap<>();
       Map<String, String> failures = new LinkedHashMap<>();
+      java.util.Set<String> invalid = new java.util.LinkedHashSet<>();
       Instant started = Instant.now();
       for (int round = 0; round < forks; round++) {
         for (int k = 0; k < configs.size(); k++) {
@@ -169,6 +170,13 @@ public final class AgentBench {
             failures.put(c.name() + " round " + (round + 1), e.toString());
             continue;
           }
+          String agentTrouble = agentTrouble(log);
+          if (agentTrouble != null) {
+            // The agents keep the application running when they fail to start, so the fork
+            // measured no agent at all: its figures must not be reported as the agent's.
+            invalid.add(c.name());
+            failures.put(c.name() + " round " + (round + 1), "agent not active: " + agentTrouble);
+          }
           for (String b : c.benchmarks()) {
             boolean found = false;
             for (RunResult r : runs) {
@@ -205,15 +213,25 @@ public final class AgentBench {
       }
       Instant finished = Instant.now();
 
+      List<Config> shown = new ArrayList<>();
+      for (Config c : configs) {
+        shown.add(
+            invalid.contains(c.name())
+                ? new Config(
+                    c.name() + " (INVALID: agent not active, see Failures)",
+                    c.jvmArgs(),
+                    c.benchmarks())
+                : c);
+      }
       String table =
           "Wall-clock throughput (JMH primary score; higher is better):\n\n"
-              + report(wall, configs, false)
+              + report(rename(wall, configs, shown), shown, false)
               + "\nCPU time of the benchmark thread per operation (lower is better; the steadier"
               + " figure on a shared machine):\n\n"
-              + report(cpu, configs, true)
+              + report(rename(cpu, configs, shown), shown, true)
               + "\nCPU time of the whole benchmark JVM per operation (all threads: agents' own"
               + " threads, GC, JIT; lower is better):\n\n"
-              + report(processCpu, configs, true);
+              + report(rename(processCpu, configs, shown), shown, true);
       StringBuilder text = new StringBuilder();
       text.append(
           String.format(
@@ -229,6 +247,13 @@ public final class AgentBench {
               seconds));
       text.append(table);
       text.append("\nOTLP received by the loopback sink (per path):\n").append(sink.report());
+      boolean poolscopeRan = configs.stream().anyMatch(c -> c.name().startsWith("poolscope"));
+      long poolscopeExports = sink.requestsUnder("/") - sink.requestsUnder("/otel/");
+      if (poolscopeRan && poolscopeExports == 0) {
+        text.append(
+            "  WARNING: nothing came from the Poolscope agent (every other path is its own):"
+                + " was it active?\n");
+      }
       if (!failures.isEmpty()) {
         text.append("\nFailures:\n");
         failures.forEach((k, v) -> text.append("  ").append(k).append(": ").append(v).append('\n'));
@@ -240,6 +265,42 @@ public final class AgentBench {
       System.out.println(
           "\nWrote " + out.resolve("summary.md") + " and " + out.resolve("results.csv"));
     }
+  }
+
+  /** The first line of a fork's output that says an agent failed, or null. */
+  private static String agentTrouble(Path log) {
+    try {
+      for (String line : Files.readAllLines(log)) {
+        String l = line.toLowerCase(Locale.ROOT);
+        if (l.contains("agent failed")
+            || l.contains("noclassdeffounderror")
+            || l.contains("error opening zip file or jar manifest")
+            || l.contains("fatal error in native method")) {
+          return line.strip();
+        }
+      }
+    } catch (IOException e) {
+      return "cannot read " + log + ": " + e.getMessage();
+    }
+    return null;
+  }
+
+  /** The same results keyed by the configurations' display names. */
+  private static Map<String, Map<String, List<List<Double>>>> rename(
+      Map<String, Map<String, List<List<Double>>>> results, List<Config> from, List<Config> to) {
+    Map<String, Map<String, List<List<Double>>>> out = new LinkedHashMap<>();
+    results.forEach(
+        (bench, byConfig) -> {
+          Map<String, List<List<Double>>> m = new LinkedHashMap<>();
+          for (int i = 0; i < from.size(); i++) {
+            List<List<Double>> v = byConfig.get(from.get(i).name());
+            if (v != null) {
+              m.put(to.get(i).name(), v);
+            }
+          }
+          out.put(bench, m);
+        });
+    return out;
   }
 
   private static List<String> with(List<String> base, String extra) {

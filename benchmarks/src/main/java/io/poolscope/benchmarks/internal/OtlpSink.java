@@ -22,6 +22,7 @@ public final class OtlpSink implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
+  private final Map<String, String> firstHeaders = new ConcurrentHashMap<>();
 
   /** Starts the sink on an ephemeral loopback port. */
   public OtlpSink() throws IOException {
@@ -45,6 +46,17 @@ public final class OtlpSink implements AutoCloseable {
     String path = exchange.getRequestURI().getPath();
     requests.computeIfAbsent(path, p -> new LongAdder()).increment();
     bytes.computeIfAbsent(path, p -> new LongAdder()).add(n);
+    firstHeaders.computeIfAbsent(
+        path,
+        p -> {
+          var h = exchange.getRequestHeaders();
+          return "Content-Type="
+              + h.getFirst("Content-Type")
+              + " Content-Encoding="
+              + h.getFirst("Content-Encoding")
+              + " User-Agent="
+              + h.getFirst("User-Agent");
+        });
     // An empty body is a valid, empty Export*ServiceResponse in protobuf: full success.
     exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
     exchange.sendResponseHeaders(200, -1);
@@ -64,8 +76,8 @@ public final class OtlpSink implements AutoCloseable {
             (path, count) ->
                 sb.append(
                     String.format(
-                        "  %s: %d requests, %d bytes%n",
-                        path, count.sum(), bytes.get(path).sum())));
+                        "  %s: %d requests, %d bytes (first: %s)%n",
+                        path, count.sum(), bytes.get(path).sum(), firstHeaders.get(path))));
     return sb.length() == 0 ? "  (nothing received)\n" : sb.toString();
   }
 
