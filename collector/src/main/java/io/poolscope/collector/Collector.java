@@ -1,7 +1,7 @@
 package io.poolscope.collector;
 
 import io.javalin.Javalin;
-import io.poolscope.collector.internal.api.AlertsView;
+import io.poolscope.collector.internal.alerting.Alerting;
 import io.poolscope.collector.internal.api.ApiServer;
 import io.poolscope.collector.internal.api.EventsHub;
 import io.poolscope.collector.internal.api.IngestHandler;
@@ -14,6 +14,8 @@ import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
 import io.poolscope.collector.internal.probe.ProbeRunner;
 import io.poolscope.collector.internal.prometheus.Exposition;
+import io.poolscope.collector.internal.prometheus.FleetSamples;
+import io.poolscope.collector.internal.prometheus.RecentLeaks;
 import io.poolscope.collector.internal.store.HistoryRecorder;
 import io.poolscope.collector.internal.store.JdbcStore;
 import io.poolscope.collector.internal.store.Store;
@@ -38,6 +40,7 @@ public final class Collector implements AutoCloseable {
   private final CollectorConfig config;
   private final Store store;
   private final ProbeRunner probes;
+  private final Alerting alerting;
   private final ScheduledExecutorService scheduler;
   private final EventsHub events;
   private final Javalin app;
@@ -49,23 +52,31 @@ public final class Collector implements AutoCloseable {
     FleetModel fleet = new FleetModel(interval, config.fleetRetention().toMillis());
     AtomicLong changes = new AtomicLong();
     this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
+    Alerting alerts = null;
+    ProbeRunner probeRunner = null;
     try {
-      this.probes = new ProbeRunner(config, clock, changes::incrementAndGet);
+      alerts = new Alerting(config, store);
+      this.alerting = alerts;
+      probeRunner = new ProbeRunner(config, clock, changes::incrementAndGet);
+      this.probes = probeRunner;
       OverviewService overview =
           new OverviewService(fleet, probes::results, new BudgetCalculator(config), clock);
       this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
-      Exposition exposition = new Exposition(overview::current);
+      RecentLeaks recentLeaks = new RecentLeaks();
+      Exposition exposition =
+          new Exposition(overview::current, () -> recentLeaks.samples(clock.getAsLong()));
       IngestService ingest =
-          new IngestService(fleet, store, clock, leaks -> changes.incrementAndGet());
+          new IngestService(
+              fleet,
+              store,
+              clock,
+              leaks -> {
+                recentLeaks.add(leaks);
+                changes.incrementAndGet();
+              });
       ReadService read =
           new ReadService(
-              overview,
-              store,
-              AlertsView.NONE,
-              clock,
-              interval,
-              config.historyStep().toMillis(),
-              version());
+              overview, store, alerts, clock, interval, config.historyStep().toMillis(), version());
       this.app =
           ApiServer.create(
               new IngestHandler(
@@ -84,13 +95,27 @@ public final class Collector implements AutoCloseable {
                 return t;
               });
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
-      schedule(() -> fleet.forget(clock.getAsLong()), interval);
+      schedule(
+          () -> {
+            long now = clock.getAsLong();
+            fleet.forget(now);
+            var samples = new java.util.ArrayList<>(FleetSamples.derive(overview.fresh()));
+            samples.addAll(recentLeaks.samples(now));
+            alerting.evaluate(samples, now);
+          },
+          interval);
       schedule(() -> history.record(overview.fresh()), config.historyStep().toMillis());
       schedule(events::tick, 1000);
       schedule(
           () -> store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis()),
           Math.min(3_600_000L, config.storeRetention().toMillis()));
     } catch (RuntimeException e) {
+      if (probeRunner != null) {
+        probeRunner.close();
+      }
+      if (alerts != null) {
+        alerts.close();
+      }
       store.close();
       throw e;
     }
@@ -172,6 +197,9 @@ public final class Collector implements AutoCloseable {
     }
     if (probes != null) {
       probes.close();
+    }
+    if (alerting != null) {
+      alerting.close();
     }
     store.close();
   }

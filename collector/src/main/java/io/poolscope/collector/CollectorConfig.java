@@ -47,6 +47,31 @@ public final class CollectorConfig {
     }
   }
 
+  /**
+   * Where alert notifications go (alerts/RULES.md section 5): {@code type} is webhook, slack,
+   * pagerduty, alertmanager or log; {@code match}/{@code matchRegex} select alerts by label.
+   */
+  public record Notifier(
+      String name,
+      String type,
+      String url,
+      String routingKey,
+      Map<String, String> match,
+      Map<String, String> matchRegex) {
+
+    /** Copies the maps. */
+    public Notifier {
+      match = match == null ? Map.of() : Map.copyOf(match);
+      matchRegex = matchRegex == null ? Map.of() : Map.copyOf(matchRegex);
+    }
+
+    @Override
+    public String toString() {
+      // URLs and routing keys are secrets (Slack and PagerDuty put them in the URL or key).
+      return "Notifier[name=" + name + ", type=" + type + "]";
+    }
+  }
+
   /** Per service settings: the autoscaler ceiling used for planned capacity and sizing. */
   public record Service(String name, int maxReplicas) {}
 
@@ -65,6 +90,8 @@ public final class CollectorConfig {
   private final Duration probeTimeout;
   private final int headroom;
   private final Path alertRules;
+  private final String externalUrl;
+  private final List<Notifier> notifiers;
   private final List<Database> databases;
   private final List<Service> services;
 
@@ -84,6 +111,8 @@ public final class CollectorConfig {
     probeTimeout = b.probeTimeout;
     headroom = b.headroom;
     alertRules = b.alertRules;
+    externalUrl = b.externalUrl;
+    notifiers = List.copyOf(b.notifiers);
     databases = List.copyOf(b.databases);
     services = List.copyOf(b.services);
   }
@@ -131,6 +160,8 @@ public final class CollectorConfig {
     b.probeTimeout = probeTimeout;
     b.headroom = headroom;
     b.alertRules = alertRules;
+    b.externalUrl = externalUrl;
+    b.notifiers = notifiers;
     b.databases = databases;
     b.services = services;
     return b;
@@ -211,6 +242,16 @@ public final class CollectorConfig {
     return Optional.ofNullable(alertRules);
   }
 
+  /** The dashboard's public URL for links in notifications ({@code alerts.externalUrl}). */
+  public Optional<String> externalUrl() {
+    return Optional.ofNullable(externalUrl);
+  }
+
+  /** Notification targets ({@code alerts.notifiers}); none by default. */
+  public List<Notifier> notifiers() {
+    return notifiers;
+  }
+
   /** Configured database targets ({@code databases}). */
   public List<Database> databases() {
     return databases;
@@ -238,6 +279,8 @@ public final class CollectorConfig {
     private Duration probeTimeout = Duration.ofSeconds(5);
     private int headroom = 0;
     private Path alertRules;
+    private String externalUrl;
+    private List<Notifier> notifiers = List.of();
     private List<Database> databases = List.of();
     private List<Service> services = List.of();
 
@@ -333,6 +376,18 @@ public final class CollectorConfig {
       return this;
     }
 
+    /** Sets {@code alerts.externalUrl}. */
+    public Builder externalUrl(String v) {
+      externalUrl = v;
+      return this;
+    }
+
+    /** Sets {@code alerts.notifiers}. */
+    public Builder notifiers(List<Notifier> v) {
+      notifiers = List.copyOf(v);
+      return this;
+    }
+
     /** Sets {@code databases}. */
     public Builder databases(List<Database> v) {
       databases = List.copyOf(v);
@@ -380,6 +435,11 @@ public final class CollectorConfig {
             d.probeUrl() == null || d.probeUrl().startsWith("jdbc:"),
             k + "probe.url",
             d.probeUrl());
+      }
+      for (int i = 0; i < notifiers.size(); i++) {
+        Notifier n = notifiers.get(i);
+        check(n.name() != null && !n.name().isBlank(), "alerts.notifiers." + i + ".name", n.name());
+        check(n.type() != null && !n.type().isBlank(), "alerts.notifiers." + i + ".type", n.type());
       }
       for (int i = 0; i < services.size(); i++) {
         Service s = services.get(i);

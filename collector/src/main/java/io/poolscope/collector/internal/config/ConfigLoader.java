@@ -42,6 +42,13 @@ public final class ConfigLoader {
           "probe.timeout",
           "budget.headroom",
           "alerts.rules",
+          "alerts.externalUrl",
+          "alerts.notifiers.#.name",
+          "alerts.notifiers.#.type",
+          "alerts.notifiers.#.url",
+          "alerts.notifiers.#.routingKey",
+          "alerts.notifiers.#.match.*",
+          "alerts.notifiers.#.matchRegex.*",
           "databases.#.id",
           "databases.#.maxConnections",
           "databases.#.reserved",
@@ -63,7 +70,7 @@ public final class ConfigLoader {
     }
     overlayEnvironment(env, flat);
     for (String key : flat.keySet()) {
-      if (!KEYS.contains(template(key))) {
+      if (!KEYS.contains(template(key)) && !KEYS.contains(wildcard(template(key)))) {
         throw new IllegalArgumentException(
             "invalid configuration: unknown key " + key + " = '" + flat.get(key) + "'");
       }
@@ -105,6 +112,10 @@ public final class ConfigLoader {
    */
   private static void overlayEnvironment(Map<String, String> env, Map<String, String> flat) {
     for (String key : KEYS) {
+      if (key.endsWith("*")) {
+        // Label names are not environment-variable safe; these come from the file only.
+        continue;
+      }
       String regex =
           "POOLSCOPE_"
               + key.replaceAll("([a-z])([A-Z])", "$1_$2")
@@ -123,6 +134,12 @@ public final class ConfigLoader {
         }
       }
     }
+  }
+
+  /** {@code alerts.notifiers.#.match.severity} -> {@code alerts.notifiers.#.match.*}. */
+  static String wildcard(String template) {
+    int dot = template.lastIndexOf('.');
+    return dot < 0 ? template : template.substring(0, dot) + ".*";
   }
 
   static String template(String key) {
@@ -148,6 +165,20 @@ public final class ConfigLoader {
     parse(f, "probe.timeout", ConfigLoader::parseDuration, b::probeTimeout);
     integer(f, "budget.headroom", b::headroom);
     parse(f, "alerts.rules", Path::of, b::alertRules);
+    str(f, "alerts.externalUrl", b::externalUrl);
+    List<CollectorConfig.Notifier> notifiers = new ArrayList<>();
+    for (int i = 0; i < count(f, "alerts.notifiers."); i++) {
+      String k = "alerts.notifiers." + i + ".";
+      notifiers.add(
+          new CollectorConfig.Notifier(
+              f.get(k + "name"),
+              f.get(k + "type"),
+              f.get(k + "url"),
+              f.get(k + "routingKey"),
+              sub(f, k + "match."),
+              sub(f, k + "matchRegex.")));
+    }
+    b.notifiers(notifiers);
     List<CollectorConfig.Database> dbs = new ArrayList<>();
     for (int i = 0; i < count(f, "databases."); i++) {
       String k = "databases." + i + ".";
@@ -169,6 +200,17 @@ public final class ConfigLoader {
     }
     b.services(services);
     return b.build();
+  }
+
+  private static Map<String, String> sub(Map<String, String> f, String prefix) {
+    Map<String, String> out = new TreeMap<>();
+    f.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            out.put(k.substring(prefix.length()), v);
+          }
+        });
+    return out;
   }
 
   private static int count(Map<String, String> f, String prefix) {

@@ -39,9 +39,9 @@ public final class Exposition implements IngestStats {
           .buckets(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
           .register(registry);
 
-  /** Exposes the figures of {@code overview}, read at each scrape. */
-  public Exposition(Supplier<Overview> overview) {
-    new FleetCollector(overview).register(registry);
+  /** Exposes the figures of {@code overview} and {@code extra} samples, read at each scrape. */
+  public Exposition(Supplier<Overview> overview, Supplier<List<FleetSample>> extra) {
+    new FleetCollector(overview, extra).register(registry);
   }
 
   @Override
@@ -64,16 +64,20 @@ public final class Exposition implements IngestStats {
   /** Converts an overview into metric families at scrape time. */
   private static final class FleetCollector extends Collector {
     private final Supplier<Overview> overview;
+    private final Supplier<List<FleetSample>> extra;
 
-    FleetCollector(Supplier<Overview> overview) {
+    FleetCollector(Supplier<Overview> overview, Supplier<List<FleetSample>> extra) {
       this.overview = overview;
+      this.extra = extra;
     }
 
     @Override
     public List<MetricFamilySamples> collect() {
       Overview o = overview.get();
       Map<String, List<MetricFamilySamples.Sample>> byName = new LinkedHashMap<>();
-      for (FleetSample s : FleetSamples.derive(o)) {
+      List<FleetSample> all = new ArrayList<>(FleetSamples.derive(o));
+      all.addAll(extra.get());
+      for (FleetSample s : all) {
         byName
             .computeIfAbsent(s.name(), k -> new ArrayList<>())
             .add(

@@ -50,6 +50,9 @@ final class Help {
               "poolscope_connection_refused_total",
               "Physical connection opens the database refused, by SQLState."),
           Map.entry("poolscope_pools_created_total", "Pools constructed, by pool type."),
+          Map.entry(
+              "poolscope_connection_leaks_recent",
+              "Leak events in the last 5 minutes, by call site."),
           Map.entry("poolscope_pools_closed_total", "Pools closed, by pool type."));
 
   private Help() {}

@@ -269,19 +269,36 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public void addAlert(AlertRecord r) {
-    with(
+  public long addAlert(AlertRecord r) {
+    return with(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "insert into poolscope_alert (ts, rule, labels, event, alert_value, deliveries)"
-                      + " values (?, ?, ?, ?, ?, ?)")) {
+                      + " values (?, ?, ?, ?, ?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, r.time());
             ps.setString(2, r.rule());
             ps.setString(3, toJson(r.labels()));
             ps.setString(4, r.event());
             setDouble(ps, 5, r.value());
             ps.setString(6, r.deliveriesJson());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              return keys.next() ? keys.getLong(1) : -1L;
+            }
+          }
+        });
+  }
+
+  @Override
+  public void updateAlertDeliveries(long id, String deliveriesJson) {
+    with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("update poolscope_alert set deliveries = ? where id = ?")) {
+            ps.setString(1, deliveriesJson);
+            ps.setLong(2, id);
             ps.executeUpdate();
           }
           return null;

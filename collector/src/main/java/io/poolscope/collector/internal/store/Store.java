@@ -24,8 +24,11 @@ public interface Store extends AutoCloseable {
   /** Newest first; null filters match everything. */
   List<LeakEvent> leaks(String db, String service, int limit);
 
-  /** Records an alert history entry. */
-  void addAlert(AlertRecord record);
+  /** Records an alert history entry; returns its id. */
+  long addAlert(AlertRecord record);
+
+  /** Replaces the delivery attempts (a JSON array) of an alert history entry. */
+  void updateAlertDeliveries(long id, String deliveriesJson);
 
   /** Newest first. */
   List<AlertRecord> alerts(int limit);

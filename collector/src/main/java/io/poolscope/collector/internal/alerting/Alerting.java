@@ -1,0 +1,196 @@
+package io.poolscope.collector.internal.alerting;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.poolscope.alerts.Alert;
+import io.poolscope.alerts.AlertEngine;
+import io.poolscope.alerts.AlertEvent;
+import io.poolscope.alerts.AlertState;
+import io.poolscope.alerts.NotifierTarget;
+import io.poolscope.alerts.RuleSet;
+import io.poolscope.alerts.Sample;
+import io.poolscope.collector.CollectorConfig;
+import io.poolscope.collector.internal.api.AlertsView;
+import io.poolscope.collector.internal.prometheus.FleetSample;
+import io.poolscope.collector.internal.store.AlertRecord;
+import io.poolscope.collector.internal.store.Store;
+import io.poolscope.collector.internal.store.TimelineEvent;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's side of the alerts module: hands it each interval's samples, keeps its history
+ * (firing and resolve transitions, with each target's latest delivery attempt) in the store, and
+ * shows its active alerts to the read API.
+ */
+public final class Alerting implements AlertsView, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_TRACKED = 10_000;
+
+  private final AlertEngine engine;
+  private final Store store;
+
+  /** Stored transition per (fingerprint, state, time), for attaching delivery attempts. */
+  private final Map<String, Long> transitions =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > MAX_TRACKED;
+        }
+      };
+
+  private final Map<Long, Map<String, Map<String, Object>>> deliveries = new LinkedHashMap<>();
+
+  /**
+   * Builds the engine from the configured rule file (or the defaults) and notifiers.
+   *
+   * @throws IllegalArgumentException naming the key when the rules or a notifier are invalid
+   */
+  public Alerting(CollectorConfig config, Store store) {
+    this.store = store;
+    RuleSet rules = RuleSet.defaults();
+    if (config.alertRules().isPresent()) {
+      try {
+        rules = RuleSet.load(config.alertRules().get());
+      } catch (IllegalArgumentException | UncheckedIOException e) {
+        throw new IllegalArgumentException(
+            "invalid configuration: alerts.rules = '"
+                + config.alertRules().get()
+                + "': "
+                + e.getMessage(),
+            e);
+      }
+    }
+    List<NotifierTarget> targets = new ArrayList<>();
+    for (int i = 0; i < config.notifiers().size(); i++) {
+      CollectorConfig.Notifier n = config.notifiers().get(i);
+      try {
+        targets.add(
+            NotifierTarget.builder(n.name(), n.type())
+                .url(n.url())
+                .routingKey(n.routingKey())
+                .match(n.match())
+                .matchRegex(n.matchRegex())
+                .build());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "invalid configuration: alerts.notifiers."
+                + i
+                + " ("
+                + n.name()
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+    }
+    AlertEngine.Builder b = AlertEngine.builder().rules(rules).targets(targets);
+    config.externalUrl().ifPresent(b::externalUrl);
+    this.engine = b.listener(this::onEvent).build();
+  }
+
+  /** Evaluates every rule over this interval's samples. */
+  public void evaluate(List<FleetSample> samples, long now) {
+    List<Sample> converted = new ArrayList<>(samples.size());
+    for (FleetSample s : samples) {
+      converted.add(new Sample(s.name(), s.labels(), s.value(), now));
+    }
+    engine.evaluate(converted, now);
+  }
+
+  @Override
+  public List<Active> active() {
+    List<Active> out = new ArrayList<>();
+    for (Alert a : engine.active()) {
+      out.add(
+          new Active(
+              a.rule(),
+              a.state().name().toLowerCase(Locale.ROOT),
+              a.severity(),
+              a.labels(),
+              a.value(),
+              a.activeSince(),
+              a.firedAt() == 0 ? null : a.firedAt(),
+              a.summary(),
+              a.description()));
+    }
+    return out;
+  }
+
+  private void onEvent(AlertEvent e) {
+    Alert a = e.alert();
+    switch (e.type()) {
+      case FIRING, RESOLVED -> {
+        String event = e.type() == AlertEvent.Type.FIRING ? "firing" : "resolved";
+        long id =
+            store.addAlert(
+                new AlertRecord(e.timeMillis(), a.rule(), a.labels(), event, a.value(), "[]"));
+        store.addEvent(
+            new TimelineEvent(
+                e.timeMillis(), a.labels().get("db"), "alert", a.rule() + " " + event));
+        synchronized (this) {
+          transitions.put(key(a), id);
+        }
+      }
+      case DELIVERED, FAILED -> {
+        if (e.delivery().keepAlive()) {
+          return;
+        }
+        String json;
+        long id;
+        synchronized (this) {
+          Long found = transitions.get(key(a));
+          if (found == null) {
+            return;
+          }
+          id = found;
+          Map<String, Map<String, Object>> byTarget =
+              deliveries.computeIfAbsent(id, k -> new LinkedHashMap<>());
+          while (deliveries.size() > MAX_TRACKED) {
+            deliveries.remove(deliveries.keySet().iterator().next());
+          }
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("target", e.delivery().target());
+          d.put(
+              "status",
+              e.type() == AlertEvent.Type.DELIVERED
+                  ? "delivered"
+                  : e.delivery().willRetry() ? "retrying" : "failed");
+          d.put("attempts", e.delivery().attempt());
+          d.put("error", e.delivery().error());
+          byTarget.put(e.delivery().target(), d);
+          json = toJson(new ArrayList<>(byTarget.values()));
+        }
+        store.updateAlertDeliveries(id, json);
+      }
+      default -> {
+        // Pending is not history: most pending alerts never fire.
+      }
+    }
+  }
+
+  private static String key(Alert a) {
+    long t = a.state() == AlertState.RESOLVED ? a.resolvedAt() : a.firedAt();
+    return a.fingerprint() + "|" + a.state() + "|" + t;
+  }
+
+  private static String toJson(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      LOG.warn("cannot encode deliveries: {}", e.getMessage());
+      return "[]";
+    }
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}
