@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -171,17 +174,32 @@ public final class Demo implements AutoCloseable {
     }
     int postgresPort = freePort();
     databaseId = "postgresql_127.0.0.1_" + postgresPort + "_" + DemoDatabase.DATABASE;
-    collector =
-        DemoCollector.start(
-            work.path().resolve("collector"),
-            settings.port(),
-            settings.exportInterval(),
-            databaseId,
-            DemoDatabase.probeJdbcUrl(postgresPort),
-            List.of(
-                new CollectorConfig.Service(Fleet.PAYMENTS, settings.paymentsPods() * 2),
-                new CollectorConfig.Service(Fleet.JOBS, Math.max(1, settings.jobsPods() * 2))),
-            settings.alertForDivisor());
+    // initdb takes seconds: run it while the collector starts (the probe retries until it is up).
+    CompletableFuture<DemoDatabase> postgres =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return DemoDatabase.start(
+                    work.path().resolve("postgres"), postgresPort, settings.maxConnections());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    try {
+      collector =
+          DemoCollector.start(
+              work.path().resolve("collector"),
+              settings.port(),
+              settings.exportInterval(),
+              databaseId,
+              DemoDatabase.probeJdbcUrl(postgresPort),
+              List.of(
+                  new CollectorConfig.Service(Fleet.PAYMENTS, settings.paymentsPods() * 2),
+                  new CollectorConfig.Service(Fleet.JOBS, Math.max(1, settings.jobsPods() * 2))),
+              settings.alertForDivisor());
+    } finally {
+      database = awaitDatabase(postgres);
+    }
     String url = "http://127.0.0.1:" + collector.port();
     out.println();
     out.println("  Poolscope dashboard: " + url + "/");
@@ -200,9 +218,6 @@ public final class Demo implements AutoCloseable {
             + settings.alertForDivisor()
             + ")");
 
-    database =
-        DemoDatabase.start(
-            work.path().resolve("postgres"), postgresPort, settings.maxConnections());
     database.postmasterPid().ifPresent(postgresPids::add);
     timeline.note(
         "demo",
@@ -243,11 +258,23 @@ public final class Demo implements AutoCloseable {
   public void rollout() throws Exception {
     phase = Phase.ROLLOUT;
     timeline.note("deploy", "rolling out payments v2 (ships a background reconciliation job)");
-    for (Fleet.Pod old : fleet.pods(Fleet.PAYMENTS)) {
-      Fleet.Pod next = fleet.startPayments(2);
-      awaitReporting(next);
-      fleet.stop(old);
-      timeline.note("deploy", next.name() + " up, " + old.name() + " stopped");
+    List<Fleet.Pod> old = fleet.pods(Fleet.PAYMENTS);
+    for (int first = 0; first < old.size(); first += settings.rolloutSurge()) {
+      // Like a Deployment's maxSurge: start a batch of new pods, wait until they report, then
+      // stop as many old ones.
+      List<Fleet.Pod> batch =
+          old.subList(first, Math.min(old.size(), first + settings.rolloutSurge()));
+      List<Fleet.Pod> next = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        next.add(fleet.startPayments(2));
+      }
+      for (Fleet.Pod pod : next) {
+        awaitReporting(pod);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        fleet.stop(batch.get(i));
+        timeline.note("deploy", next.get(i).name() + " up, " + batch.get(i).name() + " stopped");
+      }
       if (!settings.rolloutStep().isZero()) {
         Thread.sleep(settings.rolloutStep().toMillis());
       }
@@ -461,6 +488,17 @@ public final class Demo implements AutoCloseable {
     if (timeline.entries().size() > 0) {
       out.println("Demo stopped: every process it started is gone and its files are removed.");
       out.flush();
+    }
+  }
+
+  private static DemoDatabase awaitDatabase(CompletableFuture<DemoDatabase> postgres)
+      throws IOException, InterruptedException {
+    try {
+      return postgres.get();
+    } catch (ExecutionException e) {
+      Throwable cause =
+          e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+      throw new IOException("PostgreSQL did not start: " + cause.getMessage(), cause);
     }
   }
 

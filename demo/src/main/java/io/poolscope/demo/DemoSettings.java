@@ -24,6 +24,7 @@ import java.util.Locale;
  * @param steady how long the healthy fleet runs before the incident (Enter: at once)
  * @param incident how long v2 runs before the automatic rollback (Enter: at once)
  * @param rolloutStep pause between replacing two pods in a rollout
+ * @param rolloutSurge how many new pods a rollout starts before stopping old ones
  * @param alertForDivisor the default rules' {@code for:} durations are divided by this, so the
  *     alerts fire within the demo (1: the defaults unchanged)
  * @param interactive whether Enter on standard input advances the story
@@ -46,6 +47,7 @@ public record DemoSettings(
     Duration steady,
     Duration incident,
     Duration rolloutStep,
+    int rolloutSurge,
     int alertForDivisor,
     boolean interactive,
     boolean exitWhenResolved,
@@ -83,6 +85,7 @@ public record DemoSettings(
     b.steady = Duration.ofSeconds(10);
     b.incident = Duration.ofSeconds(60);
     b.rolloutStep = Duration.ZERO;
+    b.rolloutSurge = 2;
     b.alertForDivisor = 60;
     b.interactive = false;
     b.exitWhenResolved = true;
@@ -136,6 +139,7 @@ public record DemoSettings(
     b.steady = steady;
     b.incident = incident;
     b.rolloutStep = rolloutStep;
+    b.rolloutSurge = rolloutSurge;
     b.alertForDivisor = alertForDivisor;
     b.interactive = interactive;
     b.exitWhenResolved = exitWhenResolved;
@@ -160,6 +164,7 @@ public record DemoSettings(
     Duration steady = Duration.ofSeconds(60);
     Duration incident = Duration.ofSeconds(180);
     Duration rolloutStep = Duration.ofSeconds(5);
+    int rolloutSurge = 1;
     int alertForDivisor = 4;
     boolean interactive = true;
     boolean exitWhenResolved = false;
@@ -260,6 +265,7 @@ public record DemoSettings(
           steady,
           incident,
           rolloutStep,
+          rolloutSurge,
           alertForDivisor,
           interactive,
           exitWhenResolved,

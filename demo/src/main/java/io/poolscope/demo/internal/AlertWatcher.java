@@ -99,11 +99,12 @@ public final class AlertWatcher implements AutoCloseable {
         int pools = pod.path("pools").size();
         if (pools > 1) {
           secondPoolSeen = true;
+          // created/closed count per pod and pool type, repeated on each of its pools.
           long created = 0;
           long closed = 0;
           for (JsonNode pool : pod.path("pools")) {
-            created += pool.path("created").asLong();
-            closed += pool.path("closed").asLong();
+            created = Math.max(created, pool.path("created").asLong());
+            closed = Math.max(closed, pool.path("closed").asLong());
           }
           timeline.note(
               "fleet",
@@ -123,6 +124,10 @@ public final class AlertWatcher implements AutoCloseable {
     }
     if (!leakSeen) {
       for (JsonNode leak : client.leaks(databaseId)) {
+        String state = leak.path("state").asText();
+        if (!state.equals("suspected") && !state.equals("collected")) {
+          continue; // a slow borrow that was returned after all is not the story
+        }
         leakSeen = true;
         timeline.note(
             "leak",
@@ -132,7 +137,7 @@ public final class AlertWatcher implements AutoCloseable {
                 + " pool "
                 + leak.path("pool").asText()
                 + ", borrowed at "
-                + leak.path("callSite").asText().lines().findFirst().orElse("?"));
+                + firstFrame(leak.path("callSite").asText()));
         break;
       }
     }
@@ -172,6 +177,17 @@ public final class AlertWatcher implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The first frame of a call site, without the {@code at } a Java stack trace puts before it.
+   *
+   * @param callSite the call site, one frame a line
+   * @return the first frame, or {@code ?}
+   */
+  public static String firstFrame(String callSite) {
+    String first = callSite.lines().findFirst().orElse("?").strip();
+    return first.startsWith("at ") ? first.substring(3).strip() : first;
   }
 
   private static String key(JsonNode alert) {
