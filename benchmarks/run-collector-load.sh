@@ -76,7 +76,8 @@ for _ in $(seq 1 120); do
 done
 
 echo "== load: $pods pods for $duration s (results in $out)"
-java -Xmx512m -cp "$here/target/classes:$here/target/lib/*" io.poolscope.benchmarks.CollectorLoad \
+# Serial GC: the generator shares the 2 cores with the collector; no concurrent GC threads.
+java -Xmx512m -XX:+UseSerialGC -cp "$here/target/classes:$here/target/lib/*" io.poolscope.benchmarks.CollectorLoad \
   --url "http://127.0.0.1:$port" --pods "$pods" --duration "$duration" --collector-pid "$cpid" "$@" \
   | tee "$out/load.txt"
 if ! kill -0 "$cpid" 2>/dev/null; then
