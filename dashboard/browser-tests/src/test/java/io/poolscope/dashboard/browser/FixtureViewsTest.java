@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,60 +12,117 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The page against canned API answers (FixtureCollector): every view renders, light and dark. */
+/**
+ * The views a freshly started test collector cannot fill: days of history with alert firings and
+ * deploys, notifications with their delivery status, a probed database with unattributed clients, a
+ * failed probe. Served from canned API answers (FixtureCollector); light and dark.
+ */
 class FixtureViewsTest {
+
+  static final Path SHOTS =
+      Path.of(System.getProperty("poolscope.screenshots", "target/screenshots"));
+  static final String PAYMENTS = "postgresql_db-payments_5432_payments";
 
   static FixtureCollector fixture;
   static Chromium chromium;
-  static final Path SHOTS =
-      Path.of(System.getProperty("poolscope.screenshots", "target/screenshots"));
+  private int loads;
 
   @BeforeAll
   static void start() throws Exception {
-    fixture = new FixtureCollector();
     chromium = Chromium.start();
+    fixture = new FixtureCollector();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (chromium != null) chromium.close();
-    if (fixture != null) fixture.close();
+    try {
+      if (chromium != null) chromium.close();
+    } finally {
+      if (fixture != null) fixture.close();
+    }
   }
 
-  private int loads;
+  private WebDriverWait waitUpTo(Duration d) {
+    WebDriverWait w = new WebDriverWait(chromium.driver, d, Duration.ofMillis(50));
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
+  }
 
   private void open(String hash, String readyCss) {
     chromium.driver.get(fixture.baseUrl() + "/?load=" + (++loads) + "#" + hash);
-    new WebDriverWait(chromium.driver, Duration.ofSeconds(10))
-        .ignoring(StaleElementReferenceException.class)
+    waitUpTo(Duration.ofSeconds(10))
         .until(d -> !d.findElements(By.cssSelector(readyCss)).isEmpty());
   }
 
-  private void click(String css) {
-    new WebDriverWait(chromium.driver, Duration.ofSeconds(5))
-        .ignoring(StaleElementReferenceException.class)
-        .until(
-            d -> {
-              d.findElement(By.cssSelector(css)).click();
-              return true;
-            });
+  private String text(String css) {
+    // Flex children come back one per line; a person reads them as one line.
+    return waitUpTo(Duration.ofSeconds(5))
+        .until(d -> d.findElement(By.cssSelector(css)).getText().replace('\n', ' '));
+  }
+
+  private List<String> texts(String css) {
+    return chromium.driver.findElements(By.cssSelector(css)).stream()
+        .map(e -> e.getText().replace('\n', ' '))
+        .toList();
   }
 
   @Test
-  void everyViewRendersInLightAndDarkMode() throws Exception {
-    for (String scheme : new String[] {"light", "dark"}) {
-      chromium.colorScheme(scheme);
-      open("/", ".card .gauge-text");
-      chromium.screenshot(SHOTS.resolve("fixture-fleet-" + scheme + ".png"));
-      open("/db/postgresql_db-payments_5432_payments", "[data-chart=pods]");
-      click("tr.leak-row");
-      chromium.screenshot(SHOTS.resolve("fixture-database-" + scheme + ".png"));
-      open("/leaks", "tr.leak-row");
-      click("tr.leak-row");
-      chromium.screenshot(SHOTS.resolve("fixture-leaks-" + scheme + ".png"));
-      open("/alerts", "table.alerts-history");
-      chromium.screenshot(SHOTS.resolve("fixture-alerts-" + scheme + ".png"));
+  void probedAndUnprobedDatabasesSayWhatTheDatabaseItselfSees() throws Exception {
+    open("/", ".card .gauge-text");
+    String payments = ".card[data-db='" + PAYMENTS + "']";
+    assertThat(text(payments + " .gauge-text")).isEqualTo("49 / 57 (86%)");
+    assertThat(text(payments + " [data-fact=actual]"))
+        .isEqualTo("52 · 3 from clients without the agent");
+    assertThat(text(".card[data-db='h2_localhost_9092_scratch'] [data-fact=actual]"))
+        .isEqualTo("probe failed: connection refused: localhost:9092");
+    // The database nearest its limit comes first.
+    assertThat(chromium.driver.findElements(By.cssSelector(".card")).get(0).getAttribute("data-db"))
+        .isEqualTo(PAYMENTS);
+    chromium.screenshot(SHOTS.resolve("fixture-fleet-light.png"));
+  }
+
+  @Test
+  void historyMarksAlertFiringsAndDeploys() throws Exception {
+    open("/db/" + PAYMENTS, "[data-chart=history-connections] canvas");
+    assertThat(texts(".events li"))
+        .containsExactly(text(".events li.kind-alert"), text(".events li.kind-deploy"));
+    assertThat(text(".events li.kind-alert")).endsWith("alert PoolscopeBudgetHigh firing");
+    assertThat(text(".events li.kind-deploy")).endsWith("deploy checkout 1.4.2 -> 1.5.0");
+    Number marks =
+        (Number)
+            chromium.driver.executeScript(
+                "return Chart.getChart(document.querySelector("
+                    + "'[data-chart=history-connections] canvas')).options.plugins.eventMarks.events.length");
+    assertThat(marks.intValue()).isEqualTo(2);
+    assertThat(texts("table.clients tbody tr"))
+        .containsExactly("PostgreSQL JDBC Driver 10.1.0.12 49", "psql 10.1.7.3 3");
+    chromium.screenshot(SHOTS.resolve("fixture-database-light.png"));
+    chromium.colorScheme("dark");
+    try {
+      open("/db/" + PAYMENTS, "[data-chart=history-connections] canvas");
+      chromium.screenshot(SHOTS.resolve("fixture-database-dark.png"));
+    } finally {
+      chromium.colorScheme("light");
     }
-    assertThat(chromium.driver.findElements(By.cssSelector("img[src=x]"))).isEmpty();
+  }
+
+  @Test
+  void alertsShowFiringAndRecentWithDeliveryStatus() throws Exception {
+    open("/alerts", "table.alerts-history");
+    assertThat(texts("table.alerts-active tbody tr td:nth-child(2)"))
+        .containsExactly("PoolscopeBudgetHigh", "PoolscopeWaitP99High");
+    assertThat(texts("table.alerts-history tbody tr:first-child .deliveries .pill"))
+        .containsExactly("slack: delivered", "pagerduty: failed ×3 (HTTP 503)");
+    assertThat(texts("table.alerts-history .labels span")).contains("pool=" + RunningFleet.XSS);
+    assertThat(chromium.driver.findElements(By.cssSelector("main img"))).isEmpty();
+    assertThat(text("#alert-count")).isEqualTo("1");
+    chromium.screenshot(SHOTS.resolve("fixture-alerts-light.png"));
+    chromium.colorScheme("dark");
+    try {
+      open("/alerts", "table.alerts-history");
+      chromium.screenshot(SHOTS.resolve("fixture-alerts-dark.png"));
+    } finally {
+      chromium.colorScheme("light");
+    }
   }
 }

@@ -85,6 +85,7 @@ final class RunningFleet implements AutoCloseable {
         "0.9.0",
         new Pool("reports-pool", "HikariDataSource", REPORTS, 1, 4, 20));
     checkoutAPool.pending = 2;
+    checkoutAPool.leaksSuspected = 1;
     checkoutAPool.waitBucket = 6;
     store = Files.createTempDirectory("poolscope-dashboard-store-");
     start(0);

@@ -34,12 +34,14 @@ export function time(ms) {
 /** "12 s ago", relative to now. */
 export function ago(ms) {
   if (!ms) return dash;
-  return `${seconds(Math.max(0, (Date.now() - ms) / 1000))} ago`;
+  const s = Math.max(0, (Date.now() - ms) / 1000);
+  return s < 1 ? 'just now' : `${seconds(Math.round(s))} ago`;
 }
 
-/** Short axis label for a time: HH:MM within a day, "Mon 14:00" beyond. */
+/** Short axis label for a time: HH:MM:SS under 20 min, HH:MM within a day, "Mon 14:00" beyond. */
 export function axisTime(ms, spanMs) {
   const d = new Date(ms);
+  if (spanMs <= 20 * 60 * 1000) return d.toLocaleTimeString('en-GB', { hour12: false });
   const hm = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
   if (spanMs <= 36 * 3600 * 1000) return hm;
   return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${hm}`;
