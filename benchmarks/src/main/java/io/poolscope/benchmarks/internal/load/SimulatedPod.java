@@ -1,5 +1,6 @@
 package io.poolscope.benchmarks.internal.load;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -155,7 +156,11 @@ public final class SimulatedPod {
   }
 
   private static Metric.Builder gauge(List<Metric.Builder> all, String name, String unit) {
-    Metric.Builder b = Metric.newBuilder().setName(name).setUnit(unit).setGauge(Gauge.newBuilder());
+    Metric.Builder b =
+        Metric.newBuilder()
+            .setNameBytes(utf8(name))
+            .setUnitBytes(utf8(unit))
+            .setGauge(Gauge.newBuilder());
     all.add(b);
     return b;
   }
@@ -163,8 +168,8 @@ public final class SimulatedPod {
   private static Metric.Builder counter(List<Metric.Builder> all, String name, String unit) {
     Metric.Builder b =
         Metric.newBuilder()
-            .setName(name)
-            .setUnit(unit)
+            .setNameBytes(utf8(name))
+            .setUnitBytes(utf8(unit))
             .setSum(
                 Sum.newBuilder()
                     .setIsMonotonic(true)
@@ -177,8 +182,8 @@ public final class SimulatedPod {
   private static Metric.Builder histogram(List<Metric.Builder> all, String name, String unit) {
     Metric.Builder b =
         Metric.newBuilder()
-            .setName(name)
-            .setUnit(unit)
+            .setNameBytes(utf8(name))
+            .setUnitBytes(utf8(unit))
             .setHistogram(
                 Histogram.newBuilder()
                     .setAggregationTemporality(
@@ -256,10 +261,16 @@ public final class SimulatedPod {
   }
 
   private static KeyValue str(String key, String value) {
+    // UTF-8 bytes up front: a String field is re-encoded on every serialization, and the
+    // generator shares the machine with the collector it measures.
     return KeyValue.newBuilder()
-        .setKey(key)
-        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .setKeyBytes(ByteString.copyFromUtf8(key))
+        .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8(value)))
         .build();
+  }
+
+  private static ByteString utf8(String s) {
+    return ByteString.copyFromUtf8(s);
   }
 
   private static KeyValue num(String key, long value) {
