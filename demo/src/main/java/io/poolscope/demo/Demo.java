@@ -6,6 +6,7 @@ import io.poolscope.demo.internal.ChildProcesses;
 import io.poolscope.demo.internal.CollectorClient;
 import io.poolscope.demo.internal.DemoCollector;
 import io.poolscope.demo.internal.DemoDatabase;
+import io.poolscope.demo.internal.Deployments;
 import io.poolscope.demo.internal.Fleet;
 import io.poolscope.demo.internal.Poll;
 import io.poolscope.demo.internal.Timeline;
@@ -85,6 +86,7 @@ public final class Demo implements AutoCloseable {
   private DemoCollector collector;
   private DemoDatabase database;
   private Fleet fleet;
+  private Deployments deployments;
   private CollectorClient client;
   private AlertWatcher watcher;
   private String databaseId;
@@ -210,13 +212,14 @@ public final class Demo implements AutoCloseable {
         "demo",
         "collector on "
             + url
-            + " (H2 store and logs in "
+            + ", store and logs in "
             + work.path()
-            + "; alert rules: "
+            + "; alert rules "
             + collector.rules().getFileName()
-            + ", the defaults with time divided by "
+            + " (the defaults, time divided by "
             + settings.alertForDivisor()
-            + ")");
+            + "), notifications to "
+            + work.path().relativize(collector.notifications()));
 
     database.postmasterPid().ifPresent(postgresPids::add);
     timeline.note(
@@ -229,24 +232,8 @@ public final class Demo implements AutoCloseable {
     watcher = new AlertWatcher(client, databaseId, timeline, settings.exportInterval());
 
     fleet = new Fleet(settings, processes, database, url, work.path().resolve("logs"));
-    List<Fleet.Pod> started = new ArrayList<>();
-    for (int i = 0; i < settings.paymentsPods(); i++) {
-      started.add(fleet.startPayments(1));
-    }
-    for (int i = 0; i < settings.jobsPods(); i++) {
-      started.add(fleet.startJobs());
-    }
-    for (Fleet.Pod pod : started) {
-      awaitReporting(pod);
-    }
-    timeline.note(
-        "fleet",
-        settings.paymentsPods()
-            + " payments v1 pods (HikariCP, pool of "
-            + settings.paymentsPoolSize()
-            + ") and "
-            + settings.jobsPods()
-            + " jobs pod(s) (DBCP2) reporting through the agent");
+    deployments = new Deployments(settings, fleet, client, timeline);
+    deployments.startHealthyFleet();
   }
 
   /**
@@ -257,28 +244,7 @@ public final class Demo implements AutoCloseable {
    */
   public void rollout() throws Exception {
     phase = Phase.ROLLOUT;
-    timeline.note("deploy", "rolling out payments v2 (ships a background reconciliation job)");
-    List<Fleet.Pod> old = fleet.pods(Fleet.PAYMENTS);
-    for (int first = 0; first < old.size(); first += settings.rolloutSurge()) {
-      // Like a Deployment's maxSurge: start a batch of new pods, wait until they report, then
-      // stop as many old ones.
-      List<Fleet.Pod> batch =
-          old.subList(first, Math.min(old.size(), first + settings.rolloutSurge()));
-      List<Fleet.Pod> next = new ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        next.add(fleet.startPayments(2));
-      }
-      for (Fleet.Pod pod : next) {
-        awaitReporting(pod);
-      }
-      for (int i = 0; i < batch.size(); i++) {
-        fleet.stop(batch.get(i));
-        timeline.note("deploy", next.get(i).name() + " up, " + batch.get(i).name() + " stopped");
-      }
-      if (!settings.rolloutStep().isZero()) {
-        Thread.sleep(settings.rolloutStep().toMillis());
-      }
-    }
+    deployments.rollout();
   }
 
   /**
@@ -289,37 +255,7 @@ public final class Demo implements AutoCloseable {
    */
   public void rollback() throws Exception {
     phase = Phase.ROLLBACK;
-    timeline.note("deploy", "rollback: payments back to v1");
-    List<Fleet.Pod> replacements = new ArrayList<>();
-    for (Fleet.Pod bad : fleet.pods(Fleet.PAYMENTS)) {
-      fleet.stop(bad);
-      replacements.add(fleet.startPayments(1));
-    }
-    for (Fleet.Pod pod : replacements) {
-      awaitReporting(pod);
-    }
-    timeline.note("deploy", "payments v1 restored: " + replacements.size() + " pods reporting");
-  }
-
-  private void awaitReporting(Fleet.Pod pod) throws InterruptedException {
-    Poll.until(
-        pod.name() + " to report to the collector (log: " + pod.process().log() + ")",
-        Duration.ofSeconds(90),
-        Duration.ofMillis(200),
-        () -> {
-          if (!pod.process().process().isAlive()) {
-            throw new IllegalStateException(
-                pod.name() + " exited: " + lastLines(pod.process().log()));
-          }
-          for (var reported : client.service(pod.service()).path("pods")) {
-            if (pod.name().equals(reported.path("podName").asText())
-                && !reported.path("stale").asBoolean()) {
-              return true;
-            }
-          }
-          return false;
-        },
-        reported -> reported);
+    deployments.rollback();
   }
 
   private void awaitResolved() throws InterruptedException {
@@ -514,15 +450,6 @@ public final class Demo implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static String lastLines(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
     }
   }
 }

@@ -176,6 +176,20 @@ class DemoIT {
               });
       assertThat(refused).isNotEmpty();
 
+      // Delivered to the log notifier, as the collector's history and the log itself say.
+      assertThat(api.alerts().path("history"))
+          .anySatisfy(
+              h ->
+                  assertThat(h.path("deliveries"))
+                      .anySatisfy(
+                          d -> {
+                            assertThat(d.path("target").asText()).isEqualTo("log");
+                            assertThat(d.path("status").asText()).isEqualTo("delivered");
+                          }));
+      assertThat(demo.workDirectory().resolve("collector/notifications.log"))
+          .content()
+          .contains("PoolscopeBudgetHigh");
+
       demo.advance();
       run.get(PHASE_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
 

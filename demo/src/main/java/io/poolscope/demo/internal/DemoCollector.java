@@ -10,23 +10,59 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.FileHandler;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The real collector, started in the demo's own JVM through its public API: an H2 store in the
  * demo's temporary directory, the dashboard, a probe of the demo database as superuser, and the
- * default alert rules with time compressed so they fire within the demo.
+ * default alert rules with time compressed so they fire within the demo, delivered to a log
+ * notifier.
  */
 public final class DemoCollector implements AutoCloseable {
   private static final Pattern RANGE = Pattern.compile("\\[(\\d+)([smh])]");
 
+  /**
+   * The default leak rule reads {@code poolscope_connection_leaks_recent}, whose five-minute window
+   * is fixed inside the collector, so on a compressed clock it would stay firing for five real
+   * minutes after the rollback. The demo's version counts the same leak states over a compressed
+   * window of the per-pod counter instead: it fires on the same leaks and resolves once the leaking
+   * pods are gone, but names the pod and pool rather than the call site (the timeline and {@code
+   * /api/leaks} show the call site).
+   */
+  static final String LEAK_RULE = "PoolscopeConnectionLeak";
+
+  private static final Map<String, String> LEAK_ANNOTATIONS =
+      Map.of(
+          "summary",
+          "Connection leak ({{ $labels.state }}) in {{ $labels.service }} pool {{ $labels.pool }}"
+              + " on {{ $labels.pod }}",
+          "description",
+          "{{ $value }} lease(s) were {{ $labels.state }} recently: held past the leak threshold"
+              + " (suspected) or dropped without close() (collected). Call sites: /api/leaks.");
+
   private final Collector collector;
   private final Path rules;
+  private final Path notifications;
+  // Held here: java.util.logging keeps loggers only weakly, and with them their configuration.
+  private final Logger notificationLogger;
+  private final FileHandler notificationFile;
 
-  private DemoCollector(Collector collector, Path rules) {
+  private DemoCollector(
+      Collector collector,
+      Path rules,
+      Path notifications,
+      Logger notificationLogger,
+      FileHandler notificationFile) {
     this.collector = collector;
     this.rules = rules;
+    this.notifications = notifications;
+    this.notificationLogger = notificationLogger;
+    this.notificationFile = notificationFile;
   }
 
   /**
@@ -56,6 +92,14 @@ public final class DemoCollector implements AutoCloseable {
     Path rules = directory.resolve("demo-rules.yaml");
     Files.writeString(
         rules, compressedDefaults(alertForDivisor).toPrometheusRuleFile(), StandardCharsets.UTF_8);
+    // The log notifier writes through the JDK's platform logger (java.util.logging by default):
+    // into a file of the demo's, not onto the console between the timeline's lines.
+    Path notifications = directory.resolve("notifications.log");
+    Logger notificationLogger = Logger.getLogger("io.poolscope.alerts");
+    FileHandler notificationFile = new FileHandler(notifications.toString(), true);
+    notificationFile.setFormatter(new SimpleFormatter());
+    notificationLogger.setUseParentHandlers(false);
+    notificationLogger.addHandler(notificationFile);
     CollectorConfig config =
         CollectorConfig.builder()
             .host("127.0.0.1")
@@ -67,8 +111,16 @@ public final class DemoCollector implements AutoCloseable {
             .databases(
                 List.of(CollectorConfig.Database.withProbe(databaseId, probeUrl, "postgres", "")))
             .services(services)
+            .notifiers(List.of(new CollectorConfig.Notifier("log", "log", null, null, null, null)))
             .build();
-    return new DemoCollector(Collector.start(config), rules);
+    try {
+      return new DemoCollector(
+          Collector.start(config), rules, notifications, notificationLogger, notificationFile);
+    } catch (RuntimeException e) {
+      notificationLogger.removeHandler(notificationFile);
+      notificationFile.close();
+      throw e;
+    }
   }
 
   /**
@@ -85,10 +137,16 @@ public final class DemoCollector implements AutoCloseable {
                 r ->
                     new Rule(
                         r.name(),
-                        compressRanges(r.expr(), divisor),
+                        divisor > 1 && r.name().equals(LEAK_RULE)
+                            ? "increase(poolscope_connection_leaks_total{state=~\"suspected|collected\"}["
+                                + Math.max(1, 300 / divisor)
+                                + "s]) > 0"
+                            : compressRanges(r.expr(), divisor),
                         r.forDuration().dividedBy(divisor),
                         r.labels(),
-                        r.annotations()))
+                        divisor > 1 && r.name().equals(LEAK_RULE)
+                            ? LEAK_ANNOTATIONS
+                            : r.annotations()))
             .toList();
     return new RuleSet(rules, "built-in defaults, time divided by " + divisor);
   }
@@ -128,9 +186,21 @@ public final class DemoCollector implements AutoCloseable {
     return rules;
   }
 
-  /** Stops the collector and closes its store. */
+  /**
+   * The log notifier's file: one line per firing or resolved notification.
+   *
+   * @return its path
+   */
+  public Path notifications() {
+    return notifications;
+  }
+
+  /** Stops the collector and closes its store and the notification log. */
   @Override
   public void close() {
     collector.close();
+    notificationLogger.removeHandler(notificationFile);
+    notificationLogger.setUseParentHandlers(true);
+    notificationFile.close();
   }
 }

@@ -39,7 +39,7 @@ public final class Poll {
         if (done.test(last)) {
           return last;
         }
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | Abort e) {
         throw e;
       } catch (Exception e) {
         lastError = e;
@@ -50,6 +50,22 @@ public final class Poll {
             lastError);
       }
       Thread.sleep(interval.toMillis());
+    }
+  }
+
+  /**
+   * Thrown by a probe when waiting longer is pointless (the awaited process died): ends at once.
+   */
+  public static final class Abort extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Why waiting stops.
+     *
+     * @param message what happened, with the state needed to act on it
+     */
+    public Abort(String message) {
+      super(message);
     }
   }
 

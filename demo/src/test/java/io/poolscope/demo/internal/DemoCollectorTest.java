@@ -31,6 +31,19 @@ class DemoCollectorTest {
   }
 
   @Test
+  void leakRuleOnACompressedClockCountsPerPodLeaksOverACompressedWindow() {
+    Rule leak = byName(DemoCollector.compressedDefaults(60)).get(DemoCollector.LEAK_RULE);
+
+    assertThat(leak.expr())
+        .isEqualTo(
+            "increase(poolscope_connection_leaks_total{state=~\"suspected|collected\"}[5s]) > 0");
+    assertThat(leak.forDuration()).isZero();
+    assertThat(leak.labels()).containsEntry("severity", "critical");
+    assertThat(byName(DemoCollector.compressedDefaults(1)).get(DemoCollector.LEAK_RULE))
+        .isEqualTo(byName(RuleSet.defaults()).get(DemoCollector.LEAK_RULE));
+  }
+
+  @Test
   void rangeWindowsAreDividedToWholeSecondsAndNeverBelowOne() {
     assertThat(DemoCollector.compressRanges("increase(x[5m]) > 0", 60))
         .isEqualTo("increase(x[5s]) > 0");
