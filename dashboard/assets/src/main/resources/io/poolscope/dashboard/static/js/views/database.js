@@ -8,6 +8,8 @@ import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
 import { activeList } from './alerts.js';
 
+const MAX_POD_BARS = 40;
+
 const ranges = [
   ['15m', 15 * 60e3],
   ['1h', 3600e3],
@@ -235,10 +237,15 @@ export function render(data) {
   const { id, detail, leaks, alerts } = data;
   const db = detail.database;
   const services = detail.services || [];
-  const pods = podRows(services);
+  const allPods = podRows(services);
+  // Hundreds of bars help nobody: past MAX_POD_BARS show the largest; the table lists them all.
+  const pods =
+    allPods.length > MAX_POD_BARS
+      ? [...allPods].sort((a, b) => b.used + b.idle - (a.used + a.idle)).slice(0, MAX_POD_BARS)
+      : allPods;
   const clients = detail.clients || [];
   const sizing = db.suggestedPoolMax != null ? { value: db.suggestedPoolMax, label: `fits: ≤ ${db.suggestedPoolMax} per pod` } : null;
-  const over = sizing ? pods.filter((p) => p.max != null && p.max > sizing.value && !p.stale).length : 0;
+  const over = sizing ? allPods.filter((p) => p.max != null && p.max > sizing.value && !p.stale).length : 0;
 
   return [
     h(
@@ -291,7 +298,12 @@ export function render(data) {
     h(
       'section',
       { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h3', null, 'By pod'), h('span', { class: 'hint' }, 'grey: stale pod (left out of the sums)')),
+      h(
+        'div',
+        { class: 'panel-head' },
+        h('h3', null, 'By pod'),
+        h('span', { class: 'hint' }, allPods.length > pods.length ? `the ${pods.length} largest of ${allPods.length} pods · grey: stale` : 'grey: stale pod (left out of the sums)'),
+      ),
       sizing
         ? h(
             'p',
