@@ -58,6 +58,12 @@ class StoreRestartTest {
       for (int i = 0; i < before.size(); i++) {
         assertThat(after.get(i)).isEqualTo(before.get(i));
       }
+      JsonNode pools = http.json("/api/history?db=" + ID).get("pools");
+      assertThat(pools.get(0).get("service").asText()).isEqualTo("shop");
+      assertThat(pools.get(0).get("pool").asText()).isEqualTo("main");
+      JsonNode used = pools.get(0).get("series").get(0);
+      assertThat(used.get("name").asText()).isEqualTo("used");
+      assertThat(used.get("points").get(0).get(1).asDouble()).isEqualTo(6.0);
       JsonNode leaks = http.json("/api/leaks?db=" + ID);
       assertThat(leaks).hasSize(1);
       assertThat(leaks.get(0).get("state").asText()).isEqualTo("collected");

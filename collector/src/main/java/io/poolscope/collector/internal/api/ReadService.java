@@ -179,15 +179,19 @@ public final class ReadService {
     }
     List<Object> events = new ArrayList<>();
     for (TimelineEvent e : store.events(db, start, end)) {
+      if (events.size() >= 1000) {
+        break;
+      }
       events.add(obj("time", e.time(), "kind", e.kind(), "text", e.text()));
     }
     return obj(
         "db", db,
         "from", start,
         "to", end,
-        "stepSeconds", step / 1000.0,
+        "stepSeconds", Json.num(step / 1000.0),
         "series", series,
-        "events", events);
+        "events", events,
+        "pools", PoolSeries.of(store.poolHistory(db, start, end), step));
   }
 
   /** {@code GET /api/alerts}. */

@@ -9,7 +9,19 @@ import java.util.Map;
 
 /** OTLP attribute lists read as string maps; the database target read from them. */
 final class Attributes {
+  /**
+   * Longest accepted identifier (service, pod, pool, target part, state): names are labels and
+   * store keys, so anything longer is garbage or an attack, rejected rather than truncated (two
+   * long names must not collapse into one series).
+   */
+  static final int MAX_NAME = 256;
+
   private Attributes() {}
+
+  /** Whether {@code v} is absent or short enough to be an identifier. */
+  static boolean ok(String v) {
+    return v == null || v.length() <= MAX_NAME;
+  }
 
   static Map<String, String> of(List<KeyValue> kvs) {
     Map<String, String> out = new HashMap<>(kvs.size() * 2);
@@ -43,10 +55,14 @@ final class Attributes {
     };
   }
 
-  /** The target, or null when {@code db.system.name} is missing. */
+  /** The target, or null when {@code db.system.name} is missing or a part is too long. */
   static TargetKey target(Map<String, String> a) {
     String system = a.getOrDefault("db.system.name", a.get("db.system"));
-    if (system == null || system.isEmpty()) {
+    if (system == null
+        || system.isEmpty()
+        || !ok(system)
+        || !ok(a.get("server.address"))
+        || !ok(a.get("db.namespace"))) {
       return null;
     }
     int port = 0;

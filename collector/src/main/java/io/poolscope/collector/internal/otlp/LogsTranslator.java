@@ -39,12 +39,17 @@ public final class LogsTranslator {
             continue;
           }
           TargetKey target = Attributes.target(a);
-          if (who == null || target == null) {
+          String pool = a.get("db.client.connection.pool.name");
+          String state = a.getOrDefault("poolscope.leak.state", "suspected");
+          if (who == null || target == null || !Attributes.ok(pool) || state.length() > 40) {
             rejected++;
             message =
                 message != null
                     ? message
-                    : "leak event without service identity or database target attributes";
+                    : "leak event without service identity or database target attributes,"
+                        + " or with a name over "
+                        + Attributes.MAX_NAME
+                        + " characters";
             continue;
           }
           long nanos = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
@@ -55,17 +60,17 @@ public final class LogsTranslator {
               new LeakEvent(
                   0,
                   time,
-                  a.getOrDefault("poolscope.leak.state", "suspected"),
+                  state,
                   who.service(),
                   who.podName(),
                   who.instanceId(),
-                  a.get("db.client.connection.pool.name"),
+                  pool,
                   target.id(),
-                  a.get("thread.name"),
+                  clip(a.get("thread.name"), Attributes.MAX_NAME),
                   seconds(a.get("poolscope.lease.age")),
-                  a.get("poolscope.lease.id"),
-                  clip(a.get("code.stacktrace")),
-                  clip(a.get("poolscope.holder.stacktrace"))));
+                  clip(a.get("poolscope.lease.id"), 100),
+                  clip(a.get("code.stacktrace"), MAX_STACK_CHARS),
+                  clip(a.get("poolscope.holder.stacktrace"), MAX_STACK_CHARS)));
         }
       }
     }
@@ -84,7 +89,7 @@ public final class LogsTranslator {
     }
   }
 
-  private static String clip(String s) {
-    return s == null || s.length() <= MAX_STACK_CHARS ? s : s.substring(0, MAX_STACK_CHARS);
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 }

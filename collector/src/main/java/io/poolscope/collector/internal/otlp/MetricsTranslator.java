@@ -48,7 +48,11 @@ public final class MetricsTranslator {
         }
       }
       if (who == null) {
-        t.reject(points.size(), "resource has no service.name or service.instance.id");
+        t.reject(
+            points.size(),
+            "resource has no service.name or service.instance.id, or a name over "
+                + Attributes.MAX_NAME
+                + " characters");
         continue;
       }
       PodReport earlier = byInstance.get(who.instanceId());
@@ -181,6 +185,11 @@ public final class MetricsTranslator {
       reject(1, name + ": missing db.client.connection.pool.name");
       return null;
     }
+    String poolType = a.get("poolscope.pool.type");
+    if (!Attributes.ok(pool) || !Attributes.ok(poolType)) {
+      reject(1, name + ": a name is over " + Attributes.MAX_NAME + " characters");
+      return null;
+    }
     String attr =
         switch (name) {
           case Metrics.COUNT -> a.get("db.client.connection.state");
@@ -194,7 +203,11 @@ public final class MetricsTranslator {
       reject(1, name + ": missing state attribute");
       return null;
     }
-    return new Point(name, t, target, pool, attr, a.get("poolscope.pool.type"), v, h, start);
+    if (!Attributes.ok(attr)) {
+      reject(1, name + ": attribute value over " + Attributes.MAX_NAME + " characters");
+      return null;
+    }
+    return new Point(name, t, target, pool, attr, poolType, v, h, start);
   }
 
   private void reject(long n, String why) {

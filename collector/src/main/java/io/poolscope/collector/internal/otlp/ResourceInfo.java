@@ -6,7 +6,7 @@ import java.util.Map;
 record ResourceInfo(
     String service, String instanceId, String podName, String host, String version) {
 
-  /** Null when the resource names no service or no way to tell JVMs apart. */
+  /** Null when the resource names no service, no way to tell JVMs apart, or a too long name. */
   static ResourceInfo of(Map<String, String> a) {
     String service = a.get("service.name");
     if (service == null || service.isEmpty()) {
@@ -23,6 +23,11 @@ record ResourceInfo(
     }
     String pod = a.getOrDefault("k8s.pod.name", host != null ? host : instance);
     String version = a.getOrDefault("service.version", a.get("poolscope.agent.version"));
+    for (String v : new String[] {service, instance, pod, host, version}) {
+      if (!Attributes.ok(v)) {
+        return null;
+      }
+    }
     return new ResourceInfo(service, instance, pod, host, version);
   }
 }

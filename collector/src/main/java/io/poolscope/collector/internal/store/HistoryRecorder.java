@@ -5,7 +5,9 @@ import io.poolscope.collector.internal.budget.Overview;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.PoolView;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Writes one history step: each target's budget and each live pool's figures. */
 public final class HistoryRecorder {
@@ -16,6 +18,22 @@ public final class HistoryRecorder {
   public HistoryRecorder(Store store, long stepMillis) {
     this.store = store;
     this.stepMillis = stepMillis;
+  }
+
+  private static PoolHistoryRow merge(PoolHistoryRow a, PoolHistoryRow b) {
+    Double max = a.max() == null ? b.max() : b.max() == null ? a.max() : a.max() + b.max();
+    return new PoolHistoryRow(
+        a.db(),
+        a.time(),
+        a.service(),
+        a.pool(),
+        a.pods() + b.pods(),
+        a.used() + b.used(),
+        a.idle() + b.idle(),
+        max,
+        a.pending() + b.pending(),
+        Math.max(a.waitP99(), b.waitP99()),
+        Math.max(a.useP99(), b.useP99()));
   }
 
   /** Records the overview at its step. */
@@ -35,30 +53,32 @@ public final class HistoryRecorder {
               b.waitP99(),
               b.useP99()));
     }
-    List<PoolHistoryRow> poolRows = new ArrayList<>();
+    Map<List<String>, PoolHistoryRow> pools = new LinkedHashMap<>();
     for (PodView pod : o.fleet().pods()) {
       if (pod.stale()) {
         continue;
       }
       for (PoolView p : pod.pools()) {
-        if (!p.stale()) {
-          poolRows.add(
-              new PoolHistoryRow(
-                  p.target().id(),
-                  t,
-                  pod.service(),
-                  pod.instanceId(),
-                  pod.podName(),
-                  p.name(),
-                  p.used(),
-                  p.idle(),
-                  p.max(),
-                  p.pending(),
-                  p.waitP99(),
-                  p.useP99()));
+        if (p.stale()) {
+          continue;
         }
+        PoolHistoryRow row =
+            new PoolHistoryRow(
+                p.target().id(),
+                t,
+                pod.service(),
+                p.name(),
+                1,
+                p.used(),
+                p.idle(),
+                p.max(),
+                p.pending(),
+                p.waitP99(),
+                p.useP99());
+        pools.merge(List.of(row.db(), row.service(), row.pool()), row, HistoryRecorder::merge);
       }
     }
+    List<PoolHistoryRow> poolRows = new ArrayList<>(pools.values());
     if (!dbRows.isEmpty() || !poolRows.isEmpty()) {
       store.appendHistory(dbRows, poolRows);
     }

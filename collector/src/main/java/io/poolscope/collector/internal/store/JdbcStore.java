@@ -85,22 +85,21 @@ public final class JdbcStore implements Store {
           }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "insert into poolscope_pool_history (db, ts, service, instance_id, pod, pool,"
-                      + " used_conn, idle_conn, max_conn, pending, wait_p99, use_p99)"
-                      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  "insert into poolscope_pool_history (db, ts, service, pool, pods, used_conn,"
+                      + " idle_conn, max_conn, pending, wait_p99, use_p99)"
+                      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (PoolHistoryRow r : poolRows) {
               ps.setString(1, r.db());
               ps.setLong(2, r.time());
               ps.setString(3, r.service());
-              ps.setString(4, r.instanceId());
-              ps.setString(5, r.pod());
-              ps.setString(6, r.pool());
-              ps.setDouble(7, r.used());
-              ps.setDouble(8, r.idle());
-              setDouble(ps, 9, r.max());
-              ps.setDouble(10, r.pending());
-              ps.setDouble(11, r.waitP99());
-              ps.setDouble(12, r.useP99());
+              ps.setString(4, r.pool());
+              ps.setInt(5, r.pods());
+              ps.setDouble(6, r.used());
+              ps.setDouble(7, r.idle());
+              setDouble(ps, 8, r.max());
+              ps.setDouble(9, r.pending());
+              ps.setDouble(10, r.waitP99());
+              ps.setDouble(11, r.useP99());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -158,15 +157,15 @@ public final class JdbcStore implements Store {
           List<PoolHistoryRow> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select db, ts, service, instance_id, pod, pool, used_conn, idle_conn,"
-                      + " max_conn, pending, wait_p99, use_p99 from poolscope_pool_history"
-                      + " where db = ? and ts >= ? and ts <= ? order by ts desc")) {
+                  "select db, ts, service, pool, pods, used_conn, idle_conn, max_conn, pending,"
+                      + " wait_p99, use_p99 from poolscope_pool_history"
+                      + " where db = ? and ts >= ? and ts <= ? order by ts desc, service, pool")) {
             ps.setString(1, db);
             ps.setLong(2, from);
             ps.setLong(3, to);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                double max = rs.getDouble(9);
+                double max = rs.getDouble(8);
                 Double maxOrNull = rs.wasNull() ? null : max;
                 out.add(
                     new PoolHistoryRow(
@@ -174,14 +173,13 @@ public final class JdbcStore implements Store {
                         rs.getLong(2),
                         rs.getString(3),
                         rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
+                        rs.getInt(5),
+                        rs.getDouble(6),
                         rs.getDouble(7),
-                        rs.getDouble(8),
                         maxOrNull,
+                        rs.getDouble(9),
                         rs.getDouble(10),
-                        rs.getDouble(11),
-                        rs.getDouble(12)));
+                        rs.getDouble(11)));
               }
             }
           }

@@ -1,13 +1,15 @@
 package io.poolscope.collector.internal.store;
 
-/** One pool's figures at one history step. */
+/**
+ * One pool name's figures in one service at one history step, summed over the live pods (the
+ * quantiles are the worst pod's); {@code max} is null when no pod's pool exposes it.
+ */
 public record PoolHistoryRow(
     String db,
     long time,
     String service,
-    String instanceId,
-    String pod,
     String pool,
+    int pods,
     double used,
     double idle,
     Double max,
