@@ -156,6 +156,9 @@ class DashboardTest {
                 + " at max replicas");
     assertThat(text(cardCss(RunningFleet.PAYMENTS) + " [data-fact=pending]"))
         .isEqualTo("2 threads in getConnection()");
+    // Who holds it, largest first: checkout's 3 pods x 10, ledger's 19 + 4.
+    assertThat(text(cardCss(RunningFleet.PAYMENTS) + " [data-fact=holders]"))
+        .isEqualTo("checkout 30 · ledger 23");
     // Nobody configured or probed the MySQL limit: the card says so rather than inventing one.
     assertThat(text(cardCss(RunningFleet.REPORTS) + " .gauge-text")).isEqualTo("5 open");
     chromium.screenshot(SHOTS.resolve("fleet.png"));
@@ -232,6 +235,20 @@ class DashboardTest {
             "com.example.checkout.OrderJob.run(OrderJob.java:41)");
     assertThat(text(detail + " .stack:nth-child(2) li.app.first"))
         .isEqualTo("com.example.checkout.PaymentClient.await(PaymentClient.java:120)");
+    // The summary names the lines to fix, one event each here.
+    assertThat(
+            chromium.driver.findElements(By.cssSelector("table.leak-sites tbody tr")).stream()
+                .map(WebElement::getText)
+                .toList())
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith(
+                        "com.example.checkout.OrderService.reserve(OrderService.java:88) 1 suspected 1"))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("com.example.ledger.Export.dump(Export.java:12) 1 collected 1"));
     // It stays open across live updates (the fleet reports every second).
     Thread.sleep(2500);
     assertThat(chromium.driver.findElement(By.cssSelector(detail)).isDisplayed()).isTrue();

@@ -85,7 +85,7 @@ function actualFact(db) {
 }
 
 /** The card. link: whether the title leads to the database page. */
-export function dbCard(db, { link = true, head = true, keyPrefix = 'card' } = {}) {
+export function dbCard(db, { link = true, head = true, keyPrefix = 'card', holders = null } = {}) {
   const state = stateOf(db);
   const title = link ? h('a', { href: routeHref('db', db.id) }, dbName(db)) : dbName(db);
   const pending = db.pending || 0;
@@ -114,6 +114,8 @@ export function dbCard(db, { link = true, head = true, keyPrefix = 'card' } = {}
     h(
       'dl',
       { class: 'facts' },
+      holders ? h('dt', null, 'Held by') : null,
+      holders ? h('dd', { dataset: { fact: 'holders' } }, holders) : null,
       h('dt', { title: 'sum of the pools\' configured maximum' }, 'Planned (Σ max)'),
       plannedFact(db),
       h('dt', null, 'Database sees'),

@@ -137,6 +137,42 @@ export async function load() {
   return { leaks, overview };
 }
 
+/** Leak events grouped by the first application frame of their call site: the line to fix. */
+function callSiteSummary(leaks) {
+  const groups = new Map();
+  for (const l of leaks) {
+    const site = firstAppFrame(l.callSite);
+    let g = groups.get(site);
+    if (!g) groups.set(site, (g = { site, count: 0, states: {}, pools: new Set(), services: new Set(), last: 0 }));
+    g.count++;
+    g.states[l.state] = (g.states[l.state] || 0) + 1;
+    g.pools.add(l.pool);
+    g.services.add(l.service);
+    g.last = Math.max(g.last, l.time);
+  }
+  const rows = [...groups.values()].sort((a, b) => b.count - a.count || b.last - a.last).slice(0, 10);
+  return h(
+    'table',
+    { class: 'leak-sites' },
+    h('thead', null, h('tr', null, h('th', null, 'Call site (first application frame)'), h('th', { class: 'num' }, 'Events'), h('th', null, 'States'), h('th', null, 'Service / pool'), h('th', { class: 'num' }, 'Last'))),
+    h(
+      'tbody',
+      null,
+      rows.map((g) =>
+        h(
+          'tr',
+          { dataset: { key: `site-${g.site}` } },
+          h('td', { class: 'frame mono' }, g.site),
+          h('td', { class: 'num' }, g.count),
+          h('td', null, Object.entries(g.states).map(([st, n]) => h('span', { class: `pill ${st}` }, `${st} ${n}`))),
+          h('td', { class: 'name' }, `${[...g.services].join(', ')} / ${[...g.pools].join(', ')}`),
+          h('td', { class: 'num' }, time(g.last)),
+        ),
+      ),
+    ),
+  );
+}
+
 export function render({ leaks, overview }) {
   const dbNames = Object.fromEntries((overview.databases || []).map((d) => [d.id, d.namespace || d.address || d.id]));
   const shown = stateFilter === 'all' ? leaks : leaks.filter((l) => l.state === stateFilter);
@@ -158,6 +194,14 @@ export function render({ leaks, overview }) {
       h('h1', null, 'Leaks'),
       h('span', { class: 'sub' }, `${leaks.length} most recent events, newest first · click a row for its stacks`),
     ),
+    leaks.length
+      ? h(
+          'section',
+          { class: 'panel' },
+          h('div', { class: 'panel-head' }, h('h3', null, 'Where they come from'), h('span', { class: 'hint' }, 'the lines of code that borrowed the connections, most events first')),
+          callSiteSummary(leaks),
+        )
+      : null,
     h(
       'section',
       { class: 'panel' },

@@ -1,17 +1,39 @@
 // Fleet overview: one card per database, the one nearest its limit first.
 
 import { h, routeHref } from '../dom.js';
-import { getShared as get } from '../api.js';
+import { getShared as get, getOrError } from '../api.js';
 import { int, time } from '../format.js';
 import { dbCard, stateOf } from './card.js';
 
 const severity = { critical: 0, warning: 1, ok: 2, unknown: 3 };
 
+// Past this many databases the cards skip the per-service line rather than fetch every detail.
+const MAX_DETAILS = 12;
+
 export async function load() {
-  return { overview: await get('api/overview') };
+  const overview = await get('api/overview');
+  const dbs = overview.databases || [];
+  const details = {};
+  if (dbs.length <= MAX_DETAILS) {
+    const answers = await Promise.all(dbs.map((d) => getOrError(`api/databases/${encodeURIComponent(d.id)}`)));
+    dbs.forEach((d, i) => {
+      if (!answers[i].error) details[d.id] = answers[i];
+    });
+  }
+  return { overview, details };
 }
 
-export function render({ overview }) {
+/** "checkout 30 · ledger 23 · 1 more": who holds this database's connections, largest first. */
+function holders(detail) {
+  if (!detail) return null;
+  const services = [...(detail.services || [])].sort((a, b) => (b.open || 0) - (a.open || 0));
+  if (!services.length) return null;
+  const shown = services.slice(0, 3).map((s) => `${s.name} ${int(s.open)}`);
+  if (services.length > 3) shown.push(`${services.length - 3} more`);
+  return shown.join(' · ');
+}
+
+export function render({ overview, details }) {
   const dbs = [...(overview.databases || [])].sort(
     (a, b) => severity[stateOf(a)] - severity[stateOf(b)] || (b.utilization ?? -1) - (a.utilization ?? -1),
   );
@@ -27,7 +49,7 @@ export function render({ overview }) {
     ),
     dbs.length === 0
       ? h('p', { class: 'empty' }, 'No database targets yet: no agent has reported. Start an application with -javaagent:poolscope-agent.jar pointed at this collector.')
-      : h('div', { class: 'cards' }, dbs.map((db) => dbCard(db))),
+      : h('div', { class: 'cards' }, dbs.map((db) => dbCard(db, { holders: holders(details[db.id]) }))),
     services.length
       ? h(
           'section',
