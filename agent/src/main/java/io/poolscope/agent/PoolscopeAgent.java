@@ -1,0 +1,103 @@
+package io.poolscope.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+/**
+ * The {@code -javaagent} entry point. Puts the small bridge package on the bootstrap class path (so
+ * advice woven into classes of any class loader, child-first and servlet loaders included, can
+ * reach the agent), then starts the agent. Nothing here may stop the application: any failure
+ * prints one line and the application runs without the agent.
+ */
+public final class PoolscopeAgent {
+  private static final String BRIDGE_PACKAGE = "io/poolscope/agent/bootstrap/";
+  private static volatile boolean started;
+
+  private PoolscopeAgent() {}
+
+  /**
+   * Called by the JVM for {@code -javaagent}.
+   *
+   * @param args the agent arguments
+   * @param inst the instrumentation
+   */
+  public static void premain(String args, Instrumentation inst) {
+    start(args, inst);
+  }
+
+  /**
+   * Called by the JVM when the agent is attached to a running process.
+   *
+   * @param args the agent arguments
+   * @param inst the instrumentation
+   */
+  public static void agentmain(String args, Instrumentation inst) {
+    start(args, inst);
+  }
+
+  private static synchronized void start(String args, Instrumentation inst) {
+    if (started || System.getProperty("poolscope.agent.active") != null) {
+      return; // attached twice (e.g. -javaagent and JAVA_TOOL_OPTIONS): one agent is enough
+    }
+    started = true;
+    try {
+      // Validate the arguments before touching the boot class path: bad arguments leave the JVM
+      // exactly as it was, apart from one line on stderr.
+      Object config =
+          Class.forName("io.poolscope.agent.internal.config.AgentConfig")
+              .getMethod("fromAgentArguments", String.class)
+              .invoke(null, args);
+      if (config == null) {
+        return;
+      }
+      inst.appendToBootstrapClassLoaderSearch(bridgeJar());
+      System.setProperty("poolscope.agent.active", "true");
+      String version = PoolscopeAgent.class.getPackage().getImplementationVersion();
+      Class.forName("io.poolscope.agent.internal.AgentMain")
+          .getMethod("start", Object.class, Instrumentation.class, String.class)
+          .invoke(null, config, inst, version == null ? "dev" : version);
+    } catch (Throwable t) {
+      Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
+      System.err.println(
+          "poolscope: agent failed to start, application continues without it: " + cause);
+    }
+  }
+
+  /** Copies the bridge classes out of the agent jar into a temporary jar for the boot path. */
+  private static JarFile bridgeJar() throws IOException {
+    File self;
+    try {
+      self =
+          new File(
+              PoolscopeAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    File out = File.createTempFile("poolscope-bridge", ".jar");
+    out.deleteOnExit();
+    try (JarFile jar = new JarFile(self);
+        OutputStream fos = Files.newOutputStream(out.toPath());
+        JarOutputStream jos = new JarOutputStream(fos)) {
+      Enumeration<JarEntry> entries = jar.entries();
+      while (entries.hasMoreElements()) {
+        JarEntry e = entries.nextElement();
+        if (e.getName().startsWith(BRIDGE_PACKAGE) && e.getName().endsWith(".class")) {
+          jos.putNextEntry(new JarEntry(e.getName()));
+          try (InputStream in = jar.getInputStream(e)) {
+            in.transferTo(jos);
+          }
+          jos.closeEntry();
+        }
+      }
+    }
+    return new JarFile(out);
+  }
+}

@@ -1,0 +1,251 @@
+package io.poolscope.agent.internal.export;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableDoublePointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableLongPointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableSumData;
+import io.opentelemetry.sdk.resources.Resource;
+import io.poolscope.agent.internal.leak.LeakScanner.PoolScan;
+import io.poolscope.agent.internal.pools.PoolAdapter;
+import io.poolscope.agent.internal.record.Buckets;
+import io.poolscope.agent.internal.record.HistogramSnapshot;
+import io.poolscope.agent.internal.record.PhysicalTracker;
+import io.poolscope.agent.internal.record.PoolRecorder;
+import io.poolscope.agent.internal.record.Registry;
+import io.poolscope.agent.internal.target.DbTarget;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds one export's metrics, with exactly the names, units and attributes of the telemetry
+ * contract. Cumulative temporality: a failed export loses nothing, the next one carries the totals.
+ * Runs on the agent thread.
+ */
+final class MetricsBuilder {
+  private final Resource resource;
+  private final InstrumentationScopeInfo scope;
+  private final long startEpochNanos;
+
+  private final List<LongPointData> count = new ArrayList<>();
+  private final List<LongPointData> max = new ArrayList<>();
+  private final List<LongPointData> minIdle = new ArrayList<>();
+  private final List<LongPointData> pending = new ArrayList<>();
+  private final List<LongPointData> timeouts = new ArrayList<>();
+  private final List<HistogramPointData> wait = new ArrayList<>();
+  private final List<HistogramPointData> use = new ArrayList<>();
+  private final List<HistogramPointData> create = new ArrayList<>();
+  private final List<LongPointData> leaks = new ArrayList<>();
+  private final List<DoublePointData> oldest = new ArrayList<>();
+  private final List<LongPointData> open = new ArrayList<>();
+  private final List<LongPointData> refused = new ArrayList<>();
+  private final List<LongPointData> created = new ArrayList<>();
+  private final List<LongPointData> closed = new ArrayList<>();
+
+  MetricsBuilder(Resource resource, InstrumentationScopeInfo scope, long startEpochNanos) {
+    this.resource = resource;
+    this.scope = scope;
+    this.startEpochNanos = startEpochNanos;
+  }
+
+  void pool(PoolRecorder r, PoolScan scan, long now) {
+    Object ds = r.dataSource();
+    DbTarget target = r.target();
+    Attributes a = Attrs.pool(r.name(), target);
+    long start = r.createdEpochNanos();
+    PoolAdapter adapter = r.adapter();
+    Integer used = ds == null ? null : adapter.used(ds);
+    Integer idle = ds == null ? null : adapter.idle(ds);
+    int held = scan == null ? 0 : scan.held;
+    count.add(
+        ImmutableLongPointData.create(
+            start,
+            now,
+            a.toBuilder().put(Attrs.STATE, "used").build(),
+            used != null ? used : held));
+    if (idle != null) {
+      count.add(
+          ImmutableLongPointData.create(
+              start, now, a.toBuilder().put(Attrs.STATE, "idle").build(), idle));
+    }
+    Integer mx = ds == null ? null : adapter.max(ds);
+    if (mx != null) {
+      max.add(ImmutableLongPointData.create(start, now, a, mx));
+    }
+    Integer mi = ds == null ? null : adapter.minIdle(ds);
+    if (mi != null) {
+      minIdle.add(ImmutableLongPointData.create(start, now, a, mi));
+    }
+    pending.add(ImmutableLongPointData.create(start, now, a, scan == null ? 0 : scan.pending));
+    HistogramSnapshot w = new HistogramSnapshot();
+    HistogramSnapshot u = new HistogramSnapshot();
+    HistogramSnapshot c = new HistogramSnapshot();
+    long t = r.snapshot(w, u, c);
+    timeouts.add(ImmutableLongPointData.create(start, now, a, t));
+    wait.add(histogram(start, now, a, w));
+    use.add(histogram(start, now, a, u));
+    if (c.count > 0) {
+      create.add(histogram(start, now, a, c));
+    }
+    leaks.add(leak(start, now, a, "suspected", r.leaksSuspected));
+    leaks.add(leak(start, now, a, "returned", r.leaksReturned));
+    leaks.add(leak(start, now, a, "collected", r.leaksCollected));
+    oldest.add(
+        ImmutableDoublePointData.create(
+            start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
+  }
+
+  private static LongPointData leak(long start, long now, Attributes a, String state, long n) {
+    return ImmutableLongPointData.create(
+        start, now, a.toBuilder().put(Attrs.LEAK_STATE, state).build(), n);
+  }
+
+  private static HistogramPointData histogram(
+      long start, long now, Attributes a, HistogramSnapshot h) {
+    boolean any = h.count > 0;
+    return ImmutableHistogramPointData.create(
+        start,
+        now,
+        a,
+        h.sumNanos / 1e9,
+        any,
+        any ? h.minNanos / 1e9 : 0,
+        any,
+        any ? h.maxNanos / 1e9 : 0,
+        Buckets.SECONDS,
+        h.countList());
+  }
+
+  void physical(PhysicalTracker tracker, long now) {
+    for (Map.Entry<DbTarget, Long> e : tracker.open().entrySet()) {
+      Attributes a = Attrs.target(Attributes.builder(), e.getKey()).build();
+      open.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()));
+    }
+    for (Map.Entry<DbTarget, Map<String, Long>> e : tracker.refused().entrySet()) {
+      for (Map.Entry<String, Long> s : e.getValue().entrySet()) {
+        Attributes a =
+            Attrs.target(Attributes.builder(), e.getKey())
+                .put(Attrs.ERROR_TYPE, s.getKey())
+                .build();
+        refused.add(ImmutableLongPointData.create(startEpochNanos, now, a, s.getValue()));
+      }
+    }
+  }
+
+  void churn(Registry registry, long now) {
+    for (Map.Entry<Registry.ChurnKey, long[]> e : registry.churn().entrySet()) {
+      Attributes a =
+          Attrs.target(Attributes.builder(), e.getKey().target)
+              .put(Attrs.POOL_TYPE, e.getKey().type)
+              .build();
+      created.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()[0]));
+      closed.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()[1]));
+    }
+  }
+
+  Collection<MetricData> build() {
+    List<MetricData> out = new ArrayList<>();
+    gauge(
+        out,
+        "db.client.connection.count",
+        "Connections of the pool by state",
+        "{connection}",
+        count);
+    gauge(out, "db.client.connection.max", "Configured maximum connections", "{connection}", max);
+    gauge(
+        out,
+        "db.client.connection.idle.min",
+        "Configured minimum idle connections",
+        "{connection}",
+        minIdle);
+    gauge(
+        out,
+        "db.client.connection.pending_requests",
+        "Threads now waiting inside getConnection",
+        "{request}",
+        pending);
+    sum(
+        out,
+        "db.client.connection.timeouts",
+        "getConnection calls that failed",
+        "{timeout}",
+        timeouts);
+    hist(out, "db.client.connection.wait_time", "Time spent in getConnection", wait);
+    hist(out, "db.client.connection.use_time", "Time from getConnection to close()", use);
+    hist(out, "db.client.connection.create_time", "Time to open a physical connection", create);
+    gauge(
+        out,
+        "poolscope.connection.open",
+        "Physical connections this JVM holds open to the database",
+        "{connection}",
+        open);
+    sum(
+        out,
+        "poolscope.connection.refused",
+        "Physical opens the database refused, by SQLState",
+        "{connection}",
+        refused);
+    sum(out, "poolscope.connection.leaks", "Leases held past the leak threshold", "{lease}", leaks);
+    if (!oldest.isEmpty()) {
+      out.add(
+          ImmutableMetricData.createDoubleGauge(
+              resource,
+              scope,
+              "poolscope.connection.oldest_use",
+              "Age of the oldest lease still held",
+              "s",
+              ImmutableGaugeData.create(oldest)));
+    }
+    sum(out, "poolscope.pool.created", "Pools constructed in this JVM", "{pool}", created);
+    sum(out, "poolscope.pool.closed", "Pools closed in this JVM", "{pool}", closed);
+    return out;
+  }
+
+  private void gauge(
+      List<MetricData> out, String name, String desc, String unit, List<LongPointData> points) {
+    if (!points.isEmpty()) {
+      out.add(
+          ImmutableMetricData.createLongGauge(
+              resource, scope, name, desc, unit, ImmutableGaugeData.create(points)));
+    }
+  }
+
+  private void sum(
+      List<MetricData> out, String name, String desc, String unit, List<LongPointData> points) {
+    if (!points.isEmpty()) {
+      out.add(
+          ImmutableMetricData.createLongSum(
+              resource,
+              scope,
+              name,
+              desc,
+              unit,
+              ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points)));
+    }
+  }
+
+  private void hist(
+      List<MetricData> out, String name, String desc, List<HistogramPointData> points) {
+    if (!points.isEmpty()) {
+      out.add(
+          ImmutableMetricData.createDoubleHistogram(
+              resource,
+              scope,
+              name,
+              desc,
+              "s",
+              ImmutableHistogramData.create(AggregationTemporality.CUMULATIVE, points)));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.poolscope.agent.internal.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import io.poolscope.agent.internal.pools.PoolAdapters;
+import java.util.List;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** Type matchers shared by the instrumentations. */
+final class Matchers {
+  private Matchers() {}
+
+  /** Classes, abstract ones included: Hikari's close() lives in an abstract ProxyConnection. */
+  static ElementMatcher.Junction<TypeDescription> concrete() {
+    return not(isInterface());
+  }
+
+  static ElementMatcher.Junction<TypeDescription> subtypeOf(String name) {
+    return hasSuperType(named(name));
+  }
+
+  static ElementMatcher.Junction<TypeDescription> prefixes(List<String> list) {
+    ElementMatcher.Junction<TypeDescription> m = none();
+    for (String p : list) {
+      m = m.or(nameStartsWith(p));
+    }
+    return m;
+  }
+
+  static ElementMatcher.Junction<TypeDescription> driverPackage() {
+    return prefixes(PoolAdapters.DRIVER_PACKAGES);
+  }
+
+  static ElementMatcher.Junction<TypeDescription> driverDataSource() {
+    return driverPackage().and(not(prefixes(PoolAdapters.POOLS_IN_DRIVER_PACKAGES)));
+  }
+
+  static ElementMatcher.Junction<TypeDescription> poolInternal() {
+    return prefixes(PoolAdapters.POOL_INTERNAL_DATA_SOURCES);
+  }
+}

@@ -1,0 +1,138 @@
+package io.poolscope.agent.internal.leak;
+
+import io.poolscope.agent.internal.record.Lease;
+import io.poolscope.agent.internal.record.PoolRecorder;
+import io.poolscope.agent.internal.record.Registry;
+import io.poolscope.agent.internal.record.ThreadState;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Walks every thread's lease table on the agent thread: counts pending and held leases, the oldest
+ * hold per pool, and finds leaks. A lease past the threshold becomes suspected; one closed after
+ * that is reported as returned; one whose connection was garbage-collected is collected. There is
+ * no timer or thread per lease: the cost is one pass per scan over the live leases.
+ */
+public final class LeakScanner {
+
+  /** What one scan found for one pool. */
+  public static final class PoolScan {
+    /** Threads inside getConnection. */
+    public int pending;
+
+    /** Leases not yet closed. */
+    public int held;
+
+    /** Age of the oldest of them, nanoseconds. */
+    public long oldestNanos;
+  }
+
+  private final Registry registry;
+  private final EventBuffer events;
+  private final long thresholdNanos;
+  private final long weakenAfterNanos;
+  private final long captureWindowNanos;
+
+  /**
+   * Creates a scanner.
+   *
+   * @param registry threads and pools
+   * @param events where events go
+   * @param thresholdNanos hold time of a suspected leak
+   * @param captureWindowNanos how long a pool captures every call site after a suspected leak
+   */
+  public LeakScanner(
+      Registry registry, EventBuffer events, long thresholdNanos, long captureWindowNanos) {
+    this.registry = registry;
+    this.events = events;
+    this.thresholdNanos = thresholdNanos;
+    this.captureWindowNanos = captureWindowNanos;
+    // Hold only a weak reference to leases older than this, so a dropped connection can be
+    // collected; younger leases (nearly all) never allocate the reference.
+    this.weakenAfterNanos = Math.min(1_000_000_000L, thresholdNanos / 2);
+  }
+
+  /**
+   * One pass.
+   *
+   * @return per-pool figures of this pass
+   */
+  public Map<PoolRecorder, PoolScan> scan() {
+    long now = System.nanoTime();
+    long epochNow = System.currentTimeMillis() * 1_000_000L;
+    Map<PoolRecorder, PoolScan> out = new HashMap<>();
+    for (ThreadState ts : registry.threads()) {
+      PoolRecorder waiting = ts.pendingOn();
+      if (waiting != null) {
+        out.computeIfAbsent(waiting, r -> new PoolScan()).pending++;
+      }
+      for (Lease l : ts.leases()) {
+        long s = l.stamp();
+        int st = Lease.state(s);
+        if (st == Lease.FREE) {
+          continue;
+        }
+        PoolRecorder r = l.recorder();
+        long start = l.start();
+        long end = l.end();
+        long id = l.id();
+        Throwable site = l.callSite();
+        if (l.stamp() != s || r == null) {
+          continue; // closed or reused while we read it
+        }
+        if (st == Lease.RETURNED) {
+          r.leaksReturned++;
+          events.add(event("returned", r, ts, (end - start) / 1e9, id, site, null, epochNow));
+          l.release(s);
+          continue;
+        }
+        long age = now - start;
+        if (l.collected()) {
+          l.release(s);
+          r.leaksCollected++;
+          events.add(event("collected", r, ts, age / 1e9, id, site, null, epochNow));
+          continue;
+        }
+        PoolScan ps = out.computeIfAbsent(r, x -> new PoolScan());
+        ps.held++;
+        ps.oldestNanos = Math.max(ps.oldestNanos, age);
+        if (age >= weakenAfterNanos && !l.weakened()) {
+          l.weaken();
+        }
+        if (st == Lease.ACTIVE && age >= thresholdNanos && l.cas(s, (s & ~7L) | Lease.SUSPECTED)) {
+          r.leaksSuspected++;
+          r.captureUntil(now + captureWindowNanos);
+          String holder = null;
+          Thread t = ts.thread;
+          if (t.isAlive()) {
+            holder = CallSites.holder(t.getStackTrace());
+          }
+          events.add(event("suspected", r, ts, age / 1e9, id, site, holder, epochNow));
+        }
+      }
+    }
+    registry.pruneThreads();
+    return out;
+  }
+
+  private static LeakEvent event(
+      String state,
+      PoolRecorder r,
+      ThreadState ts,
+      double age,
+      long id,
+      Throwable site,
+      String holder,
+      long epochNow) {
+    return new LeakEvent(
+        state,
+        r.name(),
+        r.target(),
+        ts.thread.getName(),
+        age,
+        id,
+        CallSites.borrower(site),
+        holder,
+        epochNow);
+  }
+}

@@ -1,0 +1,40 @@
+package io.poolscope.agent.internal.pools;
+
+import java.util.Collections;
+
+/** Oracle UCP: connectionPoolName, max/minPoolSize, borrowed and available counts. */
+final class UcpAdapter extends PoolAdapter {
+  UcpAdapter() {
+    super(Collections.singletonList("oracle.ucp.jdbc.PoolDataSourceImpl"));
+  }
+
+  @Override
+  public String name(Object pool) {
+    return Reflect.string(pool, "getConnectionPoolName");
+  }
+
+  @Override
+  public Integer max(Object pool) {
+    return Reflect.integer(pool, "getMaxPoolSize");
+  }
+
+  @Override
+  public Integer minIdle(Object pool) {
+    return Reflect.integer(pool, "getMinPoolSize");
+  }
+
+  @Override
+  public Integer used(Object pool) {
+    return Reflect.integer(pool, "getBorrowedConnectionsCount");
+  }
+
+  @Override
+  public Integer idle(Object pool) {
+    return Reflect.integer(pool, "getAvailableConnectionsCount");
+  }
+
+  @Override
+  protected String url(Object pool) {
+    return Reflect.string(pool, "getURL");
+  }
+}

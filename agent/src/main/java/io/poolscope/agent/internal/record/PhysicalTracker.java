@@ -1,0 +1,180 @@
+package io.poolscope.agent.internal.record;
+
+import io.poolscope.agent.internal.target.DbTarget;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Physical connections this JVM holds open, per database target: what counts against the database's
+ * max_connections. Opens and closes are rare (milliseconds of network I/O each), so this class may
+ * lock and allocate; the per-close class check is lock-free.
+ */
+public final class PhysicalTracker {
+
+  private static final class Ref extends WeakReference<Object> {
+    final int hash;
+    final DbTarget target;
+
+    Ref(Object conn, ReferenceQueue<Object> q, DbTarget target) {
+      super(conn, q);
+      this.hash = System.identityHashCode(conn);
+      this.target = target;
+    }
+  }
+
+  private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+  private final Map<Integer, Object> byHash = new HashMap<>();
+  private final ConcurrentHashMap<DbTarget, AtomicLong> open = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<DbTarget, ConcurrentHashMap<String, AtomicLong>> refused =
+      new ConcurrentHashMap<>();
+  private volatile Class<?>[] physicalClasses = new Class<?>[0];
+
+  /**
+   * Whether objects of this class were returned by a physical open.
+   *
+   * @param c a connection class
+   * @return true for driver connection classes
+   */
+  boolean isPhysicalClass(Class<?> c) {
+    for (Class<?> x : physicalClasses) {
+      if (x == c) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void opened(Object conn, DbTarget target) {
+    Class<?> c = conn.getClass();
+    if (!isPhysicalClass(c)) {
+      synchronized (this) {
+        if (!isPhysicalClass(c)) {
+          Class<?>[] cur = physicalClasses;
+          Class<?>[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
+          next[cur.length] = c;
+          physicalClasses = next;
+        }
+      }
+    }
+    Ref ref = new Ref(conn, queue, target);
+    synchronized (byHash) {
+      expunge();
+      Object prev = byHash.get(ref.hash);
+      if (prev == null) {
+        byHash.put(ref.hash, ref);
+      } else if (prev instanceof Ref) {
+        if (((Ref) prev).get() == conn) {
+          return;
+        }
+        java.util.List<Ref> list = new java.util.ArrayList<>(2);
+        list.add((Ref) prev);
+        list.add(ref);
+        byHash.put(ref.hash, list);
+      } else {
+        @SuppressWarnings("unchecked")
+        java.util.List<Ref> list = (java.util.List<Ref>) prev;
+        for (Ref r : list) {
+          if (r.get() == conn) {
+            return;
+          }
+        }
+        list.add(ref);
+      }
+    }
+    open.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
+  }
+
+  void closed(Object conn) {
+    int h = System.identityHashCode(conn);
+    DbTarget target = null;
+    synchronized (byHash) {
+      Object prev = byHash.get(h);
+      if (prev instanceof Ref) {
+        if (((Ref) prev).get() == conn) {
+          target = ((Ref) prev).target;
+          byHash.remove(h);
+        }
+      } else if (prev != null) {
+        @SuppressWarnings("unchecked")
+        java.util.List<Ref> list = (java.util.List<Ref>) prev;
+        for (java.util.Iterator<Ref> it = list.iterator(); it.hasNext(); ) {
+          Ref r = it.next();
+          if (r.get() == conn) {
+            target = r.target;
+            it.remove();
+            break;
+          }
+        }
+        if (list.isEmpty()) {
+          byHash.remove(h);
+        }
+      }
+    }
+    if (target != null) {
+      open.get(target).decrementAndGet();
+    }
+  }
+
+  /** Connections collected without close() no longer count as open (the driver's socket dies). */
+  private void expunge() {
+    Object x;
+    while ((x = queue.poll()) != null) {
+      Ref ref = (Ref) x;
+      Object prev = byHash.get(ref.hash);
+      boolean removed = false;
+      if (prev == ref) {
+        byHash.remove(ref.hash);
+        removed = true;
+      } else if (prev instanceof java.util.List) {
+        removed = ((java.util.List<?>) prev).remove(ref);
+        if (((java.util.List<?>) prev).isEmpty()) {
+          byHash.remove(ref.hash);
+        }
+      }
+      if (removed) {
+        open.get(ref.target).decrementAndGet();
+      }
+    }
+  }
+
+  void refused(DbTarget target, String sqlState) {
+    refused
+        .computeIfAbsent(target, t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(sqlState, s -> new AtomicLong())
+        .incrementAndGet();
+  }
+
+  /**
+   * Open physical connections per target, after dropping collected ones.
+   *
+   * @return target to count
+   */
+  public Map<DbTarget, Long> open() {
+    synchronized (byHash) {
+      expunge();
+    }
+    Map<DbTarget, Long> out = new HashMap<>();
+    open.forEach((t, n) -> out.put(t, n.get()));
+    return out;
+  }
+
+  /**
+   * Refused opens per target and SQLState.
+   *
+   * @return target to (state to count)
+   */
+  public Map<DbTarget, Map<String, Long>> refused() {
+    Map<DbTarget, Map<String, Long>> out = new HashMap<>();
+    refused.forEach(
+        (t, m) -> {
+          Map<String, Long> inner = new HashMap<>();
+          m.forEach((s, n) -> inner.put(s, n.get()));
+          out.put(t, inner);
+        });
+    return out;
+  }
+}

@@ -1,0 +1,52 @@
+package io.poolscope.agent.internal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+  @Test
+  void agentArgumentsBeatSystemPropertiesWhichBeatEnvironment() {
+    Properties p = new Properties();
+    p.setProperty("poolscope.interval", "2s");
+    p.setProperty("poolscope.service", "from-prop");
+    AgentConfig c =
+        AgentConfig.parse(
+            "service=from-args",
+            p,
+            Map.of(
+                "POOLSCOPE_INTERVAL", "5s",
+                "POOLSCOPE_LEAK_THRESHOLD", "1500ms",
+                "POOLSCOPE_TOKEN", "tok"));
+    assertThat(c.service()).isEqualTo("from-args");
+    assertThat(c.interval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.leakThreshold()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.token()).isEqualTo("tok");
+  }
+
+  @Test
+  void otelServiceNameIsHonouredWhenNoServiceIsGiven() {
+    AgentConfig c = AgentConfig.parse(null, new Properties(), Map.of("OTEL_SERVICE_NAME", "otel"));
+    assertThat(c.service()).isEqualTo("otel");
+    assertThat(c.interval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.leakThreshold()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.endpoint().toString()).isEqualTo("http://127.0.0.1:4318");
+  }
+
+  @Test
+  void badValuesNameTheKeyAndTheValue() {
+    assertThatThrownBy(() -> AgentConfig.parse("interval=soon", new Properties(), Map.of()))
+        .hasMessageContaining("interval=soon");
+    assertThatThrownBy(() -> AgentConfig.parse("colour=blue", new Properties(), Map.of()))
+        .hasMessageContaining("colour");
+    assertThatThrownBy(() -> AgentConfig.parse("endpoint=ftp://x", new Properties(), Map.of()))
+        .hasMessageContaining("endpoint=ftp://x");
+    assertThatThrownBy(() -> AgentConfig.parse("leakThreshold=10ms", new Properties(), Map.of()))
+        .hasMessageContaining("leakThreshold");
+  }
+}
