@@ -9,6 +9,7 @@ import io.poolscope.collector.internal.api.ReadHandler;
 import io.poolscope.collector.internal.api.ReadService;
 import io.poolscope.collector.internal.budget.BudgetCalculator;
 import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.fleet.DeployTracker;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
@@ -19,6 +20,7 @@ import io.poolscope.collector.internal.prometheus.RecentLeaks;
 import io.poolscope.collector.internal.store.HistoryRecorder;
 import io.poolscope.collector.internal.store.JdbcStore;
 import io.poolscope.collector.internal.store.Store;
+import io.poolscope.collector.internal.store.TimelineEvent;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -94,12 +96,19 @@ public final class Collector implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
+      DeployTracker deploys = new DeployTracker();
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
       schedule(
           () -> {
             long now = clock.getAsLong();
             fleet.forget(now);
-            var samples = new java.util.ArrayList<>(FleetSamples.derive(overview.fresh()));
+            var current = overview.fresh();
+            for (DeployTracker.Deploy d : deploys.observe(current.fleet())) {
+              for (String target : d.targets()) {
+                store.addEvent(new TimelineEvent(d.time(), target, "deploy", d.text()));
+              }
+            }
+            var samples = new java.util.ArrayList<>(FleetSamples.derive(current));
             samples.addAll(recentLeaks.samples(now));
             alerting.evaluate(samples, now);
           },

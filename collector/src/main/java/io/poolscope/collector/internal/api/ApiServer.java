@@ -83,7 +83,7 @@ public final class ApiServer {
         ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage()));
     app.exception(
         HttpResponseException.class,
-        (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+        (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage()));
     app.exception(
         StoreException.class,
         (e, ctx) -> {
@@ -112,6 +112,16 @@ public final class ApiServer {
           }
         });
     return app;
+  }
+
+  private static String code(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "payload_too_large";
+      default -> "http_" + status;
+    };
   }
 
   private static boolean isApi(Context ctx) {

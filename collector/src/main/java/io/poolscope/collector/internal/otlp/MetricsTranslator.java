@@ -39,6 +39,7 @@ public final class MetricsTranslator {
     List<PodReport> reports = new ArrayList<>();
     for (ResourceMetrics rm : req.getResourceMetricsList()) {
       ResourceInfo who = ResourceInfo.of(Attributes.of(rm.getResource().getAttributesList()));
+      long rejectedBefore = t.rejected;
       List<Point> points = new ArrayList<>();
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {
@@ -53,6 +54,11 @@ public final class MetricsTranslator {
             "resource has no service.name or service.instance.id, or a name over "
                 + Attributes.MAX_NAME
                 + " characters");
+        continue;
+      }
+      if (points.isEmpty() && t.rejected > rejectedBefore) {
+        // Every point of this resource was rejected: like a rejected request, it changes nothing
+        // (no new pod, no refreshed lastSeen), or garbage could keep a pod alive or invent one.
         continue;
       }
       PodReport earlier = byInstance.get(who.instanceId());
