@@ -109,7 +109,7 @@ class FixtureViewsTest {
   @Test
   void alertsShowFiringAndRecentWithDeliveryStatus() throws Exception {
     open("/alerts", "table.alerts-history");
-    assertThat(texts("table.alerts-active tbody tr td:nth-child(2)"))
+    assertThat(texts("table.alerts-active tbody tr .rule"))
         .containsExactly("PoolscopeBudgetHigh", "PoolscopeWaitP99High");
     assertThat(texts("table.alerts-history tbody tr:first-child .deliveries .pill"))
         .containsExactly("slack: delivered", "pagerduty: failed ×3 (HTTP 503)");

@@ -32,7 +32,7 @@ function deliveries(list) {
 
 /** Compact list of the active alerts labelled with one database, for a narrow column. */
 export function activeList(alerts, dbId) {
-  const active = (alerts.active || []).filter((a) => a.labels && a.labels.db === dbId);
+  const active = (alerts.active || []).filter((a) => a.labels && a.labels.db === dbId).sort(byUrgency);
   if (!active.length) return h('p', { class: 'empty' }, 'No alert active on this database.');
   return h(
     'ul',
@@ -54,17 +54,28 @@ export function activeList(alerts, dbId) {
   );
 }
 
-/** Table of active alerts; dbId narrows it to alerts labelled with that database. */
-export function activeTable(alerts, dbId = null) {
-  const active = (alerts.active || []).filter((a) => !dbId || (a.labels && a.labels.db === dbId));
-  if (!active.length) return h('p', { class: 'empty' }, dbId ? 'No alert active on this database.' : 'Nothing firing or pending.');
+const severityRank = { critical: 0, warning: 1, info: 2 };
+
+/** Firing before pending, then the most severe, then the oldest. */
+function byUrgency(a, b) {
+  return (
+    (a.state === 'firing' ? 0 : 1) - (b.state === 'firing' ? 0 : 1) ||
+    (severityRank[a.severity] ?? 3) - (severityRank[b.severity] ?? 3) ||
+    (a.activeSince || 0) - (b.activeSince || 0)
+  );
+}
+
+/** Table of every active alert, the most urgent first. */
+export function activeTable(alerts) {
+  const active = [...(alerts.active || [])].sort(byUrgency);
+  if (!active.length) return h('p', { class: 'empty' }, 'Nothing firing or pending.');
   return h(
     'table',
     { class: 'alerts-active' },
     h(
       'thead',
       null,
-      h('tr', null, h('th', null, 'State'), h('th', null, 'Rule'), h('th', null, 'Severity'), h('th', { class: 'num' }, 'Value'), h('th', null, 'Since'), h('th', null, 'Summary'), dbId ? null : h('th', null, 'Labels')),
+      h('tr', null, h('th', null, 'State'), h('th', null, 'Rule'), h('th', { class: 'num' }, 'Value'), h('th', { class: 'num' }, 'Since'), h('th', null, 'What')),
     ),
     h(
       'tbody',
@@ -74,12 +85,16 @@ export function activeTable(alerts, dbId = null) {
           'tr',
           { dataset: { rule: a.rule } },
           h('td', null, h('span', { class: `pill ${a.state}` }, a.state)),
-          h('td', { class: 'name' }, a.rule),
-          h('td', null, h('span', { class: `pill ${a.severity === 'critical' ? 'crit' : 'warn'}` }, a.severity || '–')),
+          h('td', { class: 'name' }, h('div', { class: 'rule' }, a.rule), h('span', { class: `pill ${a.severity === 'critical' ? 'crit' : a.severity === 'warning' ? 'warn' : ''}` }, a.severity || '–')),
           h('td', { class: 'num' }, value(a.value)),
           h('td', { class: 'num', title: time(a.activeSince) }, a.state === 'firing' ? `firing ${ago(a.firedAt || a.activeSince)}` : `pending ${ago(a.activeSince)}`),
-          h('td', { class: 'name' }, a.summary || '', a.description ? h('div', { class: 'muted' }, a.description) : null),
-          dbId ? null : h('td', null, labels(a.labels)),
+          h(
+            'td',
+            { class: 'what' },
+            h('div', null, a.summary || ''),
+            a.description ? h('div', { class: 'muted' }, a.description) : null,
+            labels(a.labels),
+          ),
         ),
       ),
     ),
@@ -94,7 +109,7 @@ export function render({ alerts }) {
   const history = alerts.history || [];
   return [
     h('div', { class: 'page-head' }, h('h1', null, 'Alerts'), h('span', { class: 'sub' }, `${(alerts.active || []).length} active · ${history.length} recent notifications`)),
-    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Active')), activeTable(alerts)),
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Active'), h('span', { class: 'hint' }, 'firing first, then by severity')), activeTable(alerts)),
     h(
       'section',
       { class: 'panel' },
