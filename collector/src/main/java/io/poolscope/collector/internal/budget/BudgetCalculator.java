@@ -8,11 +8,9 @@ import io.poolscope.collector.internal.fleet.TargetKey;
 import io.poolscope.collector.internal.probe.ProbeResult;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Computes each database target's budget from the live pods, the probes and the configuration.
@@ -34,6 +32,19 @@ public final class BudgetCalculator {
     headroom = config.headroom();
   }
 
+  /** Sums of one target over the live fleet, gathered in one pass over the pods. */
+  private static final class Sums {
+    long open;
+    long planned;
+    long pending;
+    int pools;
+    double waitP99;
+    double useP99;
+    final Map<String, Integer> podsPerService = new HashMap<>();
+    final Map<String, Long> plannedPerService = new HashMap<>();
+    final Map<String, Long> maxPlannedPerPod = new HashMap<>();
+  }
+
   /** Budgets of every target in the fleet or the configuration, ordered by id. */
   public List<DatabaseBudget> compute(FleetSnapshot fleet, Map<String, ProbeResult> probes) {
     Map<String, TargetKey> targets = new java.util.TreeMap<>();
@@ -43,64 +54,65 @@ public final class BudgetCalculator {
     for (String id : databases.keySet()) {
       targets.computeIfAbsent(id, BudgetCalculator::parseId);
     }
+    Map<TargetKey, Sums> sums = new HashMap<>();
+    for (PodView pod : fleet.pods()) {
+      if (!pod.stale()) {
+        add(pod, sums);
+      }
+    }
     List<DatabaseBudget> out = new ArrayList<>(targets.size());
     for (Map.Entry<String, TargetKey> e : targets.entrySet()) {
       out.add(
-          compute(
-              e.getKey(), e.getValue(), fleet, probes.getOrDefault(e.getKey(), ProbeResult.NONE)));
+          budget(
+              e.getKey(),
+              e.getValue(),
+              sums.getOrDefault(e.getValue(), new Sums()),
+              probes.getOrDefault(e.getKey(), ProbeResult.NONE)));
     }
     return out;
   }
 
-  private DatabaseBudget compute(
-      String id, TargetKey target, FleetSnapshot fleet, ProbeResult probe) {
-    long open = 0;
-    long planned = 0;
-    long pending = 0;
-    int pools = 0;
-    double waitP99 = 0;
-    double useP99 = 0;
-    Set<String> services = new HashSet<>();
-    Map<String, Integer> podsPerService = new HashMap<>();
-    Map<String, Long> maxPlannedPerPod = new HashMap<>();
-    for (PodView pod : fleet.pods()) {
-      if (pod.stale()) {
-        continue;
-      }
-      boolean uses = pod.open().containsKey(target);
-      long podPlanned = 0;
-      for (PoolView pool : pod.pools()) {
-        if (pool.stale() || !pool.target().equals(target)) {
-          continue;
-        }
-        uses = true;
-        pools++;
-        pending += Math.round(pool.pending());
-        podPlanned += pool.max() == null ? 0 : Math.round(pool.max());
-        waitP99 = Math.max(waitP99, pool.waitP99());
-        useP99 = Math.max(useP99, pool.useP99());
-      }
-      if (!uses) {
-        continue;
-      }
-      open += Math.round(pod.openTo(target));
-      planned += podPlanned;
-      services.add(pod.service());
-      podsPerService.merge(pod.service(), 1, Integer::sum);
-      maxPlannedPerPod.merge(pod.service(), podPlanned, Math::max);
+  private static void add(PodView pod, Map<TargetKey, Sums> sums) {
+    Map<TargetKey, Long> podPlanned = new HashMap<>();
+    for (TargetKey t : pod.open().keySet()) {
+      podPlanned.putIfAbsent(t, 0L);
     }
+    for (PoolView pool : pod.pools()) {
+      if (pool.stale()) {
+        continue;
+      }
+      Sums s = sums.computeIfAbsent(pool.target(), k -> new Sums());
+      s.pools++;
+      s.pending += Math.round(pool.pending());
+      s.waitP99 = Math.max(s.waitP99, pool.waitP99());
+      s.useP99 = Math.max(s.useP99, pool.useP99());
+      podPlanned.merge(pool.target(), pool.max() == null ? 0 : Math.round(pool.max()), Long::sum);
+    }
+    podPlanned.forEach(
+        (target, planned) -> {
+          Sums s = sums.computeIfAbsent(target, k -> new Sums());
+          s.open += Math.round(pod.openTo(target));
+          s.planned += planned;
+          s.podsPerService.merge(pod.service(), 1, Integer::sum);
+          s.plannedPerService.merge(pod.service(), planned, Long::sum);
+          s.maxPlannedPerPod.merge(pod.service(), planned, Math::max);
+        });
+  }
+
+  private DatabaseBudget budget(String id, TargetKey target, Sums s, ProbeResult probe) {
     // At the ceiling every replica is as large as the largest live pod of its service.
     long plannedAtCeiling = 0;
     long replicas = 0;
-    for (String s : services) {
-      Integer ceiling = ceilings.get(s);
-      int live = podsPerService.get(s);
+    for (Map.Entry<String, Integer> e : s.podsPerService.entrySet()) {
+      Integer ceiling = ceilings.get(e.getKey());
+      int live = e.getValue();
       int n = ceiling == null ? live : Math.max(ceiling, live);
       replicas += n;
       plannedAtCeiling +=
-          ceiling == null ? plannedOf(fleet, s, target) : maxPlannedPerPod.get(s) * n;
+          ceiling == null
+              ? s.plannedPerService.get(e.getKey())
+              : s.maxPlannedPerPod.get(e.getKey()) * n;
     }
-
     CollectorConfig.Database conf = databases.get(id);
     Integer max = null;
     Integer reserved = null;
@@ -115,9 +127,9 @@ public final class BudgetCalculator {
       source = "probe";
     }
     Integer usable = max == null ? null : Math.max(0, max - reserved);
-    Double utilization = usable == null || usable == 0 ? null : (double) open / usable;
+    Double utilization = usable == null || usable == 0 ? null : (double) s.open / usable;
     Integer actual = probe.isOk() ? probe.actual() : null;
-    Integer unattributed = actual == null ? null : (int) Math.max(0, actual - open);
+    Integer unattributed = actual == null ? null : (int) Math.max(0, actual - s.open);
     Integer suggested =
         usable == null || replicas == 0 ? null : (int) Math.max(0, (usable - headroom) / replicas);
     return new DatabaseBudget(
@@ -127,35 +139,20 @@ public final class BudgetCalculator {
         reserved,
         usable,
         source,
-        open,
-        planned,
+        s.open,
+        s.planned,
         plannedAtCeiling,
         actual,
         unattributed,
         utilization,
-        pending,
-        services.size(),
-        podsPerService.values().stream().mapToInt(Integer::intValue).sum(),
-        pools,
+        s.pending,
+        s.podsPerService.size(),
+        s.podsPerService.values().stream().mapToInt(Integer::intValue).sum(),
+        s.pools,
         suggested,
-        waitP99,
-        useP99,
+        s.waitP99,
+        s.useP99,
         probe);
-  }
-
-  private static long plannedOf(FleetSnapshot fleet, String service, TargetKey target) {
-    long sum = 0;
-    for (PodView pod : fleet.pods()) {
-      if (pod.stale() || !service.equals(pod.service())) {
-        continue;
-      }
-      for (PoolView pool : pod.pools()) {
-        if (!pool.stale() && pool.target().equals(target) && pool.max() != null) {
-          sum += Math.round(pool.max());
-        }
-      }
-    }
-    return sum;
   }
 
   /** A configured target no pod reported yet: its fields as far as the id tells them. */

@@ -47,16 +47,23 @@ public final class OverviewService {
         && now >= c.fleet().time()) {
       return c;
     }
-    return compute(now, changes, p);
+    return compute(now, changes, p, false);
   }
 
   /** A fresh overview, bypassing the cache (scheduled work that must see this instant). */
   public Overview fresh() {
     long changes = fleet.changes();
-    return compute(clock.getAsLong(), changes, probes.get());
+    return compute(clock.getAsLong(), changes, probes.get(), true);
   }
 
-  private synchronized Overview compute(long now, long changes, Map<String, ProbeResult> p) {
+  private synchronized Overview compute(
+      long now, long changes, Map<String, ProbeResult> p, boolean force) {
+    Overview c = cached;
+    if (!force && c != null && c.fleet().time() >= now && cachedChanges >= changes) {
+      // Another request computed it while this one waited: under load, one computation serves
+      // every request that queued behind it.
+      return c;
+    }
     var snapshot = fleet.snapshot(now);
     Overview o = new Overview(snapshot, calculator.compute(snapshot, p), p);
     cached = o;

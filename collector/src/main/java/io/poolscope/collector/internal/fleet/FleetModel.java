@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FleetModel {
   private final long staleAfterMillis;
   private final long forgetAfterMillis;
-  private final Map<String, PodState> pods = new HashMap<>();
+  private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
 
   /** Stale after three {@code intervalMillis}; forgotten after {@code retentionMillis}. */
@@ -28,15 +29,17 @@ public final class FleetModel {
   }
 
   /** Applies one decoded resource's points. */
-  public synchronized void apply(PodReport r, long now) {
+  public void apply(PodReport r, long now) {
     PodState pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
-    pod.service = r.service();
-    pod.podName = r.podName();
-    pod.host = r.host();
-    pod.version = r.version();
-    pod.lastSeen = Math.max(pod.lastSeen, now);
-    for (Point p : r.points()) {
-      applyPoint(pod, p, now);
+    synchronized (pod) {
+      pod.service = r.service();
+      pod.podName = r.podName();
+      pod.host = r.host();
+      pod.version = r.version();
+      pod.lastSeen = Math.max(pod.lastSeen, now);
+      for (Point p : r.points()) {
+        applyPoint(pod, p, now);
+      }
     }
     changes.incrementAndGet();
   }
@@ -108,10 +111,18 @@ public final class FleetModel {
   }
 
   /** Forgets pods silent for longer than the retention; returns how many. */
-  public synchronized int forget(long now) {
-    int before = pods.size();
-    pods.values().removeIf(p -> p.lastSeen < now - forgetAfterMillis);
-    int removed = before - pods.size();
+  public int forget(long now) {
+    int removed = 0;
+    for (Map.Entry<String, PodState> e : pods.entrySet()) {
+      PodState p = e.getValue();
+      boolean old;
+      synchronized (p) {
+        old = p.lastSeen < now - forgetAfterMillis;
+      }
+      if (old && pods.remove(e.getKey(), p)) {
+        removed++;
+      }
+    }
     if (removed > 0) {
       changes.incrementAndGet();
     }
@@ -129,15 +140,19 @@ public final class FleetModel {
   }
 
   /** An immutable copy of the whole fleet at {@code now}. */
-  public synchronized FleetSnapshot snapshot(long now) {
+  public FleetSnapshot snapshot(long now) {
     List<PodView> views = new ArrayList<>(pods.size());
     Set<TargetKey> targets = new LinkedHashSet<>();
     for (PodState pod : pods.values()) {
-      views.add(view(pod, now));
-      for (PodState.PoolKey k : pod.pools.keySet()) {
-        targets.add(k.target());
+      PodView v;
+      synchronized (pod) {
+        v = view(pod, now);
       }
-      targets.addAll(pod.open.keySet());
+      views.add(v);
+      for (PoolView p : v.pools()) {
+        targets.add(p.target());
+      }
+      targets.addAll(v.open().keySet());
     }
     views.sort(
         (a, b) -> {
