@@ -35,7 +35,8 @@ export function time(ms) {
 export function ago(ms) {
   if (!ms) return dash;
   const s = Math.max(0, (Date.now() - ms) / 1000);
-  return s < 1 ? 'just now' : `${seconds(Math.round(s))} ago`;
+  if (s < 1) return 'just now';
+  return s < 120 ? `${Math.round(s)} s ago` : `${seconds(s)} ago`;
 }
 
 /** Short axis label for a time: HH:MM:SS under 20 min, HH:MM within a day, "Mon 14:00" beyond. */

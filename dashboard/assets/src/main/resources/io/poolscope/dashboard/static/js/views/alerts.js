@@ -30,9 +30,9 @@ function deliveries(list) {
   );
 }
 
-/** Compact list of the active alerts labelled with one database, for a narrow column. */
+/** Compact list of the active alerts (labelled with dbId, when given), for a narrow column. */
 export function activeList(alerts, dbId) {
-  const active = (alerts.active || []).filter((a) => a.labels && a.labels.db === dbId).sort(byUrgency);
+  const active = (alerts.active || []).filter((a) => !dbId || (a.labels && a.labels.db === dbId)).sort(byUrgency);
   if (!active.length) return h('p', { class: 'empty' }, 'No alert active on this database.');
   return h(
     'ul',

@@ -4,6 +4,20 @@ import { h, routeHref } from '../dom.js';
 import { getShared as get, getOrError } from '../api.js';
 import { int, time } from '../format.js';
 import { dbCard, stateOf } from './card.js';
+import { activeList } from './alerts.js';
+
+/** What fires now, across every database: the on-call engineer's first question after "how full". */
+function firingPanel(alerts) {
+  if (!alerts || alerts.error) return null;
+  const firing = (alerts.active || []).filter((a) => a.state === 'firing');
+  if (!firing.length) return null;
+  return h(
+    'section',
+    { class: 'panel firing-now' },
+    h('div', { class: 'panel-head' }, h('h3', null, 'Firing now'), h('a', { class: 'right', href: routeHref('alerts') }, 'all alerts →')),
+    activeList({ active: firing }, null),
+  );
+}
 
 const severity = { critical: 0, warning: 1, ok: 2, unknown: 3 };
 
@@ -11,7 +25,7 @@ const severity = { critical: 0, warning: 1, ok: 2, unknown: 3 };
 const MAX_DETAILS = 12;
 
 export async function load() {
-  const overview = await get('api/overview');
+  const [overview, alerts] = await Promise.all([get('api/overview'), getOrError('api/alerts')]);
   const dbs = overview.databases || [];
   const details = {};
   if (dbs.length <= MAX_DETAILS) {
@@ -20,7 +34,7 @@ export async function load() {
       if (!answers[i].error) details[d.id] = answers[i];
     });
   }
-  return { overview, details };
+  return { overview, details, alerts };
 }
 
 /** "checkout 30 · ledger 23 · 1 more": who holds this database's connections, largest first. */
@@ -33,7 +47,7 @@ function holders(detail) {
   return shown.join(' · ');
 }
 
-export function render({ overview, details }) {
+export function render({ overview, details, alerts }) {
   const dbs = [...(overview.databases || [])].sort(
     (a, b) => severity[stateOf(a)] - severity[stateOf(b)] || (b.utilization ?? -1) - (a.utilization ?? -1),
   );
@@ -50,6 +64,7 @@ export function render({ overview, details }) {
     dbs.length === 0
       ? h('p', { class: 'empty' }, 'No database targets yet: no agent has reported. Start an application with -javaagent:poolscope-agent.jar pointed at this collector.')
       : h('div', { class: 'cards' }, dbs.map((db) => dbCard(db, { holders: holders(details[db.id]) }))),
+    firingPanel(alerts),
     services.length
       ? h(
           'section',
