@@ -107,6 +107,9 @@ public final class TestApp {
       case "rawLeaks":
         rawLeaks();
         break;
+      case "lateAttach":
+        lateAttach();
+        break;
       default:
         throw new IllegalArgumentException(scenario);
     }
@@ -301,6 +304,35 @@ public final class TestApp {
     LeakSites.holdRawTooLong(url, num("holdMs", 1500));
     LeakSites.dropRawWithoutClose(url);
     awaitWhileCollecting();
+  }
+
+  /**
+   * The pool is built and used before the agent is attached (its classes are already loaded), then
+   * the agent is attached to the running JVM and the pool is used again.
+   */
+  private void lateAttach() throws Exception {
+    try (AppPools.Pool pool = AppPools.create(arg("pool", "hikari"), spec())) {
+      DataSource ds = pool.dataSource();
+      for (int i = 0; i < 5; i++) {
+        try (Connection c = ds.getConnection()) {
+          AppPools.use(c);
+        }
+      }
+      String pid = Long.toString(ProcessHandle.current().pid());
+      com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+      try {
+        vm.loadAgent(arg("agentJar", ""), arg("agentArgs", ""));
+      } finally {
+        vm.detach();
+      }
+      int n = num("leases", 6);
+      for (int i = 0; i < n; i++) {
+        try (Connection c = ds.getConnection()) {
+          AppPools.use(c);
+        }
+      }
+      result("leasesAfterAttach", n);
+    }
   }
 
   /** Keeps collecting garbage (so a dropped connection is collected) until told to stop. */

@@ -123,6 +123,37 @@ class AgentSafetyIT {
   }
 
   @Test
+  void attachingToARunningJvmRetransformsPoolClassesAlreadyLoaded() throws Exception {
+    try (OtlpReceiver r = new OtlpReceiver();
+        ChildJvm child =
+            ChildJvm.builder()
+                .noAgent()
+                .lib("hikari-newest")
+                .jvmArg("-Djdk.attach.allowAttachSelf=true")
+                .app(
+                    "pool=hikari",
+                    "scenario=lateAttach",
+                    "leases=6",
+                    "agentJar=" + System.getProperty("poolscope.agentJar"),
+                    "agentArgs=endpoint=" + r.endpoint() + ",interval=200ms")
+                .start()) {
+      assertThat(child.finish()).containsEntry("leasesAfterAttach", "6");
+      Telemetry t = r.telemetry();
+      Map<String, String> pool = Map.of("db.client.connection.pool.name", "orders-pool");
+      assertThat(
+              t.last("db.client.connection.use_time", pool)
+                  .orElseThrow(
+                      () ->
+                          new AssertionError(
+                              t.all("db.client.connection.use_time") + child.toString()))
+                  .histogram
+                  .getCount())
+          .isEqualTo(6);
+      assertThat(t.last("db.client.connection.max", pool).orElseThrow().value).isEqualTo(3);
+    }
+  }
+
+  @Test
   void driverManagerConnectionsCountAsOpenUntilClosed() throws Exception {
     try (OtlpReceiver r = new OtlpReceiver();
         ChildJvm child =
