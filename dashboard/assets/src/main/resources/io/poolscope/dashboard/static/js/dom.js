@@ -80,6 +80,8 @@ function patch(current, next) {
     return;
   }
   for (const attr of [...current.attributes]) {
+    // A <details> the person opened stays open: that state is theirs, not the data's.
+    if (attr.name === 'open' && current.nodeName === 'DETAILS') continue;
     if (!next.hasAttribute(attr.name)) current.removeAttribute(attr.name);
   }
   for (const attr of next.attributes) {

@@ -30,28 +30,41 @@ function deliveries(list) {
   );
 }
 
-/** Compact list of the active alerts (labelled with dbId, when given), for a narrow column. */
+function compactItem(a) {
+  return h(
+    'li',
+    { dataset: { rule: a.rule } },
+    h(
+      'div',
+      { class: 'line' },
+      h('span', { class: `pill ${a.state}` }, a.state),
+      h('span', { class: 'rule' }, a.rule),
+      h('span', { class: 'muted' }, `${value(a.value)} · ${a.state === 'firing' ? 'firing' : 'pending'} ${ago(a.state === 'firing' ? a.firedAt || a.activeSince : a.activeSince)}`),
+    ),
+    a.summary ? h('div', { class: 'summary' }, a.summary) : null,
+  );
+}
+
+/**
+ * Compact list of the active alerts (labelled with dbId, when given), for a narrow column:
+ * firing ones in full, pending ones folded away, since they may yet clear by themselves.
+ */
 export function activeList(alerts, dbId) {
   const active = (alerts.active || []).filter((a) => !dbId || (a.labels && a.labels.db === dbId)).sort(byUrgency);
-  if (!active.length) return h('p', { class: 'empty' }, 'No alert active on this database.');
-  return h(
-    'ul',
-    { class: 'alert-list' },
-    active.map((a) =>
-      h(
-        'li',
-        { dataset: { rule: a.rule } },
-        h(
-          'div',
-          { class: 'line' },
-          h('span', { class: `pill ${a.state}` }, a.state),
-          h('span', { class: 'rule' }, a.rule),
-          h('span', { class: 'muted' }, `${value(a.value)} · ${a.state === 'firing' ? 'firing' : 'pending'} ${ago(a.state === 'firing' ? a.firedAt || a.activeSince : a.activeSince)}`),
-        ),
-        a.summary ? h('div', { class: 'summary' }, a.summary) : null,
-      ),
-    ),
-  );
+  if (!active.length) return h('p', { class: 'empty' }, dbId ? 'No alert active on this database.' : 'Nothing active.');
+  const firing = active.filter((a) => a.state === 'firing');
+  const pending = active.filter((a) => a.state !== 'firing');
+  return [
+    firing.length ? h('ul', { class: 'alert-list' }, firing.map(compactItem)) : h('p', { class: 'muted' }, 'Nothing firing.'),
+    pending.length
+      ? h(
+          'details',
+          { class: 'pending-alerts' },
+          h('summary', null, `${pending.length} pending (may clear before their for: duration)`),
+          h('ul', { class: 'alert-list' }, pending.map(compactItem)),
+        )
+      : null,
+  ];
 }
 
 const severityRank = { critical: 0, warning: 1, info: 2 };
