@@ -8,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,188 +202,45 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<LeakEvent> addLeaks(List<LeakEvent> events) {
-    if (events.isEmpty()) {
-      return events;
-    }
-    return with(
-        c -> {
-          List<LeakEvent> out = new ArrayList<>(events.size());
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into poolscope_leak (ts, state, service, pod, instance_id, pool, db,"
-                      + " thread, age_seconds, lease_id, call_site, holder_stack)"
-                      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  Statement.RETURN_GENERATED_KEYS)) {
-            for (LeakEvent e : events) {
-              ps.setLong(1, e.time());
-              ps.setString(2, e.state());
-              ps.setString(3, e.service());
-              ps.setString(4, e.pod());
-              ps.setString(5, e.instanceId());
-              ps.setString(6, e.pool());
-              ps.setString(7, e.db());
-              ps.setString(8, e.thread());
-              setDouble(ps, 9, e.ageSeconds());
-              ps.setString(10, e.leaseId());
-              ps.setString(11, e.callSite());
-              ps.setString(12, e.holderStack());
-              ps.executeUpdate();
-              try (ResultSet keys = ps.getGeneratedKeys()) {
-                out.add(keys.next() ? e.withId(keys.getLong(1)) : e);
-              }
-            }
-          }
-          return out;
-        });
+    return events.isEmpty() ? events : with(c -> LeakTable.insert(c, events));
   }
 
   @Override
   public List<LeakEvent> leaks(String db, String service, int limit) {
-    return with(
-        c -> {
-          List<LeakEvent> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select id, ts, state, service, pod, instance_id, pool, db, thread, age_seconds,"
-                      + " lease_id, call_site, holder_stack from poolscope_leak"
-                      + " where (? is null or db = ?) and (? is null or service = ?)"
-                      + " order by ts desc, id desc")) {
-            ps.setString(1, db);
-            ps.setString(2, db);
-            ps.setString(3, service);
-            ps.setString(4, service);
-            ps.setMaxRows(limit);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                double age = rs.getDouble(10);
-                Double ageOrNull = rs.wasNull() ? null : age;
-                out.add(
-                    new LeakEvent(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        rs.getString(7),
-                        rs.getString(8),
-                        rs.getString(9),
-                        ageOrNull,
-                        rs.getString(11),
-                        rs.getString(12),
-                        rs.getString(13)));
-              }
-            }
-          }
-          return out;
-        });
+    return with(c -> LeakTable.query(c, db, service, limit));
   }
 
   @Override
   public long addAlert(AlertRecord r) {
-    return with(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into poolscope_alert (ts, rule, labels, event, alert_value, deliveries)"
-                      + " values (?, ?, ?, ?, ?, ?)",
-                  Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, r.time());
-            ps.setString(2, r.rule());
-            ps.setString(3, toJson(r.labels()));
-            ps.setString(4, r.event());
-            setDouble(ps, 5, r.value());
-            ps.setString(6, r.deliveriesJson());
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-              return keys.next() ? keys.getLong(1) : -1L;
-            }
-          }
-        });
+    return with(c -> AlertTables.insert(c, r));
   }
 
   @Override
   public void updateAlertDeliveries(long id, String deliveriesJson) {
     with(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("update poolscope_alert set deliveries = ? where id = ?")) {
-            ps.setString(1, deliveriesJson);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-          }
+          AlertTables.updateDeliveries(c, id, deliveriesJson);
           return null;
         });
   }
 
   @Override
   public List<AlertRecord> alerts(int limit) {
-    return with(
-        c -> {
-          List<AlertRecord> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select ts, rule, labels, event, alert_value, deliveries from poolscope_alert"
-                      + " order by ts desc, id desc")) {
-            ps.setMaxRows(limit);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                double v = rs.getDouble(5);
-                Double value = rs.wasNull() ? null : v;
-                out.add(
-                    new AlertRecord(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        fromJson(rs.getString(3)),
-                        rs.getString(4),
-                        value,
-                        rs.getString(6)));
-              }
-            }
-          }
-          return out;
-        });
+    return with(c -> AlertTables.query(c, limit));
   }
 
   @Override
   public void addEvent(TimelineEvent e) {
     with(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into poolscope_event (ts, db, kind, text) values (?, ?, ?, ?)")) {
-            ps.setLong(1, e.time());
-            ps.setString(2, e.db());
-            ps.setString(3, e.kind());
-            ps.setString(4, e.text());
-            ps.executeUpdate();
-          }
+          AlertTables.insertEvent(c, e);
           return null;
         });
   }
 
   @Override
   public List<TimelineEvent> events(String db, long from, long to) {
-    return with(
-        c -> {
-          List<TimelineEvent> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select ts, db, kind, text from poolscope_event"
-                      + " where (db is null or db = ?) and ts >= ? and ts <= ? order by ts")) {
-            ps.setString(1, db);
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new TimelineEvent(
-                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-              }
-            }
-          }
-          return out;
-        });
+    return with(c -> AlertTables.events(c, db, from, to));
   }
 
   @Override
@@ -425,7 +281,7 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+  static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
     if (v == null) {
       ps.setNull(i, Types.DOUBLE);
     } else {
@@ -433,7 +289,7 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static String toJson(Map<String, String> labels) {
+  static String toJson(Map<String, String> labels) {
     try {
       return JSON.writeValueAsString(labels == null ? Map.of() : labels);
     } catch (JsonProcessingException e) {
@@ -441,7 +297,7 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static Map<String, String> fromJson(String s) {
+  static Map<String, String> fromJson(String s) {
     try {
       return s == null ? Map.of() : JSON.readValue(s, new TypeReference<Map<String, String>>() {});
     } catch (JsonProcessingException e) {
