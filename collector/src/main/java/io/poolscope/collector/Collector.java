@@ -2,7 +2,6 @@ package io.poolscope.collector;
 
 import io.javalin.Javalin;
 import io.poolscope.collector.internal.alerting.Alerting;
-import io.poolscope.collector.internal.api.AccessControl;
 import io.poolscope.collector.internal.api.ApiServer;
 import io.poolscope.collector.internal.api.EventsHub;
 import io.poolscope.collector.internal.api.IngestHandler;
@@ -89,8 +88,7 @@ public final class Collector implements AutoCloseable {
                   exposition),
               new ReadHandler(read),
               events,
-              exposition::scrape,
-              new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()));
+              exposition::scrape);
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
