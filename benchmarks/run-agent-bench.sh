@@ -8,7 +8,7 @@
 #   --forks 3 --warmup 3 --iterations 5 --time 1   (defaults; forks are per configuration)
 #   --only 'hikariCycle|pgLease'                   (a subset of benchmarks)
 #   --poolscope-args 'leakThreshold=30s'           (extra agent options)
-#   --poolscope-excluded-args 'K=V'                (adds a config: agent on, HikariCP pool excluded)
+#   --poolscope-variant 'disabled:enabled=false'  (adds a config: agent attached with these options)
 # environment: POOLSCOPE_AGENT_JAR (default agent/target/poolscope-agent.jar), SKIP_BUILD=1
 # output: benchmarks/target/agent-bench/<UTC time>/{summary.md,results.csv,jmh-*.log}
 set -euo pipefail

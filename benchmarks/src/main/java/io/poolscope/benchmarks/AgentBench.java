@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link PoolCycleBenchmark} once per agent configuration (none, Poolscope, OpenTelemetry, and
- * optionally Poolscope with the pool excluded) in one invocation, and prints each configuration's
+ * optionally a Poolscope variant, e.g. disabled) in one invocation, and prints each configuration's
  * throughput as a ratio of no agent's.
  *
  * <p>Forks are interleaved: round r runs one fork of every configuration before round r+1 starts,
@@ -39,7 +39,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * range is reported as the ratio's spread.
  *
  * <p>Usage: {@code AgentBench [--forks 3] [--warmup 3] [--iterations 5] [--time 1] [--out DIR]
- * [--poolscope-agent JAR] [--poolscope-args k=v,...] [--poolscope-excluded-args k=v,...]
+ * [--poolscope-agent JAR] [--poolscope-args k=v,...] [--poolscope-variant NAME:k=v,...]
  * [--otel-agent JAR] [--pg-url JDBC_URL] [--only REGEX]}. Normally started by {@code
  * benchmarks/run-agent-bench.sh}.
  */
@@ -84,7 +84,9 @@ public final class AgentBench {
 
       List<Config> configs = new ArrayList<>();
       configs.add(new Config(BASELINE, common, all));
-      String poolscopeJar = opt.get("poolscope-agent");
+      // Forks attach copies: another engineer may rebuild the agent while this runs, and every
+      // fork of one run must measure the same agent.
+      String poolscopeJar = snapshot(opt.get("poolscope-agent"), out);
       String why = agentProblem(poolscopeJar);
       if (why == null) {
         String agentArgs = "endpoint=" + sink.baseUrl() + "/poolscope,service=bench-poolscope";
@@ -92,20 +94,27 @@ public final class AgentBench {
           agentArgs += "," + opt.get("poolscope-args");
         }
         configs.add(new Config("poolscope", with(common, javaagent(poolscopeJar, agentArgs)), all));
-        if (opt.containsKey("poolscope-excluded-args")) {
-          // The same HikariCP cycle, the agent attached but told to leave this pool alone.
-          String excluded = agentArgs + "," + opt.get("poolscope-excluded-args");
-          List<String> hikariOnly = all.stream().filter("hikariCycle"::equals).toList();
+        if (opt.containsKey("poolscope-variant")) {
+          // NAME:K=V,... - the agent attached with other options (a pool exclusion, or
+          // enabled=false), on the two stub cycles that show what being attached costs.
+          String[] nv = opt.get("poolscope-variant").split(":", 2);
+          if (nv.length != 2 || nv[0].isBlank()) {
+            throw new IllegalArgumentException("--poolscope-variant expects NAME:K=V,...");
+          }
+          List<String> stubs =
+              all.stream()
+                  .filter(b -> b.equals("hikariCycle") || b.equals("plainPoolCycle"))
+                  .toList();
           configs.add(
               new Config(
-                  "poolscope-excluded",
-                  with(common, javaagent(poolscopeJar, excluded)),
-                  hikariOnly));
+                  "poolscope-" + nv[0],
+                  with(common, javaagent(poolscopeJar, agentArgs + "," + nv[1])),
+                  stubs));
         }
       } else {
         System.out.println("SKIP poolscope: " + why);
       }
-      String otelJar = opt.get("otel-agent");
+      String otelJar = snapshot(opt.get("otel-agent"), out);
       String otelWhy = agentProblem(otelJar);
       if (otelWhy == null) {
         List<String> otel = new ArrayList<>(common);
@@ -129,7 +138,6 @@ public final class AgentBench {
       Map<String, Map<String, List<List<Double>>>> cpu = new LinkedHashMap<>();
       Map<String, Map<String, List<List<Double>>>> processCpu = new LinkedHashMap<>();
       Map<String, String> failures = new LinkedHashMap<>();
-      java.util.Set<String> invalid = new java.util.LinkedHashSet<>();
       Instant started = Instant.now();
       for (int round = 0; round < forks; round++) {
         for (int k = 0; k < configs.size(); k++) {
@@ -170,14 +178,19 @@ public final class AgentBench {
             failures.put(c.name() + " round " + (round + 1), e.toString());
             continue;
           }
-          String agentTrouble = agentTrouble(log);
-          if (agentTrouble != null) {
-            // The agents keep the application running when they fail to start, so the fork
-            // measured no agent at all: its figures must not be reported as the agent's.
-            invalid.add(c.name());
-            failures.put(c.name() + " round " + (round + 1), "agent not active: " + agentTrouble);
-          }
+          Map<String, String> trouble = agentTrouble(log);
           for (String b : c.benchmarks()) {
+            if (trouble.containsKey(b)) {
+              // The agents keep the application running when they fail to start, so that fork
+              // measured no agent at all: its figures must not be reported as the agent's.
+              failures.put(
+                  c.name() + " " + b + " round " + (round + 1),
+                  "agent not active, fork left out: " + trouble.get(b));
+              addRound(wall, b, c.name(), round, List.of());
+              addRound(cpu, b, c.name(), round, List.of());
+              addRound(processCpu, b, c.name(), round, List.of());
+              continue;
+            }
             boolean found = false;
             for (RunResult r : runs) {
               String name = r.getParams().getBenchmark();
@@ -213,16 +226,7 @@ public final class AgentBench {
       }
       Instant finished = Instant.now();
 
-      List<Config> shown = new ArrayList<>();
-      for (Config c : configs) {
-        shown.add(
-            invalid.contains(c.name())
-                ? new Config(
-                    c.name() + " (INVALID: agent not active, see Failures)",
-                    c.jvmArgs(),
-                    c.benchmarks())
-                : c);
-      }
+      List<Config> shown = configs;
       String table =
           "Wall-clock throughput (JMH primary score; higher is better):\n\n"
               + report(rename(wall, configs, shown), shown, false)
@@ -267,22 +271,32 @@ public final class AgentBench {
     }
   }
 
-  /** The first line of a fork's output that says an agent failed, or null. */
-  private static String agentTrouble(Path log) {
+  /**
+   * Per benchmark of a JMH log (one fork each), the first line of its output that says an agent
+   * failed to start.
+   */
+  private static Map<String, String> agentTrouble(Path log) {
+    Map<String, String> trouble = new LinkedHashMap<>();
+    String bench = null;
     try {
       for (String line : Files.readAllLines(log)) {
+        if (line.startsWith("# Benchmark: ")) {
+          bench = line.substring(line.lastIndexOf('.') + 1).strip();
+          continue;
+        }
         String l = line.toLowerCase(Locale.ROOT);
-        if (l.contains("agent failed")
-            || l.contains("noclassdeffounderror")
-            || l.contains("error opening zip file or jar manifest")
-            || l.contains("fatal error in native method")) {
-          return line.strip();
+        if (bench != null
+            && (l.contains("agent failed")
+                || l.contains("noclassdeffounderror")
+                || l.contains("error opening zip file or jar manifest")
+                || l.contains("fatal error in native method"))) {
+          trouble.putIfAbsent(bench, line.strip());
         }
       }
     } catch (IOException e) {
-      return "cannot read " + log + ": " + e.getMessage();
+      trouble.put("*", "cannot read " + log + ": " + e.getMessage());
     }
-    return null;
+    return trouble;
   }
 
   /** The same results keyed by the configurations' display names. */
@@ -301,6 +315,19 @@ public final class AgentBench {
           out.put(bench, m);
         });
     return out;
+  }
+
+  /**
+   * Copies the jar into {@code out/agents/}, returning the copy, or the path as given if absent.
+   */
+  private static String snapshot(String jar, Path out) throws IOException {
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      return jar;
+    }
+    Path dir = Files.createDirectories(out.resolve("agents"));
+    Path copy = dir.resolve(Path.of(jar).getFileName());
+    Files.copy(Path.of(jar), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return copy.toAbsolutePath().toString();
   }
 
   private static List<String> with(List<String> base, String extra) {
