@@ -2,6 +2,7 @@ package io.poolscope.collector;
 
 import io.javalin.Javalin;
 import io.poolscope.collector.internal.alerting.Alerting;
+import io.poolscope.collector.internal.api.AccessControl;
 import io.poolscope.collector.internal.api.ApiServer;
 import io.poolscope.collector.internal.api.EventsHub;
 import io.poolscope.collector.internal.api.IngestHandler;
@@ -88,7 +89,8 @@ public final class Collector implements AutoCloseable {
                   exposition),
               new ReadHandler(read),
               events,
-              exposition::scrape);
+              exposition::scrape,
+              new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()));
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
               r -> {

@@ -79,6 +79,8 @@ public final class CollectorConfig {
   private final int port;
   private final String ingestToken;
   private final long maxBodyBytes;
+  private final double ingestRateLimit;
+  private final String apiToken;
   private final Duration exportInterval;
   private final Duration fleetRetention;
   private final String storeUrl;
@@ -100,6 +102,8 @@ public final class CollectorConfig {
     port = b.port;
     ingestToken = b.ingestToken;
     maxBodyBytes = b.maxBodyBytes;
+    ingestRateLimit = b.ingestRateLimit;
+    apiToken = b.apiToken;
     exportInterval = b.exportInterval;
     fleetRetention = b.fleetRetention;
     storeUrl = b.storeUrl;
@@ -149,6 +153,8 @@ public final class CollectorConfig {
     b.port = port;
     b.ingestToken = ingestToken;
     b.maxBodyBytes = maxBodyBytes;
+    b.ingestRateLimit = ingestRateLimit;
+    b.apiToken = apiToken;
     b.exportInterval = exportInterval;
     b.fleetRetention = fleetRetention;
     b.storeUrl = storeUrl;
@@ -185,6 +191,22 @@ public final class CollectorConfig {
   /** Largest accepted request body, before and after gzip ({@code ingest.maxBodyBytes}). */
   public long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  /**
+   * Ingest requests per second one client address may send ({@code ingest.rateLimit}), with a burst
+   * of ten seconds' worth; 0 (the default) is unlimited. Above it: 429 with Retry-After.
+   */
+  public double ingestRateLimit() {
+    return ingestRateLimit;
+  }
+
+  /**
+   * Token the dashboard, the read API, the event stream and {@code /metrics} require ({@code
+   * api.token}), as {@code Authorization: Bearer} or as the Basic password; none by default.
+   */
+  public Optional<String> apiToken() {
+    return Optional.ofNullable(apiToken);
   }
 
   /** The agents' export interval ({@code fleet.exportInterval}); stale after three. */
@@ -268,6 +290,8 @@ public final class CollectorConfig {
     private int port = 4318;
     private String ingestToken;
     private long maxBodyBytes = 4L * 1024 * 1024;
+    private double ingestRateLimit = 0;
+    private String apiToken;
     private Duration exportInterval = Duration.ofSeconds(10);
     private Duration fleetRetention = Duration.ofHours(1);
     private String storeUrl = "jdbc:h2:file:./data/poolscope";
@@ -307,6 +331,18 @@ public final class CollectorConfig {
     /** Sets {@code ingest.maxBodyBytes}. */
     public Builder maxBodyBytes(long v) {
       maxBodyBytes = v;
+      return this;
+    }
+
+    /** Sets {@code ingest.rateLimit} (requests per second per client; 0 = unlimited). */
+    public Builder ingestRateLimit(double v) {
+      ingestRateLimit = v;
+      return this;
+    }
+
+    /** Sets {@code api.token}; null or empty leaves the dashboard and read API open. */
+    public Builder apiToken(String v) {
+      apiToken = v == null || v.isEmpty() ? null : v;
       return this;
     }
 
@@ -409,6 +445,10 @@ public final class CollectorConfig {
       check(port >= 0 && port <= 65535, "server.port", port);
       check(host != null && !host.isBlank(), "server.host", host);
       check(maxBodyBytes >= 1024, "ingest.maxBodyBytes", maxBodyBytes);
+      check(
+          Double.isFinite(ingestRateLimit) && ingestRateLimit >= 0,
+          "ingest.rateLimit",
+          ingestRateLimit);
       positive(exportInterval, "fleet.exportInterval");
       positive(fleetRetention, "fleet.retention");
       check(storeUrl != null && storeUrl.startsWith("jdbc:"), "store.url", storeUrl);

@@ -9,9 +9,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,13 +23,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 class KillDuringIngestTest {
   static final String DB = "10.1.2.3:5432/orders";
   static final String DB_ID = "postgresql_10.1.2.3_5432_orders";
-  static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
 
   @TempDir Path dir;
   final long testStart = System.currentTimeMillis() - 5_000;
-  final List<StringBuffer> outputs = new ArrayList<>();
-  final List<Process> children = new ArrayList<>();
+  final List<ChildCollector> children = new ArrayList<>();
   final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -58,9 +50,9 @@ class KillDuringIngestTest {
           .build();
 
   @AfterEach
-  void killChildren() {
-    for (Process p : children) {
-      p.destroyForcibly();
+  void killChildren() throws InterruptedException {
+    for (ChildCollector c : children) {
+      c.close();
     }
   }
 
@@ -80,7 +72,7 @@ class KillDuringIngestTest {
             "  url: jdbc:h2:file:" + dir.resolve("store"),
             "  historyStep: 1s",
             ""));
-    Started first = start(config);
+    ChildCollector first = start(config);
     Feeder feeder = new Feeder(first.port);
     Thread feed = new Thread(feeder, "feeder");
     feed.setDaemon(true);
@@ -98,11 +90,11 @@ class KillDuringIngestTest {
           Duration.ofSeconds(30),
           () -> feeder.acked.size() >= ackedAtSnapshot + 10,
           () -> "leaks acknowledged " + feeder.acked.size());
-      first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no store close
-      assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      first.kill();
+      assertThat(first.process.isAlive()).isFalse();
       Set<String> ackedBeforeKill = new HashSet<>(feeder.acked);
 
-      Started second = start(config);
+      ChildCollector second = start(config);
       int failuresWhileDown = feeder.failures.get();
       feeder.port = second.port;
       // The same agents get through again without doing anything special.
@@ -215,7 +207,7 @@ class KillDuringIngestTest {
     try {
       HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
       assertThat(r.statusCode())
-          .as(() -> path + ": " + new String(r.body(), StandardCharsets.UTF_8) + "\n" + outputs)
+          .as(() -> path + ": " + new String(r.body(), StandardCharsets.UTF_8))
           .isEqualTo(200);
       return Http.parse(r.body());
     } catch (IOException e) {
@@ -246,54 +238,9 @@ class KillDuringIngestTest {
     return out;
   }
 
-  record Started(Process process, int port) {}
-
-  /** Starts {@code Collector.main} in a child JVM and waits for its listening line. */
-  Started start(Path config) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java.toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Collector.class.getName(),
-                "--config",
-                config.toString())
-            .redirectErrorStream(true);
-    Process p = pb.start();
-    children.add(p);
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    StringBuffer output = new StringBuffer();
-    outputs.add(output);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  output.append(line).append('\n');
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                }
-              } catch (IOException e) {
-                // The child was killed.
-              }
-              port.completeExceptionally(new IllegalStateException("collector exited"));
-            },
-            "collector-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      return new Started(p, port.get(60, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      throw new AssertionError("collector did not start: " + output, e);
-    }
+  ChildCollector start(Path config) throws IOException {
+    ChildCollector c = ChildCollector.start(config);
+    children.add(c);
+    return c;
   }
 }

@@ -28,7 +28,11 @@ public final class ApiServer {
 
   /** Creates (does not start) the server. */
   public static Javalin create(
-      IngestHandler ingest, ReadHandler read, EventsHub events, Supplier<String> prometheus) {
+      IngestHandler ingest,
+      ReadHandler read,
+      EventsHub events,
+      Supplier<String> prometheus,
+      AccessControl access) {
     boolean dashboard = ApiServer.class.getClassLoader().getResource(DASHBOARD_ASSETS) != null;
     Javalin app =
         Javalin.create(
@@ -79,6 +83,7 @@ public final class ApiServer {
                                 .result(prometheus.get()));
                   });
             });
+    access.install(app);
     app.exception(
         ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage()));
     app.exception(
@@ -130,7 +135,7 @@ public final class ApiServer {
 
   private static void error(Context ctx, int status, String error, String message) {
     ctx.status(status).json(Json.obj("status", status, "error", error, "message", message));
-    if (status == 401) {
+    if (status == 401 && ctx.res().getHeader("WWW-Authenticate") == null) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
   }

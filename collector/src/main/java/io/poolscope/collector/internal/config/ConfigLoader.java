@@ -31,6 +31,8 @@ public final class ConfigLoader {
           "server.port",
           "ingest.token",
           "ingest.maxBodyBytes",
+          "ingest.rateLimit",
+          "api.token",
           "fleet.exportInterval",
           "fleet.retention",
           "store.url",
@@ -154,6 +156,8 @@ public final class ConfigLoader {
     integer(f, "server.port", b::port);
     str(f, "ingest.token", b::ingestToken);
     parse(f, "ingest.maxBodyBytes", ConfigLoader::parseBytes, b::maxBodyBytes);
+    parse(f, "ingest.rateLimit", Double::parseDouble, b::ingestRateLimit);
+    str(f, "api.token", b::apiToken);
     parse(f, "fleet.exportInterval", ConfigLoader::parseDuration, b::exportInterval);
     parse(f, "fleet.retention", ConfigLoader::parseDuration, b::fleetRetention);
     str(f, "store.url", b::storeUrl);

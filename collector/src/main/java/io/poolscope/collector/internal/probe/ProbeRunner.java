@@ -96,7 +96,7 @@ public final class ProbeRunner implements AutoCloseable {
         return kind.read(connection, timeoutSeconds, now);
       } catch (SQLException | RuntimeException e) {
         closeQuietly();
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String msg = scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         LOG.warn("probe of {} failed: {}", db.id(), msg);
         return ProbeResult.failed(now, msg);
       } finally {
@@ -104,6 +104,16 @@ public final class ProbeRunner implements AutoCloseable {
           closeQuietly();
         }
       }
+    }
+
+    /**
+     * Drivers quote the URL in some messages ("No suitable driver found for jdbc:...") and the URL
+     * may carry credentials: the message goes to the API and the log only without them.
+     */
+    private String scrub(String msg) {
+      String out = msg.replace(db.probeUrl(), redact(db.probeUrl()));
+      String pw = db.probePassword();
+      return pw == null || pw.isEmpty() ? out : out.replace(pw, "***");
     }
 
     private Connection connect() throws SQLException {
@@ -138,9 +148,12 @@ public final class ProbeRunner implements AutoCloseable {
     }
   }
 
-  /** A JDBC URL without its parameters, which may hold a password. */
+  /** A JDBC URL without its parameters and user info, either of which may hold a password. */
   static String redact(String url) {
-    int q = url.indexOf('?');
-    return q < 0 ? url : url.substring(0, q) + "?...";
+    String out = url.replaceAll("//[^/?;@]*@", "//...@");
+    int q = out.indexOf('?');
+    int semi = out.indexOf(';');
+    int cut = q < 0 ? semi : semi < 0 ? q : Math.min(q, semi);
+    return cut < 0 ? out : out.substring(0, cut) + out.charAt(cut) + "...";
   }
 }
