@@ -8,11 +8,15 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * One headless Debian Chromium, driven by the system chromedriver. A missing browser is a test
@@ -25,6 +29,19 @@ final class Chromium implements AutoCloseable {
       Path.of(System.getProperty("poolscope.chromedriver", "/usr/bin/chromedriver"));
   static final int WIDTH = 1280;
   static final int HEIGHT = 900;
+
+  /**
+   * Selenium warns at every start that it has no CDP bindings for this Chromium version; the tests
+   * use only plain CDP commands, which need none. Held so the setting is not collected.
+   */
+  private static final List<Logger> QUIET =
+      List.of(
+          Logger.getLogger("org.openqa.selenium.devtools"),
+          Logger.getLogger("org.openqa.selenium.chromium"));
+
+  static {
+    QUIET.forEach(l -> l.setLevel(Level.SEVERE));
+  }
 
   final ChromeDriver driver;
   private final Path profile;
@@ -61,6 +78,9 @@ final class Chromium implements AutoCloseable {
         "--force-device-scale-factor=1",
         "--window-size=" + WIDTH + "," + HEIGHT,
         "--user-data-dir=" + profile);
+    // Console messages are kept so a test can assert the page logged no error (script error,
+    // CSP violation, failed request) across everything it did.
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(DRIVER.toFile())
@@ -101,6 +121,14 @@ final class Chromium implements AutoCloseable {
     } finally {
       driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
+  }
+
+  /** Console errors since the last call: messages of level SEVERE. */
+  List<String> consoleErrors() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .toList();
   }
 
   @Override

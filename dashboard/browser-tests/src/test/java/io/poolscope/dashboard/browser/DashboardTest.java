@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -142,13 +143,21 @@ class DashboardTest {
     assertThat(text(cardCss(RunningFleet.PAYMENTS) + " .gauge-text"))
         .isEqualTo(expectedGauge(db))
         .isEqualTo("53 / 57 (93%)");
-    assertThat(
-            chromium
-                .driver
-                .findElement(By.cssSelector(cardCss(RunningFleet.PAYMENTS)))
-                .getAttribute("data-state"))
-        // 93% is amber at least; the collector's alert state may raise it to red.
-        .isEqualTo(db.get("alertState").asText().equals("critical") ? "critical" : "warning");
+    // 93% is amber at least; the collector's alert state may raise it to red. Alerts fire as the
+    // test runs, so compare the page with the API until the page has caught up.
+    waitUpTo(RunningFleet.INTERVAL.multipliedBy(2))
+        .until(
+            d -> {
+              try {
+                String api = fleet.database(RunningFleet.PAYMENTS).get("alertState").asText();
+                String page =
+                    d.findElement(By.cssSelector(cardCss(RunningFleet.PAYMENTS)))
+                        .getAttribute("data-state");
+                return page.equals(api.equals("critical") ? "critical" : "warning");
+              } catch (IOException | InterruptedException e) {
+                return false;
+              }
+            });
     assertThat(text(cardCss(RunningFleet.PAYMENTS) + " [data-fact=planned]"))
         .startsWith(
             db.get("planned").asInt()
@@ -356,6 +365,18 @@ class DashboardTest {
         chromium.driver.findElements(By.cssSelector("#alert-count:not([hidden])"));
     assertThat(badge.isEmpty() ? 0 : Integer.parseInt(badge.get(0).getText())).isEqualTo(firing);
     chromium.screenshot(SHOTS.resolve("alerts.png"));
+  }
+
+  @Test
+  @Order(9)
+  void noViewLoggedAnErrorToTheConsole() {
+    // Everything the tests above did: script errors, CSP refusals and failed requests all land
+    // here as SEVERE.
+    assertThat(chromium.consoleErrors()).isEmpty();
+    // And the capture works: an error the page does log is seen.
+    chromium.driver.executeScript("console.error('poolscope console probe')");
+    assertThat(chromium.consoleErrors())
+        .anySatisfy(m -> assertThat(m).contains("poolscope console probe"));
   }
 
   /** Last, so the collector has recorded some history (and the live change) to plot. */

@@ -40,8 +40,12 @@ function contact() {
   }
 }
 
-/** GET a JSON resource relative to the page. Gateway errors count as unreachable. */
-export async function get(path, timeoutMs = 5000) {
+/**
+ * GET a JSON resource relative to the page. No answer at all, or a gateway error, counts as
+ * unreachable. The timeout is generous (a week of history on a busy store takes a while); the
+ * health probe, with its short one, is what notices a collector that hangs.
+ */
+export async function get(path, timeoutMs = 15000) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let res;
@@ -136,7 +140,7 @@ function openEvents() {
 async function checkHealth() {
   lastHealth = Date.now();
   try {
-    await get('api/health', 3000);
+    await get('api/health', 4000);
     if (!sse || sse.readyState !== EventSource.OPEN) setLink('polling');
   } catch (e) {
     // get() has already marked the link down.
