@@ -21,6 +21,9 @@ public final class PoolscopeAgent {
   private static final String BRIDGE_PACKAGE = "io/poolscope/agent/bootstrap/";
   private static volatile boolean started;
 
+  /** Byte Buddy's "no Unsafe" switch, as relocated by the shade plugin. */
+  private static final String SHADED_BYTE_BUDDY_SAFE = "io.poolscope.agent.shaded.bytebuddy.safe";
+
   private PoolscopeAgent() {}
 
   /**
@@ -57,6 +60,11 @@ public final class PoolscopeAgent {
               .invoke(null, args);
       if (config == null) {
         return;
+      }
+      // The agent only inlines advice and never injects classes, so the shaded Byte Buddy needs
+      // no sun.misc.Unsafe; without this JDK 24+ prints Unsafe deprecation warnings.
+      if (System.getProperty(SHADED_BYTE_BUDDY_SAFE) == null) {
+        System.setProperty(SHADED_BYTE_BUDDY_SAFE, "true");
       }
       inst.appendToBootstrapClassLoaderSearch(bridgeJar());
       System.setProperty("poolscope.agent.active", "true");

@@ -33,13 +33,19 @@ class AgentSafetyIT {
   }
 
   @Test
-  void configurationFromEnvironmentAndSystemPropertiesWithOneStartLineAndBearerToken()
+  void attachedThroughJavaToolOptionsConfiguredFromEnvironmentQuietWithBearerToken()
       throws Exception {
     try (OtlpReceiver r = new OtlpReceiver();
         ChildJvm child =
             ChildJvm.builder()
+                .jdk(ChildJvm.JDK25)
+                .noAgent()
+                .env(
+                    "JAVA_TOOL_OPTIONS",
+                    "-javaagent:"
+                        + System.getProperty("poolscope.agentJar")
+                        + "=token=t0ken,serviceVersion=1.2.3")
                 .lib("hikari-newest")
-                .agentArgs("token=t0ken")
                 .env("POOLSCOPE_ENDPOINT", r.endpoint())
                 .env("OTEL_SERVICE_NAME", "from-env")
                 .jvmArg("-Dpoolscope.interval=200ms")
@@ -48,9 +54,22 @@ class AgentSafetyIT {
       assertThat(child.finish()).containsEntry("leases", "4");
       assertThat(agentLines(child)).hasSize(1);
       assertThat(agentLines(child).get(0)).startsWith("poolscope agent ").contains("from-env");
+      // Quiet on JDK 25 too: no Unsafe or other warnings caused by the agent.
+      assertThat(child.stderr).noneMatch(l -> l.startsWith("WARNING"));
       assertThat(r.metrics).isNotEmpty();
       assertThat(r.authorization).allMatch("Bearer t0ken"::equals);
-      assertThat(r.telemetry().resource()).containsEntry("service.name", "from-env");
+      assertThat(r.telemetry().resource())
+          .containsEntry("service.name", "from-env")
+          .containsEntry("service.version", "1.2.3");
+      assertThat(
+              r.telemetry()
+                  .last(
+                      "db.client.connection.use_time",
+                      Map.of("db.client.connection.pool.name", "orders-pool"))
+                  .orElseThrow()
+                  .histogram
+                  .getCount())
+          .isEqualTo(4);
     }
   }
 

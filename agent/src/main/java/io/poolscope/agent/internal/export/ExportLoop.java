@@ -130,7 +130,7 @@ public final class ExportLoop {
       // next export has carried its final figures.
       boolean closed = r.closed() || r.dataSource() == null;
       if (r.used() || r.known()) {
-        m.pool(r, lastScan.get(r), now);
+        m.pool(r, lastScan.get(r), now, registry, physical);
         if (closed) {
           current.add(r);
         }

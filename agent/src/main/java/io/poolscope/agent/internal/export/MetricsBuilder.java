@@ -59,7 +59,7 @@ final class MetricsBuilder {
     this.startEpochNanos = startEpochNanos;
   }
 
-  void pool(PoolRecorder r, PoolScan scan, long now) {
+  void pool(PoolRecorder r, PoolScan scan, long now, Registry registry, PhysicalTracker physical) {
     Object ds = r.dataSource();
     DbTarget target = r.target();
     Attributes a = Attrs.pool(r.name(), target);
@@ -92,6 +92,9 @@ final class MetricsBuilder {
     HistogramSnapshot u = new HistogramSnapshot();
     HistogramSnapshot c = new HistogramSnapshot();
     long t = r.snapshot(w, u, c);
+    if (r.known() && registry.knownPoolFor(target) == r) {
+      physical.addUnattributedCreates(target, c);
+    }
     timeouts.add(ImmutableLongPointData.create(start, now, a, t));
     wait.add(histogram(start, now, a, w));
     use.add(histogram(start, now, a, u));

@@ -109,7 +109,9 @@ public final class Instrumenter {
                 "sun.",
                 "com.sun.",
                 "io.poolscope.agent.",
-                "net.bytebuddy.",
+                // Joined at run time so the shade plugin's relocation does not rewrite these names
+                // into the agent's own shaded packages: they mean the application's copies.
+                String.join(".", "net", "bytebuddy", ""),
                 "org.junit.",
                 "org.apache.maven.",
                 "org.gradle.",
@@ -124,7 +126,7 @@ public final class Instrumenter {
                 "com.google.protobuf.",
                 "io.netty.",
                 "org.eclipse.jetty.",
-                "io.opentelemetry.",
+                String.join(".", "io", "opentelemetry", ""),
                 "org.objectweb.asm.",
                 "org.assertj.",
                 "org.mockito."))

@@ -205,6 +205,11 @@ public final class Hub extends Hooks {
       boolean pooled = owner != null || PoolAdapters.calledFromPool();
       if (owner == null && pooled) {
         owner = registry.knownPoolFor(target);
+        if (owner == null) {
+          // A pool's own thread, before the export thread has read the pool's URL (Hikari opens
+          // its first connections inside its constructor): attributed by target at export.
+          physical.unattributedCreate(target, now - ts.physStart);
+        }
       }
       if (!pooled) {
         owner = registry.unpooled(target, source);

@@ -141,6 +141,30 @@ public final class PhysicalTracker {
     }
   }
 
+  private final Map<DbTarget, Histogram> unattributed = new HashMap<>();
+
+  void unattributedCreate(DbTarget target, long nanos) {
+    synchronized (unattributed) {
+      unattributed.computeIfAbsent(target, t -> new Histogram()).record(nanos);
+    }
+  }
+
+  /**
+   * Adds the create times of connections pools opened on their own threads before their target was
+   * known.
+   *
+   * @param target the database
+   * @param into the snapshot to add to
+   */
+  public void addUnattributedCreates(DbTarget target, HistogramSnapshot into) {
+    synchronized (unattributed) {
+      Histogram h = unattributed.get(target);
+      if (h != null) {
+        h.addTo(into);
+      }
+    }
+  }
+
   void refused(DbTarget target, String sqlState) {
     refused
         .computeIfAbsent(target, t -> new ConcurrentHashMap<>())

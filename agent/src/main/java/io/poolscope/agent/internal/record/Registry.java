@@ -202,7 +202,7 @@ public final class Registry {
    * A known pool whose configured target is this one, for attributing physical opens made on a
    * pool's own threads; null when none or more than one match.
    */
-  PoolRecorder knownPoolFor(DbTarget target) {
+  public PoolRecorder knownPoolFor(DbTarget target) {
     PoolRecorder match = null;
     for (PoolRecorder r : recorders) {
       // Only the target already resolved on the export thread: calling into the pool here, on the

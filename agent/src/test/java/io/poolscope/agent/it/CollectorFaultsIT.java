@@ -1,0 +1,294 @@
+package io.poolscope.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent in a busy application ({@code io.poolscope.testapp.FaultApp}) while its collector is
+ * down, slow (accepting, answering after 30 s), answering 500, and answering 429: the application's
+ * own request latency stays within a generous bound of the healthy phase, heap after GC and thread
+ * count stay flat, export resumes by itself once the collector is healthy, and every leak event
+ * raised during the faults arrives afterwards.
+ */
+class CollectorFaultsIT {
+  static final Pattern PHASE =
+      Pattern.compile(
+          "PHASE (\\S+) n=(\\d+) p50us=(\\d+) p99us=(\\d+) maxus=(\\d+) heapKB=(\\d+) threads=(\\d+)");
+  static final int PHASE_SECONDS = Integer.getInteger("poolscope.faultPhaseSeconds", 6);
+
+  /** What the fake collector does with a request. */
+  enum Mode {
+    OK,
+    SLOW,
+    ERROR_500,
+    ERROR_429
+  }
+
+  /** A collector whose behaviour the test switches; "down" is no listener on the port at all. */
+  static final class FaultyCollector implements AutoCloseable {
+    final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
+    final List<ExportLogsServiceRequest> logs = new CopyOnWriteArrayList<>();
+    final ExecutorService pool = Executors.newCachedThreadPool();
+    volatile Mode mode = Mode.OK;
+    final int port;
+    private HttpServer server;
+
+    FaultyCollector() throws IOException {
+      server = create(0);
+      port = server.getAddress().getPort();
+    }
+
+    private HttpServer create(int p) throws IOException {
+      HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", p), 50);
+      s.setExecutor(pool);
+      s.createContext("/v1/metrics", ex -> handle(ex, true));
+      s.createContext("/v1/logs", ex -> handle(ex, false));
+      s.start();
+      return s;
+    }
+
+    private void handle(com.sun.net.httpserver.HttpExchange ex, boolean isMetrics)
+        throws IOException {
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      Mode m = mode;
+      switch (m) {
+        case SLOW -> {
+          try {
+            Thread.sleep(30_000); // the fault itself: an answer that takes 30 s
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.sendResponseHeaders(503, -1);
+        }
+        case ERROR_500 -> ex.sendResponseHeaders(500, -1);
+        case ERROR_429 -> {
+          ex.getResponseHeaders().add("Retry-After", "1");
+          ex.sendResponseHeaders(429, -1);
+        }
+        default -> {
+          if (isMetrics) {
+            metrics.add(ExportMetricsServiceRequest.parseFrom(body));
+          } else {
+            logs.add(ExportLogsServiceRequest.parseFrom(body));
+          }
+          ex.sendResponseHeaders(200, -1);
+        }
+      }
+      ex.close();
+    }
+
+    void down() {
+      server.stop(0);
+    }
+
+    void up() throws IOException {
+      server = create(port);
+    }
+
+    String endpoint() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    Telemetry telemetry() {
+      return new Telemetry(new ArrayList<>(metrics), new ArrayList<>(logs));
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      pool.shutdownNow();
+    }
+  }
+
+  record Phase(String name, long n, long p50us, long p99us, long maxus, long heapKB, int threads) {}
+
+  @Test
+  void applicationIsNeverSlowedAndExportRecoversFromEveryCollectorFault() throws Exception {
+    try (FaultyCollector collector = new FaultyCollector()) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Paths.get(ChildJvm.JDK17, "bin", "java").toString());
+      cmd.add("-XX:TieredStopAtLevel=1");
+      cmd.add("-Xmx256m");
+      cmd.add(
+          "-javaagent:"
+              + System.getProperty("poolscope.agentJar")
+              + "=endpoint="
+              + collector.endpoint()
+              + ",interval=200ms,timeout=1s,leakThreshold=1s");
+      cmd.add("-cp");
+      cmd.add(ChildJvm.classPath(List.of("hikari-newest")));
+      cmd.add("io.poolscope.testapp.FaultApp");
+      cmd.add("hikari");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().keySet().removeIf(k -> k.startsWith("POOLSCOPE_") || k.startsWith("OTEL_"));
+      pb.environment().remove("JAVA_TOOL_OPTIONS");
+      Process p = pb.start();
+      List<String> out = new CopyOnWriteArrayList<>();
+      Thread pump =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  String l;
+                  while ((l = r.readLine()) != null) {
+                    out.add(l);
+                  }
+                } catch (IOException e) {
+                  // the child ended
+                }
+              });
+      pump.setDaemon(true);
+      pump.start();
+      OutputStream stdin = p.getOutputStream();
+      Map<String, Phase> phases = new HashMap<>();
+      try {
+        Await.until(() -> out.contains("READY"), 60, () -> "READY: " + out);
+        Await.until(() -> !collector.metrics.isEmpty(), 30, () -> "first export: " + out);
+        phase(stdin, out, phases, "warmup");
+        phase(stdin, out, phases, "healthy");
+
+        collector.down();
+        phase(stdin, out, phases, "down");
+        collector.up();
+
+        collector.mode = Mode.SLOW;
+        phase(stdin, out, phases, "slow");
+        collector.mode = Mode.ERROR_500;
+        phase(stdin, out, phases, "error500");
+        collector.mode = Mode.ERROR_429;
+        phase(stdin, out, phases, "error429");
+
+        int metricsBefore = collector.metrics.size();
+        collector.mode = Mode.OK;
+        Await.until(
+            () -> collector.metrics.size() > metricsBefore + 3,
+            30,
+            () -> "export did not resume: " + out);
+        send(stdin, "stopleaks");
+        Await.until(
+            () -> out.stream().anyMatch(l -> l.startsWith("RESULT leaks=")),
+            30,
+            () -> "leak count: " + out);
+        int leaks =
+            Integer.parseInt(
+                out.stream()
+                    .filter(l -> l.startsWith("RESULT leaks="))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("RESULT leaks=".length()));
+        // Every lease that was held past the threshold and returned, during the faults included,
+        // arrives as a "returned" event: nothing lost in the buffer, nothing sent twice.
+        Await.until(
+            () -> returnedLeases(collector).size() >= leaks,
+            60,
+            () -> "returned leak events " + returnedLeases(collector).size() + " of " + leaks);
+        phase(stdin, out, phases, "recovered");
+        List<Map<String, String>> returned =
+            collector.telemetry().leakEvents("returned", "leaky-pool");
+        assertThat(returned).hasSize(returnedLeases(collector).size());
+        assertThat(leaks).isGreaterThanOrEqualTo(PHASE_SECONDS * 4 / 3);
+
+        Phase healthy = phases.get("healthy");
+        StringBuilder figures = new StringBuilder("CollectorFaultsIT figures:");
+        for (String name : List.of("healthy", "down", "slow", "error500", "error429", "recovered")) {
+          Phase ph = phases.get(name);
+          figures.append(
+              String.format(
+                  "%n  %-9s requests=%d p50=%dus p99=%dus max=%dus heapAfterGc=%dKB threads=%d",
+                  name, ph.n, ph.p50us, ph.p99us, ph.maxus, ph.heapKB, ph.threads));
+        }
+        System.out.println(figures);
+        for (String name : List.of("down", "slow", "error500", "error429", "recovered")) {
+          Phase ph = phases.get(name);
+          // A blocked application thread would wait at least the 1 s export timeout (30 s when
+          // slow); the bound leaves room for a noisy shared 2-core machine, nothing more.
+          assertThat(ph.p99us)
+              .as(name + " p99 against healthy " + healthy.p99us + "us\n" + figures)
+              .isLessThanOrEqualTo(Math.max(5 * healthy.p99us, healthy.p99us + 100_000));
+          assertThat(ph.n).as(name + ": requests kept flowing").isGreaterThan(healthy.n / 4);
+          assertThat(ph.heapKB)
+              .as(name + " heap after GC\n" + figures)
+              .isLessThanOrEqualTo(healthy.heapKB + 16 * 1024);
+          assertThat(ph.threads)
+              .as(name + " threads\n" + figures)
+              .isLessThanOrEqualTo(healthy.threads + 2);
+        }
+        send(stdin, "quit");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).noneMatch(l -> l.startsWith("ERROR"));
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  static Set<String> returnedLeases(FaultyCollector c) {
+    Set<String> ids = new HashSet<>();
+    for (Map<String, String> e : c.telemetry().leakEvents("returned", "leaky-pool")) {
+      ids.add(e.get("poolscope.lease.id"));
+    }
+    return ids;
+  }
+
+  private static void send(OutputStream stdin, String line) throws IOException {
+    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    stdin.flush();
+  }
+
+  /** Lets a phase run for its length, then has the app report it. */
+  private static void phase(
+      OutputStream stdin, List<String> out, Map<String, Phase> phases, String name)
+      throws Exception {
+    long until = System.nanoTime() + PHASE_SECONDS * 1_000_000_000L;
+    // The phase's length is the measurement window: the app keeps working meanwhile.
+    Await.until(() -> System.nanoTime() >= until, PHASE_SECONDS + 5, "phase " + name);
+    send(stdin, "mark " + name);
+    Await.until(
+        () -> out.stream().anyMatch(l -> l.startsWith("PHASE " + name + " ")),
+        30,
+        () -> "phase report " + name + ": " + out);
+    for (String l : out) {
+      Matcher m = PHASE.matcher(l);
+      if (m.matches() && m.group(1).equals(name)) {
+        phases.put(
+            name,
+            new Phase(
+                name,
+                Long.parseLong(m.group(2)),
+                Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4)),
+                Long.parseLong(m.group(5)),
+                Long.parseLong(m.group(6)),
+                Integer.parseInt(m.group(7))));
+      }
+    }
+  }
+}
