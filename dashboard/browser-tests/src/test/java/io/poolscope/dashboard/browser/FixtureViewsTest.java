@@ -97,6 +97,32 @@ class FixtureViewsTest {
     assertThat(texts("table.clients tbody tr"))
         .containsExactly("PostgreSQL JDBC Driver 10.1.0.12 49", "psql 10.1.7.3 3");
     chromium.screenshot(SHOTS.resolve("fixture-database-light.png"));
+    // The range buttons refetch: a week on the axis after "7d".
+    waitUpTo(Duration.ofSeconds(5))
+        .until(
+            d -> {
+              d.findElement(By.cssSelector("button[data-action=range][data-value='7d']")).click();
+              return true;
+            });
+    waitUpTo(Duration.ofSeconds(10))
+        .until(
+            d -> {
+              Number span =
+                  (Number)
+                      chromium.driver.executeScript(
+                          "const x = Chart.getChart(document.querySelector("
+                              + "'[data-chart=history-connections] canvas')).options.scales.x;"
+                              + " return x.max - x.min;");
+              return Math.abs(span.longValue() - Duration.ofDays(7).toMillis()) < 60_000;
+            });
+    assertThat(
+            chromium
+                .driver
+                .findElement(By.cssSelector("button[data-value='7d']"))
+                .getAttribute("aria-pressed"))
+        .isEqualTo("true");
+    // Put the range back: it is remembered for the session.
+    chromium.driver.findElement(By.cssSelector("button[data-value='1h']")).click();
     chromium.colorScheme("dark");
     try {
       open("/db/" + PAYMENTS, "[data-chart=history-connections] canvas");
