@@ -287,6 +287,7 @@ public final class AgentBench {
         String l = line.toLowerCase(Locale.ROOT);
         if (bench != null
             && (l.contains("agent failed")
+                || l.contains("invalid agent option")
                 || l.contains("noclassdeffounderror")
                 || l.contains("error opening zip file or jar manifest")
                 || l.contains("fatal error in native method"))) {
