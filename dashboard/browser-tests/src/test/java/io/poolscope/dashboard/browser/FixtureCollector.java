@@ -133,6 +133,21 @@ final class FixtureCollector implements AutoCloseable {
             if (db.get("id").asText().equals(id)) {
               ObjectNode detail = (ObjectNode) times(load("database"), now);
               detail.set("database", db);
+              if (!id.equals(overview(now).get("databases").get(0).get("id").asText())) {
+                // The canned fleet belongs to the first database; the others get one pod-less
+                // service of their own so no page claims payments' services hold them.
+                ArrayNode services = detail.putArray("services");
+                services
+                    .addObject()
+                    .put("name", db.get("namespace").asText() + "-jobs")
+                    .put("open", db.get("open").asInt())
+                    .put("used", db.get("open").asInt() / 2)
+                    .put("idle", db.get("open").asInt() - db.get("open").asInt() / 2)
+                    .put("max", db.get("planned").asInt())
+                    .put("pending", 0)
+                    .putArray("pods");
+                detail.putArray("clients");
+              }
               return detail;
             }
           }
