@@ -310,10 +310,13 @@ public final class Demo implements AutoCloseable {
     out.println("Alerts during the demo (time since start):");
     for (AlertWatcher.Observed alert : watcher.observed()) {
       out.printf(
-          "  %-36s fired %6.1f s, resolved %6.1f s  %s%n",
+          "  %-36s fired %6.1f s  resolved %s  %3d instance(s), first %s%n",
           alert.rule(),
           alert.firedAt().toMillis() / 1000.0,
-          alert.resolvedAt() == null ? Double.NaN : alert.resolvedAt().toMillis() / 1000.0,
+          alert.resolvedAt() == null
+              ? "    -   "
+              : String.format("%6.1f s", alert.resolvedAt().toMillis() / 1000.0),
+          alert.instances(),
           alert.labels());
     }
     out.println();

@@ -67,7 +67,7 @@ public record DemoSettings(
 
   /**
    * The story in seconds, for tests and {@code --quick}: 2 payments pods and 1 jobs pod against
-   * max_connections=30, exporting every 500 ms.
+   * max_connections=30, exporting every second.
    *
    * @return the settings
    */
@@ -79,9 +79,12 @@ public record DemoSettings(
     b.paymentsPoolSize = 4;
     b.paymentsWorkers = 2;
     b.jobsPoolSize = 4;
-    b.exportInterval = Duration.ofMillis(500);
-    b.leakThreshold = Duration.ofSeconds(1);
-    b.jobInterval = Duration.ofMillis(400);
+    // Pods are stale after three silent intervals: 1 s keeps a busy machine's late export from
+    // looking like a pod that died.
+    b.exportInterval = Duration.ofSeconds(1);
+    // Held leases are forever; a short threshold only has to stay clear of slow healthy ones.
+    b.leakThreshold = Duration.ofSeconds(3);
+    b.jobInterval = Duration.ofSeconds(1);
     b.steady = Duration.ofSeconds(10);
     b.incident = Duration.ofSeconds(60);
     b.rolloutStep = Duration.ZERO;

@@ -33,7 +33,7 @@ class DemoSettingsTest {
   void quickPresetAppliesWhereverItIsNamedAndLaterOptionsStillWin() {
     DemoSettings settings = DemoSettings.parse("--max-connections", "40", "--quick");
 
-    assertThat(settings.exportInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(settings.exportInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.maxConnections()).isEqualTo(40);
     assertThat(settings.exitWhenResolved()).isTrue();
   }

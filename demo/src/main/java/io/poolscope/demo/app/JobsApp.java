@@ -1,5 +1,6 @@
 package io.poolscope.demo.app;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import org.apache.commons.dbcp2.BasicDataSource;
 
@@ -18,7 +19,7 @@ public final class JobsApp {
    *
    * @param args see the type's description
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws SQLException {
     AppArgs arguments = AppArgs.parse(args);
     String pod = arguments.string("pod");
     int workers = arguments.integer("workers", 2);
@@ -31,7 +32,11 @@ public final class JobsApp {
     pool.setInitialSize(workers);
     pool.setMinIdle(workers);
     pool.setMaxWait(Duration.ofSeconds(2));
+    // Open the initial connections now, not inside the first borrow: a cold start should not
+    // look like the waits of the incident.
+    pool.start();
 
+    SteadyLoad.warmUp(pool, 300);
     new SteadyLoad(pool, pod, workers, 100, 400).start();
     System.err.println(pod + ": jobs serving");
     AppRuntime.runUntilOrphaned(pod);

@@ -2,6 +2,7 @@ package io.poolscope.demo.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
 
 /**
  * One pod of the "payments" service: a HikariCP pool serving steady request traffic. Version 2 also
@@ -19,7 +20,7 @@ public final class PaymentsApp {
    *
    * @param args see the type's description
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws SQLException {
     AppArgs arguments = AppArgs.parse(args);
     String pod = arguments.string("pod");
     int version = arguments.integer("version", 1);
@@ -36,7 +37,17 @@ public final class PaymentsApp {
     // Like a pod that stays unready until the database has room, instead of crash-looping.
     config.setInitializationFailTimeout(120_000);
     HikariDataSource pool = new HikariDataSource(config);
+    // Readiness: serve only once the pool holds its connections, as a readiness probe would
+    // gate traffic; otherwise the first requests queue behind connection creation and a cold
+    // start looks like the incident's waits.
+    for (int waited = 0;
+        pool.getHikariPoolMXBean().getTotalConnections() < config.getMinimumIdle()
+            && waited < 120_000;
+        waited += 50) {
+      AppRuntime.pause(50);
+    }
 
+    SteadyLoad.warmUp(pool, 300);
     new SteadyLoad(pool, pod, arguments.integer("workers", 3), 25, 150).start();
     if (version >= 2) {
       new ReconciliationJob(

@@ -3,9 +3,11 @@ package io.poolscope.demo.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -15,8 +17,32 @@ import java.util.TreeMap;
  * /api/leaks}), and each alert firing and resolving ({@code /api/alerts}).
  */
 public final class AlertWatcher implements AutoCloseable {
-  /** An alert instance's life as the demo saw it. */
-  public record Observed(String rule, String labels, Duration firedAt, Duration resolvedAt) {}
+  /**
+   * One rule's episode as the demo saw it: from its first alert instance firing to its last one
+   * resolving (the incident fires one instance per pool, and the job makes a pool per run).
+   *
+   * @param rule the rule name
+   * @param labels the first instance's labels, abridged
+   * @param firedAt time since the demo started when the first instance fired
+   * @param resolvedAt when the last instance resolved, or null while one still fires
+   * @param instances how many alert instances (label sets) fired in the episode
+   */
+  public record Observed(
+      String rule, String labels, Duration firedAt, Duration resolvedAt, int instances) {}
+
+  private static final class Episode {
+    final String rule;
+    final String labels;
+    final Duration firedAt;
+    final Set<String> instances = new HashSet<>();
+    Duration resolvedAt;
+
+    Episode(String rule, String labels, Duration firedAt) {
+      this.rule = rule;
+      this.labels = labels;
+      this.firedAt = firedAt;
+    }
+  }
 
   private static final List<String> SHOWN_LABELS =
       List.of("service", "pod", "pool", "state", "error_type", "call_site");
@@ -25,7 +51,8 @@ public final class AlertWatcher implements AutoCloseable {
   private final String databaseId;
   private final Timeline timeline;
   private final Duration interval;
-  private final Map<String, Observed> observed = new LinkedHashMap<>();
+  private final List<Episode> episodes = new ArrayList<>();
+  private final Map<String, Episode> openEpisodes = new LinkedHashMap<>();
   private final Thread thread;
   private int lastBudgetTenth = -1;
   private boolean secondPoolSeen;
@@ -123,7 +150,7 @@ public final class AlertWatcher implements AutoCloseable {
       }
     }
     if (!leakSeen) {
-      for (JsonNode leak : client.leaks(databaseId)) {
+      for (JsonNode leak : client.leaks(databaseId, 100)) {
         String state = leak.path("state").asText();
         if (!state.equals("suspected") && !state.equals("collected")) {
           continue; // a slow borrow that was returned after all is not the story
@@ -144,36 +171,46 @@ public final class AlertWatcher implements AutoCloseable {
   }
 
   private void pollAlerts() throws Exception {
-    JsonNode alerts = client.alerts();
-    Map<String, JsonNode> active = new TreeMap<>();
-    for (JsonNode alert : alerts.path("active")) {
-      active.put(key(alert), alert);
+    Map<String, List<JsonNode>> firing = new TreeMap<>();
+    for (JsonNode alert : client.alerts().path("active")) {
+      if ("firing".equals(alert.path("state").asText())) {
+        firing.computeIfAbsent(alert.path("rule").asText(), r -> new ArrayList<>()).add(alert);
+      }
     }
     synchronized (this) {
-      for (Map.Entry<String, JsonNode> entry : active.entrySet()) {
-        JsonNode alert = entry.getValue();
-        if ("firing".equals(alert.path("state").asText())
-            && !observed.containsKey(entry.getKey())) {
-          String labels = labels(alert.path("labels"));
-          observed.put(
-              entry.getKey(),
-              new Observed(alert.path("rule").asText(), labels, timeline.elapsed(), null));
+      for (Map.Entry<String, List<JsonNode>> rule : firing.entrySet()) {
+        Episode open = openEpisodes.get(rule.getKey());
+        if (open == null) {
+          JsonNode first = rule.getValue().get(0);
+          open = new Episode(rule.getKey(), labels(first.path("labels")), timeline.elapsed());
+          openEpisodes.put(rule.getKey(), open);
+          episodes.add(open);
           timeline.note(
               "alert",
               "FIRING   "
-                  + alert.path("rule").asText()
+                  + rule.getKey()
                   + " ["
-                  + alert.path("severity").asText()
+                  + first.path("severity").asText()
                   + "] "
-                  + alert.path("summary").asText(labels));
+                  + first.path("summary").asText(open.labels));
+        }
+        for (JsonNode alert : rule.getValue()) {
+          open.instances.add(new TreeMap<>(labelMap(alert.path("labels"))).toString());
         }
       }
-      for (Map.Entry<String, Observed> entry : observed.entrySet()) {
-        Observed seen = entry.getValue();
-        if (seen.resolvedAt() == null && !active.containsKey(entry.getKey())) {
-          entry.setValue(
-              new Observed(seen.rule(), seen.labels(), seen.firedAt(), timeline.elapsed()));
-          timeline.note("alert", "RESOLVED " + seen.rule() + " " + seen.labels());
+      for (var it = openEpisodes.values().iterator(); it.hasNext(); ) {
+        Episode open = it.next();
+        if (!firing.containsKey(open.rule)) {
+          open.resolvedAt = timeline.elapsed();
+          it.remove();
+          timeline.note(
+              "alert",
+              String.format(
+                  "RESOLVED %s after %.1f s (%d alert instance%s)",
+                  open.rule,
+                  (open.resolvedAt.toMillis() - open.firedAt.toMillis()) / 1000.0,
+                  open.instances.size(),
+                  open.instances.size() == 1 ? "" : "s"));
         }
       }
     }
@@ -188,11 +225,6 @@ public final class AlertWatcher implements AutoCloseable {
   public static String firstFrame(String callSite) {
     String first = callSite.lines().findFirst().orElse("?").strip();
     return first.startsWith("at ") ? first.substring(3).strip() : first;
-  }
-
-  private static String key(JsonNode alert) {
-    // Every label, not only the shown ones: one alert instance per label set.
-    return alert.path("rule").asText() + new TreeMap<>(labelMap(alert.path("labels")));
   }
 
   private static Map<String, String> labelMap(JsonNode labels) {
@@ -212,12 +244,14 @@ public final class AlertWatcher implements AutoCloseable {
   }
 
   /**
-   * Every alert instance seen firing, in the order they fired.
+   * Every alert episode seen, in the order they began.
    *
    * @return a snapshot
    */
   public synchronized List<Observed> observed() {
-    return List.copyOf(observed.values());
+    return episodes.stream()
+        .map(e -> new Observed(e.rule, e.labels, e.firedAt, e.resolvedAt, e.instances.size()))
+        .toList();
   }
 
   /**
@@ -226,7 +260,7 @@ public final class AlertWatcher implements AutoCloseable {
    * @return true when none is still firing
    */
   public synchronized boolean allResolved() {
-    return observed.values().stream().allMatch(o -> o.resolvedAt() != null);
+    return openEpisodes.isEmpty();
   }
 
   /** Stops watching. */

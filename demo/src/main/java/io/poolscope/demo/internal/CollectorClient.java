@@ -104,14 +104,16 @@ public final class CollectorClient {
   }
 
   /**
-   * {@code GET /api/leaks?db=...}.
+   * {@code GET /api/leaks?db=...&limit=...}.
    *
    * @param databaseId the target id
+   * @param limit at most this many (the API's maximum is 1000)
    * @return leak events, newest first
    * @throws IOException as {@link #get(String)}
    */
-  public JsonNode leaks(String databaseId) throws IOException {
-    return get("/api/leaks?db=" + URLEncoder.encode(databaseId, StandardCharsets.UTF_8));
+  public JsonNode leaks(String databaseId, int limit) throws IOException {
+    return get(
+        "/api/leaks?db=" + URLEncoder.encode(databaseId, StandardCharsets.UTF_8) + "&limit=" + limit);
   }
 
   /**

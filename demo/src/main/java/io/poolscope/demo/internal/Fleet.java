@@ -147,7 +147,12 @@ public final class Fleet {
         + ",interval="
         + seconds(settings.exportInterval())
         + ",leakThreshold="
-        + seconds(settings.leakThreshold());
+        + seconds(settings.leakThreshold())
+        // The v2 job borrows once per run from a pool it has just built, so neither the
+        // agent's default sampling (one borrow in 1024 per thread) nor its per-pool capture
+        // window (opened by a pool's first suspected leak) would ever give its leaks a call
+        // site. The demo's pods borrow a few times a second: capturing every borrow is cheap.
+        + ",leakSampleRate=1";
   }
 
   /**

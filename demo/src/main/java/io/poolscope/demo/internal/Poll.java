@@ -67,6 +67,16 @@ public final class Poll {
     public Abort(String message) {
       super(message);
     }
+
+    /**
+     * Why waiting stops, and the failure behind it.
+     *
+     * @param message what happened
+     * @param cause the failure
+     */
+    public Abort(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** A condition that did not become true in time; the message carries the last value seen. */

@@ -16,7 +16,7 @@ class FleetTest {
     assertThat(fleet.agentArguments("payments", 2))
         .isEqualTo(
             "endpoint=http://127.0.0.1:4999,service=payments,serviceVersion=2,"
-                + "interval=500ms,leakThreshold=1s");
+                + "interval=1s,leakThreshold=3s,leakSampleRate=1");
   }
 
   @Test
@@ -25,6 +25,7 @@ class FleetTest {
     Fleet fleet =
         new Fleet(settings, new ChildProcesses(), null, "http://127.0.0.1:4318", Path.of("."));
 
-    assertThat(fleet.agentArguments("jobs", 1)).endsWith("interval=5s,leakThreshold=10s");
+    assertThat(fleet.agentArguments("jobs", 1))
+        .endsWith("interval=5s,leakThreshold=10s,leakSampleRate=1");
   }
 }
