@@ -50,8 +50,17 @@ final class AppPools {
       case "custom":
         return custom(s);
       default:
-        throw new IllegalArgumentException(kind);
+        if (kind.startsWith("class:")) {
+          // A data source class compiled elsewhere (e.g. to Java 25 bytecode by the test).
+          DataSource ds =
+              (DataSource)
+                  Class.forName(kind.substring(6))
+                      .getConstructor(String.class, String.class, String.class, int.class)
+                      .newInstance(s.url, s.user, s.password, s.max);
+          return of(ds, () -> {}, ms -> {});
+        }
     }
+    throw new IllegalArgumentException(kind);
   }
 
   private static Pool hikari(Spec s) {

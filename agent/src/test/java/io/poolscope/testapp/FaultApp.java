@@ -112,10 +112,11 @@ public final class FaultApp {
   }
 
   private static void mark(String phase) {
-    long[] lat = LATENCIES.getAndSet(new ConcurrentLinkedQueue<>()).stream()
-        .mapToLong(Long::longValue)
-        .sorted()
-        .toArray();
+    long[] lat =
+        LATENCIES.getAndSet(new ConcurrentLinkedQueue<>()).stream()
+            .mapToLong(Long::longValue)
+            .sorted()
+            .toArray();
     System.gc();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     int threads = ManagementFactory.getThreadMXBean().getThreadCount();

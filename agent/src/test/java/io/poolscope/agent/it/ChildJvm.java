@@ -67,6 +67,7 @@ final class ChildJvm implements AutoCloseable {
     private String agentArgs;
     private boolean agent = true;
     private final List<String> libs = new ArrayList<>();
+    private final List<String> extraClassPath = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> appArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
@@ -88,6 +89,11 @@ final class ChildJvm implements AutoCloseable {
 
     Builder lib(String dir) {
       libs.add(dir);
+      return this;
+    }
+
+    Builder prependClassPath(String entry) {
+      extraClassPath.add(entry);
       return this;
     }
 
@@ -118,7 +124,11 @@ final class ChildJvm implements AutoCloseable {
       }
       cmd.addAll(jvmArgs);
       cmd.add("-cp");
-      cmd.add(classPath(libs));
+      String cp = ChildJvm.classPath(libs);
+      for (String e : extraClassPath) {
+        cp = e + File.pathSeparator + cp;
+      }
+      cmd.add(cp);
       cmd.add("io.poolscope.testapp.TestApp");
       cmd.addAll(appArgs);
       return new ChildJvm(cmd, env);

@@ -209,7 +209,17 @@ class CollectorFaultsIT {
         Await.until(
             () -> returnedLeases(collector).size() >= leaks,
             60,
-            () -> "returned leak events " + returnedLeases(collector).size() + " of " + leaks);
+            () ->
+                "returned leak events "
+                    + returnedLeases(collector).size()
+                    + " of "
+                    + leaks
+                    + "; suspected lease ids "
+                    + leases(collector, "suspected")
+                    + ", returned "
+                    + returnedLeases(collector)
+                    + "\n"
+                    + out);
         phase(stdin, out, phases, "recovered");
         List<Map<String, String>> returned =
             collector.telemetry().leakEvents("returned", "leaky-pool");
@@ -218,7 +228,8 @@ class CollectorFaultsIT {
 
         Phase healthy = phases.get("healthy");
         StringBuilder figures = new StringBuilder("CollectorFaultsIT figures:");
-        for (String name : List.of("healthy", "down", "slow", "error500", "error429", "recovered")) {
+        for (String name :
+            List.of("healthy", "down", "slow", "error500", "error429", "recovered")) {
           Phase ph = phases.get(name);
           figures.append(
               String.format(
@@ -251,8 +262,12 @@ class CollectorFaultsIT {
   }
 
   static Set<String> returnedLeases(FaultyCollector c) {
-    Set<String> ids = new HashSet<>();
-    for (Map<String, String> e : c.telemetry().leakEvents("returned", "leaky-pool")) {
+    return leases(c, "returned");
+  }
+
+  static Set<String> leases(FaultyCollector c, String state) {
+    Set<String> ids = new java.util.TreeSet<>();
+    for (Map<String, String> e : c.telemetry().leakEvents(state, "leaky-pool")) {
       ids.add(e.get("poolscope.lease.id"));
     }
     return ids;
