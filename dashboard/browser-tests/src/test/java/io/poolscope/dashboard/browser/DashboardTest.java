@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -216,6 +218,32 @@ class DashboardTest {
     assertThat(chromium.driver.findElements(By.cssSelector("tr.pod-row"))).hasSize(pods.size());
     assertThat(text("[data-fact=sizing]"))
         .contains("a pool max of " + detail.get("database").get("suggestedPoolMax").asInt());
+    // A click on a pod's bar brings that pod's pools into view.
+    WebElement canvas = chromium.driver.findElement(By.cssSelector("[data-chart=pods] canvas"));
+    new Actions(chromium.driver).scrollToElement(canvas).perform();
+    @SuppressWarnings("unchecked")
+    List<Number> offset =
+        (List<Number>)
+            chromium.driver.executeScript(
+                "const cv = document.querySelector('[data-chart=pods] canvas');"
+                    + "const c = Chart.getChart(cv);"
+                    + "const i = c.data.labels.indexOf('ledger-5c4-xyz');"
+                    + "const b = c.getDatasetMeta(0).data[i];"
+                    + "const r = cv.getBoundingClientRect();"
+                    + "return [(b.x + b.base) / 2 - r.width / 2, b.y - r.height / 2];");
+    new Actions(chromium.driver)
+        .moveToElement(canvas, offset.get(0).intValue(), offset.get(1).intValue())
+        .click()
+        .perform();
+    waitUpTo(Duration.ofSeconds(3))
+        .until(
+            d ->
+                (Boolean)
+                    ((JavascriptExecutor) d)
+                        .executeScript(
+                            "const r = document.querySelector("
+                                + "\"tr.pod-row[data-pod='ledger-5c4-xyz']\").getBoundingClientRect();"
+                                + " return Math.abs((r.top + r.bottom) / 2 - innerHeight / 2) < 60;"));
   }
 
   @Test
@@ -388,7 +416,7 @@ class DashboardTest {
         .until(
             d ->
                 ((Number)
-                            ((org.openqa.selenium.JavascriptExecutor) d)
+                            ((JavascriptExecutor) d)
                                 .executeScript(
                                     "const c = Chart.getChart(document.querySelector("
                                         + "'[data-chart=history-connections] canvas'));"

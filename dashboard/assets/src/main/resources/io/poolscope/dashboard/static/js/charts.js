@@ -135,7 +135,7 @@ const sizingLine = {
  * Horizontal stacked bars: used, idle, and the rest up to max, one bar per row.
  * rows: [{label, used, idle, max, stale}]
  */
-export function usageBars(key, name, rows, sizing) {
+export function usageBars(key, name, rows, sizing, onPick = null) {
   const headroom = rows.map((r) => (r.max == null ? 0 : Math.max(r.max - r.used - r.idle, 0)));
   const used = cssVar('--used');
   const idle = cssVar('--idle');
@@ -162,6 +162,8 @@ export function usageBars(key, name, rows, sizing) {
       },
       options: {
         indexAxis: 'y',
+        onClick: onPick ? (evt, elements) => elements.length && onPick(rows[elements[0].index]) : undefined,
+        onHover: onPick ? (evt, elements) => (evt.native.target.style.cursor = elements.length ? 'pointer' : 'default') : undefined,
         scales: {
           x: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'connections' } },
           y: { stacked: true },

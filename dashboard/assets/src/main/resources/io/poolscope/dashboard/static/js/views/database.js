@@ -148,6 +148,15 @@ function podRows(services) {
   return rows;
 }
 
+/** A click on a pod's bar brings its pools into view. */
+function showPod(row) {
+  const tr = document.querySelector(`tr.pod-row[data-pod="${CSS.escape(row.label)}"]`);
+  if (!tr) return;
+  tr.scrollIntoView({ block: 'center' });
+  tr.classList.add('picked');
+  setTimeout(() => tr.classList.remove('picked'), 1500);
+}
+
 function cls(cond, name) {
   return cond ? name : null;
 }
@@ -302,7 +311,7 @@ export function render(data) {
         'div',
         { class: 'panel-head' },
         h('h3', null, 'By pod'),
-        h('span', { class: 'hint' }, allPods.length > pods.length ? `the ${pods.length} largest of ${allPods.length} pods · grey: stale` : 'grey: stale pod (left out of the sums)'),
+        h('span', { class: 'hint' }, `${allPods.length > pods.length ? `the ${pods.length} largest of ${allPods.length} pods · ` : ''}grey: stale pod (left out of the sums) · click a bar for its pools`),
       ),
       sizing
         ? h(
@@ -316,7 +325,7 @@ export function render(data) {
             over > 0 ? ` — ${over} pod${over === 1 ? ' is' : 's are'} configured above it.` : ' — every pod is configured within it.',
           )
         : h('p', { class: 'sizing muted' }, 'Sizing: needs a known usable limit.'),
-      pods.length ? usageBars(`db:${id}:pods`, 'pods', pods, sizing) : null,
+      pods.length ? usageBars(`db:${id}:pods`, 'pods', pods, sizing, showPod) : null,
     ),
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod')), services.length ? poolTable(services) : h('p', { class: 'empty' }, 'No pools.')),
     h(
