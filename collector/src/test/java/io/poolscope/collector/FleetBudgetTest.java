@@ -115,8 +115,9 @@ class FleetBudgetTest {
           () ->
               pods.forEach(
                   (id, p) -> {
-                    http.postProto("/v1/metrics", p.request());
+                    // Taken before sending: the collector sees the export after this instant.
                     lastSent.put(id, System.nanoTime());
+                    http.postProto("/v1/metrics", p.request());
                   }),
           0,
           100,
