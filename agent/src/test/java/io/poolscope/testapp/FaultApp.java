@@ -77,7 +77,10 @@ public final class FaultApp {
               () -> {
                 while (!stopLeaks.get()) {
                   try (Connection c = leaky.dataSource().getConnection()) {
-                    sleep(2_500); // held past the 1 s leak threshold: suspected, then returned
+                    // Held 3 s past the 1 s threshold: longer than an export can stall the agent's
+                    // leak scan (metrics and logs requests, 1 s timeout each), see
+                    // CollectorFaultsIT.
+                    sleep(4_000);
                   } catch (Exception e) {
                     System.out.println("ERROR " + e);
                   }

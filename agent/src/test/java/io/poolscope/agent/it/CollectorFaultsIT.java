@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,13 +31,19 @@ import org.junit.jupiter.api.Test;
  * down, slow (accepting, answering after 30 s), answering 500, and answering 429: the application's
  * own request latency stays within a generous bound of the healthy phase, heap after GC and thread
  * count stay flat, export resumes by itself once the collector is healthy, and every leak event
- * raised during the faults arrives afterwards.
+ * raised during the faults arrives afterwards, exactly once.
+ *
+ * <p>Known limit (RELIABILITY.md): the leak scan runs on the export thread, so a collector that
+ * holds requests until the timeout delays scans by up to two timeouts; a lease returned within
+ * that delay after crossing the threshold is never reported. The app holds its leases 3 s past
+ * the threshold, longer than that delay here (1 s timeout), so this test checks the buffer, not
+ * the scan.
  */
 class CollectorFaultsIT {
   static final Pattern PHASE =
       Pattern.compile(
           "PHASE (\\S+) n=(\\d+) p50us=(\\d+) p99us=(\\d+) maxus=(\\d+) heapKB=(\\d+) threads=(\\d+)");
-  static final int PHASE_SECONDS = Integer.getInteger("poolscope.faultPhaseSeconds", 6);
+  static final int PHASE_SECONDS = Integer.getInteger("poolscope.faultPhaseSeconds", 4);
 
   /** What the fake collector does with a request. */
   enum Mode {
@@ -223,8 +228,12 @@ class CollectorFaultsIT {
         phase(stdin, out, phases, "recovered");
         List<Map<String, String>> returned =
             collector.telemetry().leakEvents("returned", "leaky-pool");
-        assertThat(returned).hasSize(returnedLeases(collector).size());
-        assertThat(leaks).isGreaterThanOrEqualTo(PHASE_SECONDS * 4 / 3);
+        assertThat(returned).as("each sent once").hasSize(returnedLeases(collector).size());
+        assertThat(leases(collector, "suspected")).isEqualTo(returnedLeases(collector));
+        assertThat(collector.telemetry().leakEvents("suspected", "leaky-pool"))
+            .as("each sent once")
+            .hasSize(leaks);
+        assertThat(leaks).isGreaterThanOrEqualTo(5);
 
         Phase healthy = phases.get("healthy");
         StringBuilder figures = new StringBuilder("CollectorFaultsIT figures:");
