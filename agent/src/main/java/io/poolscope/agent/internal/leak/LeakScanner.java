@@ -33,6 +33,29 @@ public final class LeakScanner {
   private final long weakenAfterNanos;
   private final long captureWindowNanos;
 
+  /** Leases this scanner marked suspected, with the stamp it set, until their return is seen. */
+  private final Map<Lease, Marked> suspected = new java.util.IdentityHashMap<>();
+
+  /** What the scanner knew of a lease when it marked it suspected. */
+  private static final class Marked {
+    final long stamp;
+    final PoolRecorder recorder;
+    final ThreadState owner;
+    final long start;
+    final long id;
+    final Throwable callSite;
+
+    Marked(
+        long stamp, PoolRecorder recorder, ThreadState owner, long start, long id, Throwable site) {
+      this.stamp = stamp;
+      this.recorder = recorder;
+      this.owner = owner;
+      this.start = start;
+      this.id = id;
+      this.callSite = site;
+    }
+  }
+
   /**
    * Creates a scanner.
    *
@@ -61,6 +84,7 @@ public final class LeakScanner {
     long now = System.nanoTime();
     long epochNow = System.currentTimeMillis() * 1_000_000L;
     Map<PoolRecorder, PoolScan> out = new HashMap<>();
+    returnedByOwner(epochNow);
     for (ThreadState ts : registry.threads()) {
       PoolRecorder waiting = ts.pendingOn();
       if (waiting != null) {
@@ -81,6 +105,7 @@ public final class LeakScanner {
           continue; // closed or reused while we read it
         }
         if (st == Lease.RETURNED) {
+          suspected.remove(l);
           r.leaksReturned++;
           events.add(event("returned", r, ts, (end - start) / 1e9, id, site, null, epochNow));
           l.release(s);
@@ -88,6 +113,7 @@ public final class LeakScanner {
         }
         long age = now - start;
         if (l.collected()) {
+          suspected.remove(l);
           l.release(s);
           r.leaksCollected++;
           events.add(event("collected", r, ts, age / 1e9, id, site, null, epochNow));
@@ -101,6 +127,7 @@ public final class LeakScanner {
         }
         if (st == Lease.ACTIVE && age >= thresholdNanos && l.cas(s, (s & ~7L) | Lease.SUSPECTED)) {
           r.leaksSuspected++;
+          suspected.put(l, new Marked((s & ~7L) | Lease.SUSPECTED, r, ts, start, id, site));
           r.captureUntil(now + captureWindowNanos);
           String holder = null;
           Thread t = ts.thread;
@@ -113,6 +140,30 @@ public final class LeakScanner {
     }
     registry.pruneThreads();
     return out;
+  }
+
+  /**
+   * A suspected lease that its owner closed while this scanner was marking it: the owner freed the
+   * slot without seeing the mark (it uses no atomic instruction), so the return is reported here.
+   * The slot's end time is right unless the slot was already reused and closed again.
+   */
+  private void returnedByOwner(long epochNow) {
+    for (java.util.Iterator<Map.Entry<Lease, Marked>> it = suspected.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<Lease, Marked> e = it.next();
+      Lease l = e.getKey();
+      Marked m = e.getValue();
+      long s = l.stamp();
+      boolean sameLease = (s >>> 3) == (m.stamp >>> 3);
+      if (s == m.stamp || sameLease && Lease.state(s) == Lease.RETURNED) {
+        continue; // still suspected, or returned through the usual path
+      }
+      it.remove();
+      long end = l.end();
+      double held = sameLease && end > m.start ? (end - m.start) / 1e9 : 0;
+      m.recorder.leaksReturned++;
+      events.add(event("returned", m.recorder, m.owner, held, m.id, m.callSite, null, epochNow));
+    }
   }
 
   private static LeakEvent event(

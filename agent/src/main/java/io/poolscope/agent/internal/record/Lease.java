@@ -122,6 +122,16 @@ public final class Lease {
     return false;
   }
 
+  /**
+   * Owner only: frees an ACTIVE slot with a plain release store instead of a compare-and-set. If
+   * the scanner marked the lease suspected in between, the scanner sees the slot freed (or reused)
+   * and reports the return itself.
+   */
+  void freeByOwner(long stamp, long now) {
+    end = now;
+    STAMP.setRelease(this, with(stamp, FREE));
+  }
+
   /** Drops the references of a freed slot, so a closed connection is not kept reachable. */
   void clear() {
     CONN.setRelease(this, null);
