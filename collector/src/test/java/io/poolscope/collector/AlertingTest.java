@@ -61,7 +61,7 @@ class AlertingTest {
           "application/x-protobuf");
 
       Http.await(
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
           () -> !received.isEmpty(),
           () -> http.json("/api/alerts").toString());
       assertThat(received.get(0))
@@ -74,7 +74,7 @@ class AlertingTest {
       assertThat(active.get("state").asText()).isEqualTo("firing");
       assertThat(active.get("labels").get("db").asText()).isEqualTo(ID);
       Http.await(
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
           () -> http.json("/api/alerts").get("history").get(0).get("deliveries").size() == 1,
           () -> http.json("/api/alerts").toString());
       JsonNode entry = http.json("/api/alerts").get("history").get(0);

@@ -123,14 +123,14 @@ class FleetBudgetTest {
           100,
           TimeUnit.MILLISECONDS);
       Http.await(
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
           () -> openOf(http.json("/api/overview")) == 35,
           () -> "open = " + openOf(http.json("/api/overview")));
 
       pods.remove("payments-c");
       long stoppedAt = System.nanoTime();
       Http.await(
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
           () -> openOf(http.json("/api/overview")) == 25,
           () -> "open = " + openOf(http.json("/api/overview")));
       long after = System.nanoTime() - lastSent.get("payments-c");

@@ -237,7 +237,7 @@ class IngestTest {
     assertThat(reader.readLine()).isEqualTo("event: update");
     post(valid(), "application/x-protobuf");
     // The initial event's data and blank line, then the one update the post caused.
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     int updates = 0;
     reader.readLine();
     reader.readLine();

@@ -87,7 +87,7 @@ class PostgresProbeTest {
       http.postProto("/v1/metrics", pod.request());
 
       Http.await(
-          Duration.ofSeconds(15),
+          Duration.ofSeconds(30),
           () ->
               "ok".equals(database(http, id).path("probe").path("status").asText())
                   && database(http, id).path("actual").asInt(-1) == 2,
@@ -105,7 +105,7 @@ class PostgresProbeTest {
       try (Connection psql = connect("psql")) {
         http.postProto("/v1/metrics", pod.request());
         Http.await(
-            Duration.ofSeconds(15),
+            Duration.ofSeconds(30),
             () -> database(http, id).path("unattributed").asInt(-1) == 1,
             () -> database(http, id).toString());
         assertThat(database(http, id).get("actual").asInt()).isEqualTo(3);
@@ -120,7 +120,7 @@ class PostgresProbeTest {
 
       JsonNode dead = database(http, deadId);
       Http.await(
-          Duration.ofSeconds(15),
+          Duration.ofSeconds(30),
           () -> "failed".equals(database(http, deadId).path("probe").path("status").asText()),
           () -> database(http, deadId).toString());
       dead = database(http, deadId);

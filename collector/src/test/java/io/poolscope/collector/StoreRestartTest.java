@@ -41,7 +41,7 @@ class StoreRestartTest {
           "application/x-protobuf");
       // Configured targets are recorded from the start (open 0) until the pod's figures arrive.
       Http.await(
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
           () -> countOf(series(http, "open"), 10.0) >= 2,
           () -> http.json("/api/history?db=" + ID).toString());
       assertThat(last(series(http, "usable"))).isEqualTo(50.0);
