@@ -110,6 +110,9 @@ public final class TestApp {
       case "lateAttach":
         lateAttach();
         break;
+      case "ownCopies":
+        ownCopies();
+        break;
       default:
         throw new IllegalArgumentException(scenario);
     }
@@ -333,6 +336,29 @@ public final class TestApp {
       }
       result("leasesAfterAttach", n);
     }
+  }
+
+  /** The application uses its own Byte Buddy and OpenTelemetry API next to the agent's. */
+  private void ownCopies() throws Exception {
+    Class<?> generated =
+        new net.bytebuddy.ByteBuddy()
+            .subclass(Object.class)
+            .name("com.example.Generated")
+            .make()
+            .load(TestApp.class.getClassLoader())
+            .getLoaded();
+    result("generated", generated.getName());
+    result("byteBuddyFrom", jarOf(net.bytebuddy.ByteBuddy.class));
+    io.opentelemetry.api.common.AttributeKey<String> key =
+        io.opentelemetry.api.common.AttributeKey.stringKey("k");
+    result("otelAttribute", io.opentelemetry.api.common.Attributes.of(key, "v").get(key));
+    result("otelFrom", jarOf(io.opentelemetry.api.common.Attributes.class));
+    contention();
+  }
+
+  private static String jarOf(Class<?> c) {
+    String p = c.getProtectionDomain().getCodeSource().getLocation().getPath();
+    return p.substring(p.lastIndexOf('/') + 1);
   }
 
   /** Keeps collecting garbage (so a dropped connection is collected) until told to stop. */

@@ -173,6 +173,35 @@ class AgentSafetyIT {
   }
 
   @Test
+  void applicationWithItsOwnByteBuddyAndOpenTelemetryKeepsWorking() throws Exception {
+    try (OtlpReceiver r = new OtlpReceiver();
+        ChildJvm child =
+            ChildJvm.builder()
+                .lib("hikari-newest")
+                .lib("own-copies")
+                .agentArgs("endpoint=" + r.endpoint() + ",interval=200ms")
+                .app("pool=hikari", "scenario=ownCopies", "threads=2", "leases=3", "holdMs=1")
+                .start()) {
+      Map<String, String> results = child.finish();
+      assertThat(results)
+          .containsEntry("generated", "com.example.Generated")
+          .containsEntry("byteBuddyFrom", "byte-buddy-1.14.18.jar")
+          .containsEntry("otelAttribute", "v")
+          .containsEntry("otelFrom", "opentelemetry-api-1.55.0.jar")
+          .containsEntry("leases", "6");
+      assertThat(
+              r.telemetry()
+                  .last(
+                      "db.client.connection.use_time",
+                      Map.of("db.client.connection.pool.name", "orders-pool"))
+                  .orElseThrow()
+                  .histogram
+                  .getCount())
+          .isEqualTo(6);
+    }
+  }
+
+  @Test
   void driverManagerConnectionsCountAsOpenUntilClosed() throws Exception {
     try (OtlpReceiver r = new OtlpReceiver();
         ChildJvm child =

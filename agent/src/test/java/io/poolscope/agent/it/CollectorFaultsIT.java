@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
  * raised during the faults arrives afterwards, exactly once.
  *
  * <p>Known limit (RELIABILITY.md): the leak scan runs on the export thread, so a collector that
- * holds requests until the timeout delays scans by up to two timeouts; a lease returned within
- * that delay after crossing the threshold is never reported. The app holds its leases 3 s past
- * the threshold, longer than that delay here (1 s timeout), so this test checks the buffer, not
- * the scan.
+ * holds requests until the timeout delays scans by up to two timeouts; a lease returned within that
+ * delay after crossing the threshold is never reported. The app holds its leases 3 s past the
+ * threshold, longer than that delay here (1 s timeout), so this test checks the buffer, not the
+ * scan.
  */
 class CollectorFaultsIT {
   static final Pattern PHASE =
