@@ -35,8 +35,11 @@ function setLink(state, reason = '') {
 
 function contact() {
   link.lastContact = Date.now();
-  if (link.state === 'down' || link.state === 'connecting') {
-    setLink(sse && sse.readyState === EventSource.OPEN ? 'live' : 'polling');
+  if (sse && sse.readyState === EventSource.OPEN) {
+    if (link.state !== 'live') setLink('live');
+  } else if (link.state === 'down' || (link.state === 'connecting' && !sse)) {
+    // While the stream is still connecting on first load, say "connecting", not "polling".
+    setLink('polling');
   }
 }
 
@@ -160,6 +163,8 @@ function closeEvents() {
  */
 export function startLive(update) {
   onUpdate = update;
+  // The first probe after 15 s: the stream usually opens well before, and the page fetches anyway.
+  lastHealth = Date.now();
   openEvents();
   // A page kept in the back/forward cache, or a tab in the background, must not hold one of the
   // browser's six connections to the collector: a few open tabs would starve the visible one.
