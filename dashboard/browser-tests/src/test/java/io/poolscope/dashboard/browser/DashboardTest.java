@@ -335,6 +335,13 @@ class DashboardTest {
     long tookMs = (System.nanoTime() - sent) / 1_000_000;
     assertThat(tookMs).isLessThan(RunningFleet.INTERVAL.toMillis());
     assertThat(chromium.driver.executeScript("return window.__noReload === true")).isEqualTo(true);
+    // Past 95% the card turns red whatever the alerts say yet.
+    assertThat(
+            chromium
+                .driver
+                .findElement(By.cssSelector(cardCss(RunningFleet.PAYMENTS)))
+                .getAttribute("data-state"))
+        .isEqualTo("critical");
     assertThat(expectedGauge(fleet.database(RunningFleet.PAYMENTS))).isEqualTo("55 / 57 (96%)");
   }
 

@@ -7,12 +7,14 @@ import { gauge } from '../charts.js';
 
 /**
  * ok | warning | critical | unknown. The collector's alertState, raised locally when the
- * utilization itself says so (at or past the limit, the database refuses new connections).
+ * utilization itself says so: amber from 80 %, red from 95 %, when a pod restart or a burst
+ * is enough to have the database refuse connections (an alert's for: duration may not have
+ * passed yet, but the person looking needs to know now).
  */
 export function stateOf(db) {
   let state = db.alertState || 'ok';
   if (db.utilization != null) {
-    if (db.utilization >= 1) state = 'critical';
+    if (db.utilization >= 0.95) state = 'critical';
     else if (db.utilization >= 0.8 && state === 'ok') state = 'warning';
   } else if (state === 'ok') {
     state = 'unknown';
