@@ -111,6 +111,27 @@ class PrometheusTest {
       assertThat(values)
           .containsKey("poolscope_ingest_requests_total{signal=\"metrics\",status=\"200\"}");
 
+      // A second JVM reporting the same pod name (a restarted container, or two JVMs on one host):
+      // its series must not collide with the first one's.
+      Otlp.Pod twin =
+          new Otlp.Pod("billing", "billing-1-restarted") {
+            @Override
+            io.opentelemetry.proto.resource.v1.Resource resource() {
+              return super.resource().toBuilder()
+                  .clearAttributes()
+                  .addAttributes(Otlp.kv("service.name", "billing"))
+                  .addAttributes(Otlp.kv("service.instance.id", "billing-1-restarted"))
+                  .addAttributes(Otlp.kv("k8s.pod.name", "billing-1"))
+                  .build();
+            }
+          }.pool(DB, "main", 1, 1, 10, 0);
+      assertThat(http.postProto("/v1/metrics", twin.request()).statusCode()).isEqualTo(200);
+      text = new String(http.get("/metrics").body(), StandardCharsets.UTF_8);
+      assertThat(text)
+          .contains("pod=\"billing-1/billing-1\",pool=\"main\"")
+          .contains("pod=\"billing-1/billing-1-restarted\",pool=\"main\"")
+          .doesNotContain("pod=\"billing-1\",");
+
       Path promtool = Path.of("/usr/bin/promtool");
       if (Files.isExecutable(promtool)) {
         Path file = dir.resolve("metrics.txt");

@@ -103,6 +103,7 @@ public final class Exposition implements IngestStats {
 
     private static MetricFamilySamples histograms(Overview o, String name, boolean wait) {
       List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+      Map<PodView, String> podLabel = FleetSamples.podLabels(o.fleet().pods());
       for (PodView pod : o.fleet().pods()) {
         if (pod.stale()) {
           continue;
@@ -112,7 +113,7 @@ public final class Exposition implements IngestStats {
           if (p.stale() || h.counts().length == 0) {
             continue;
           }
-          Map<String, String> l = FleetSamples.poolLabels(pod, p);
+          Map<String, String> l = FleetSamples.poolLabels(pod, podLabel.get(pod), p);
           List<String> names = new ArrayList<>(l.keySet());
           List<String> values = new ArrayList<>(l.values());
           List<String> leNames = new ArrayList<>(names);

@@ -35,15 +35,17 @@ public final class FleetSamples {
         add(out, "poolscope_db_probe_up", l, b.probe().isOk() ? 1 : 0);
       }
     }
+    Map<PodView, String> podLabel = podLabels(o.fleet().pods());
     for (PodView pod : o.fleet().pods()) {
       if (pod.stale()) {
         continue;
       }
+      String name = podLabel.get(pod);
       for (PoolView p : pod.pools()) {
         if (p.stale()) {
           continue;
         }
-        Map<String, String> l = poolLabels(pod, p);
+        Map<String, String> l = poolLabels(pod, name, p);
         add(out, "poolscope_pool_connections_used", l, p.used());
         add(out, "poolscope_pool_connections_idle", l, p.idle());
         add(out, "poolscope_pool_connections_max", l, p.max());
@@ -73,7 +75,7 @@ public final class FleetSamples {
                           add(
                               out,
                               "poolscope_connection_refused_total",
-                              podLabels(pod, t, "error_type", type),
+                              podLabels(pod, name, t, "error_type", type),
                               v)));
       pod.poolsCreated()
           .forEach(
@@ -83,7 +85,7 @@ public final class FleetSamples {
                           add(
                               out,
                               "poolscope_pools_created_total",
-                              podLabels(pod, t, "pool_type", type),
+                              podLabels(pod, name, t, "pool_type", type),
                               v)));
       pod.poolsClosed()
           .forEach(
@@ -93,7 +95,7 @@ public final class FleetSamples {
                           add(
                               out,
                               "poolscope_pools_closed_total",
-                              podLabels(pod, t, "pool_type", type),
+                              podLabels(pod, name, t, "pool_type", type),
                               v)));
     }
     return out;
@@ -109,20 +111,43 @@ public final class FleetSamples {
     return l;
   }
 
-  static Map<String, String> poolLabels(PodView pod, PoolView p) {
+  /**
+   * The {@code pod} label of each live pod: its pod name, unless another live pod of the same
+   * service has the same name (several JVMs on one host without a Kubernetes pod name, or a
+   * container restarted under a new instance id while the old one is not yet stale); then the name
+   * and the instance id, so no two series in the exposition share a label set.
+   */
+  static Map<PodView, String> podLabels(List<PodView> pods) {
+    Map<List<String>, Integer> count = new java.util.HashMap<>();
+    for (PodView pod : pods) {
+      if (!pod.stale()) {
+        count.merge(List.of(pod.service(), String.valueOf(pod.podName())), 1, Integer::sum);
+      }
+    }
+    Map<PodView, String> out = new java.util.IdentityHashMap<>();
+    for (PodView pod : pods) {
+      String name = String.valueOf(pod.podName());
+      boolean unique = count.getOrDefault(List.of(pod.service(), name), 0) <= 1;
+      out.put(pod, unique ? name : name + "/" + pod.instanceId());
+    }
+    return out;
+  }
+
+  static Map<String, String> poolLabels(PodView pod, String podLabel, PoolView p) {
     Map<String, String> l = new LinkedHashMap<>();
     l.put("db", p.target().id());
     l.put("service", pod.service());
-    l.put("pod", pod.podName());
+    l.put("pod", podLabel);
     l.put("pool", p.name());
     return l;
   }
 
-  private static Map<String, String> podLabels(PodView pod, TargetKey t, String k, String v) {
+  private static Map<String, String> podLabels(
+      PodView pod, String podLabel, TargetKey t, String k, String v) {
     Map<String, String> l = new LinkedHashMap<>();
     l.put("db", t.id());
     l.put("service", pod.service());
-    l.put("pod", pod.podName());
+    l.put("pod", podLabel);
     l.put(k, v);
     return l;
   }
