@@ -42,7 +42,7 @@ public final class CollectorConfig {
           + ", maxConnections="
           + maxConnections
           + ", probeUrl="
-          + probeUrl
+          + redactUrl(probeUrl)
           + "]";
     }
   }
@@ -284,6 +284,17 @@ public final class CollectorConfig {
     return services;
   }
 
+  /**
+   * A URL as it may appear in messages: user info and parameters, either of which may carry a
+   * password, replaced by "...".
+   */
+  static String redactUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("//[^/?;@]*@", "//...@").replaceAll("([?;]).*", "$1...");
+  }
+
   /** Builder; {@link #build()} validates. */
   public static final class Builder {
     private String host = "0.0.0.0";
@@ -474,7 +485,7 @@ public final class CollectorConfig {
         check(
             d.probeUrl() == null || d.probeUrl().startsWith("jdbc:"),
             k + "probe.url",
-            d.probeUrl());
+            redactUrl(d.probeUrl()));
       }
       for (int i = 0; i < notifiers.size(); i++) {
         Notifier n = notifiers.get(i);

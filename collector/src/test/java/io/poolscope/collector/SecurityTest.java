@@ -350,6 +350,33 @@ class SecurityTest {
     }
   }
 
+  @Test
+  void configurationErrorsAndDescriptionsNeverShowAProbePassword() {
+    String secret = "PlantedConfigPw4";
+    // Not a JDBC URL: start-up stops and names the key, but not the password inside the value.
+    var bad =
+        CollectorConfig.builder()
+            .databases(
+                List.of(
+                    CollectorConfig.Database.withProbe(
+                        "postgresql_db_5432_x", "postgresql://monitor:" + secret + "@db/x", "m", "p")));
+    Throwable e = org.assertj.core.api.Assertions.catchThrowable(bad::build);
+    assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probe.url");
+    assertThat(e.getMessage()).doesNotContain(secret);
+    CollectorConfig.Database ok =
+        CollectorConfig.Database.withProbe(
+            "postgresql_db_5432_x",
+            "jdbc:postgresql://db:5432/x?user=monitor&password=" + secret,
+            "monitor",
+            secret);
+    assertThat(ok.toString()).contains("jdbc:postgresql://db:5432/x").doesNotContain(secret);
+    assertThat(
+            CollectorConfig.Database.withProbe(
+                    "mysql_db_3306_x", "jdbc:mysql://monitor:" + secret + "@db/x", null, null)
+                .toString())
+        .doesNotContain(secret);
+  }
+
   JsonNode overviewDb(int port, String auth) {
     try {
       HttpResponse<byte[]> r = send(port, "GET", "/api/overview", null, "Authorization", auth);
