@@ -3,6 +3,7 @@ package io.poolscope.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.poolscope.demo.internal.AlertWatcher;
 import io.poolscope.demo.internal.CollectorClient;
 import io.poolscope.demo.internal.Poll;
 import java.io.ByteArrayOutputStream;
@@ -117,12 +118,7 @@ class DemoIT {
               POLL,
               () -> {
                 for (JsonNode event : api.leaks(db, 1000)) {
-                  if (event
-                      .path("callSite")
-                      .asText()
-                      .lines()
-                      .findFirst()
-                      .orElse("")
+                  if (AlertWatcher.firstFrame(event.path("callSite").asText())
                       .equals(expectedFrame)) {
                     return event;
                   }

@@ -113,7 +113,10 @@ public final class CollectorClient {
    */
   public JsonNode leaks(String databaseId, int limit) throws IOException {
     return get(
-        "/api/leaks?db=" + URLEncoder.encode(databaseId, StandardCharsets.UTF_8) + "&limit=" + limit);
+        "/api/leaks?db="
+            + URLEncoder.encode(databaseId, StandardCharsets.UTF_8)
+            + "&limit="
+            + limit);
   }
 
   /**
