@@ -77,10 +77,9 @@ public final class FaultApp {
               () -> {
                 while (!stopLeaks.get()) {
                   try (Connection c = leaky.dataSource().getConnection()) {
-                    // Held 3 s past the 1 s threshold: longer than an export can stall the agent's
-                    // leak scan (metrics and logs requests, 1 s timeout each), see
-                    // CollectorFaultsIT.
-                    sleep(4_000);
+                    // Held 1.5 s past the 1 s threshold: shorter than a slow collector stalls an
+                    // export (two 1 s timeouts), so a scan tied to exports would miss some.
+                    sleep(2_500);
                   } catch (Exception e) {
                     System.out.println("ERROR " + e);
                   }

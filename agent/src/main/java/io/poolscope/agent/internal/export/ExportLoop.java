@@ -41,7 +41,12 @@ public final class ExportLoop {
   private final long intervalMillis;
   private final long scanMillis;
   private final ScheduledExecutorService executor;
-  private Map<PoolRecorder, PoolScan> lastScan = new java.util.HashMap<>();
+  // Scans on their own thread: an export can wait on a slow collector for two request timeouts,
+  // and a lease returned during such a wait after crossing the threshold would never be reported
+  // (CollectorFaultsIT). The lock makes the export's own fresh scan and the periodic one take
+  // turns.
+  private final ScheduledExecutorService scanExecutor;
+  private final Object scanLock = new Object();
   private Set<PoolRecorder> exported = new HashSet<>();
 
   /**
@@ -84,11 +89,18 @@ public final class ExportLoop {
               t.setDaemon(true);
               return t;
             });
+    this.scanExecutor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "poolscope-leak-scan");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts scanning and exporting. */
   public void start() {
-    executor.scheduleWithFixedDelay(
+    scanExecutor.scheduleWithFixedDelay(
         this::scanSafely, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
     executor.scheduleAtFixedRate(
         this::exportSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
@@ -102,11 +114,12 @@ public final class ExportLoop {
       // Exiting anyway.
     }
     executor.shutdownNow();
+    scanExecutor.shutdownNow();
   }
 
   private void scanSafely() {
     try {
-      lastScan = scanner.scan();
+      scan();
     } catch (Throwable t) {
       Diagnostics.error("leak scan", t);
     }
@@ -120,8 +133,14 @@ public final class ExportLoop {
     }
   }
 
+  private Map<PoolRecorder, PoolScan> scan() {
+    synchronized (scanLock) {
+      return scanner.scan();
+    }
+  }
+
   private void export() {
-    lastScan = scanner.scan();
+    Map<PoolRecorder, PoolScan> fresh = scan();
     long now = System.currentTimeMillis() * 1_000_000L;
     MetricsBuilder m = new MetricsBuilder(resource, scope, startEpochNanos);
     Set<PoolRecorder> current = new HashSet<>();
@@ -130,7 +149,7 @@ public final class ExportLoop {
       // next export has carried its final figures.
       boolean closed = r.closed() || r.dataSource() == null;
       if (r.used() || r.known()) {
-        m.pool(r, lastScan.get(r), now, registry, physical);
+        m.pool(r, fresh.get(r), now, registry, physical);
         if (closed) {
           current.add(r);
         }
