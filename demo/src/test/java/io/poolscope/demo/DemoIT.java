@@ -130,6 +130,26 @@ class DemoIT {
       assertThat(leak.path("state").asText()).isIn("suspected", "collected");
       assertThat(leak.path("pod").asText()).startsWith("payments-v2-");
 
+      // Waits above 100 ms and failed borrows in the job's pools once the database is full.
+      Poll.until(
+          "a v2 job pool with wait p99 above 100 ms and a failed borrow",
+          PHASE_TIMEOUT,
+          POLL,
+          () -> {
+            for (JsonNode pod : api.service("payments").path("pods")) {
+              for (JsonNode pool : pod.path("pools")) {
+                if (pod.path("podName").asText().startsWith("payments-v2-")
+                    && !pool.path("name").asText().equals("payments-main")
+                    && pool.path("waitP99").asDouble() > 0.1
+                    && pool.path("timeouts").asLong() > 0) {
+                  return true;
+                }
+              }
+            }
+            return false;
+          },
+          found -> found);
+
       Set<String> fired = new TreeSet<>();
       Poll.until(
           "alerts " + EXPECTED_ALERTS + " to fire",
