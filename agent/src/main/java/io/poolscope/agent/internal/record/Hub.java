@@ -88,6 +88,9 @@ public final class Hub extends Hooks {
     }
     ts.startLease(r, conn, now, callSite(ts, r, now));
     r.noteConnClass(conn.getClass(), registry);
+    if (!r.targetTried()) {
+      r.resolveTargetOnce();
+    }
   }
 
   private Throwable callSite(ThreadState ts, PoolRecorder r, long now) {

@@ -4,7 +4,6 @@ import io.poolscope.agent.internal.pools.PoolAdapter;
 import io.poolscope.agent.internal.target.DbTarget;
 import java.lang.ref.WeakReference;
 import java.util.Iterator;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The per-pool state: identity, configuration access through its {@link PoolAdapter}, and the list
@@ -17,7 +16,9 @@ public final class PoolRecorder {
   private final String type;
   private final String fallbackName;
   private final long createdEpochNanos;
-  private final CopyOnWriteArrayList<PoolStats> stats = new CopyOnWriteArrayList<>();
+  // Not copy-on-write: a virtual thread per request adds one entry per pool it borrows from.
+  private final java.util.concurrent.ConcurrentLinkedQueue<PoolStats> stats =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final PoolStats retired = new PoolStats(null);
 
   /** Whether this is a pool the agent knows (has an adapter), as opposed to a wrapper. */
@@ -93,7 +94,7 @@ public final class PoolRecorder {
       if (s.writerGone()) {
         // Its thread ended: nothing can change any more, keep the sum and forget the object.
         fold(s);
-        stats.remove(s);
+        it.remove();
         continue;
       }
       s.wait.addTo(wait);
@@ -224,6 +225,23 @@ public final class PoolRecorder {
       }
     }
     return t == null ? DbTarget.UNKNOWN : t;
+  }
+
+  private volatile boolean targetTried;
+
+  /**
+   * Reads the pool's target once on an application thread (first lease, close), so a pool that is
+   * closed and collected before any export still has its database in the churn figures.
+   */
+  void resolveTargetOnce() {
+    if (!targetTried) {
+      targetTried = true;
+      target();
+    }
+  }
+
+  boolean targetTried() {
+    return targetTried;
   }
 
   /** The target if already known, without calling into the pool. */

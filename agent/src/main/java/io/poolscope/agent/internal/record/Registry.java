@@ -33,7 +33,9 @@ public final class Registry {
   private int size;
   private final CopyOnWriteArrayList<PoolRecorder> recorders = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, PoolRecorder> unpooled = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<ThreadState> threads = new CopyOnWriteArrayList<>();
+  // Not copy-on-write: every new thread that touches JDBC (a virtual thread per request) adds one.
+  private final java.util.concurrent.ConcurrentLinkedQueue<ThreadState> threads =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, Integer> sequence = new HashMap<>();
   private final AtomicLong threadSeq = new AtomicLong();
   private volatile Class<?>[] leaseClasses = new Class<?>[0];
@@ -52,15 +54,16 @@ public final class Registry {
    *
    * @return the live list
    */
-  public List<ThreadState> threads() {
+  public java.util.Collection<ThreadState> threads() {
     return threads;
   }
 
   /** Scanner: forgets dead threads that hold no lease. */
   public void pruneThreads() {
-    for (ThreadState ts : threads) {
+    for (java.util.Iterator<ThreadState> it = threads.iterator(); it.hasNext(); ) {
+      ThreadState ts = it.next();
       if (!ts.thread.isAlive() && !ts.hasLeases()) {
-        threads.remove(ts);
+        it.remove();
       }
     }
   }
@@ -351,6 +354,9 @@ public final class Registry {
 
   boolean poolClosed(Object pool) {
     PoolRecorder r = find(pool);
+    if (r != null) {
+      r.resolveTargetOnce();
+    }
     return r != null && r.markClosed();
   }
 }

@@ -46,7 +46,7 @@ class LeaseLifecycleTest {
     }
     scanner.scan();
     assertThat(events()).isEmpty();
-    ThreadState ts = registry.threads().get(0);
+    ThreadState ts = registry.threads().iterator().next();
     assertThat(ts.hasLeases()).isFalse();
     assertThat(ts.leases()).hasSize(4); // the slots were reused, not grown
   }
@@ -67,7 +67,7 @@ class LeaseLifecycleTest {
   @Test
   void ownerFreeingALeaseWhileTheScannerMarksItStillReportsTheReturn() {
     Object conn = borrow();
-    ThreadState ts = registry.threads().get(0);
+    ThreadState ts = registry.threads().iterator().next();
     Lease lease = ts.findOwn(conn);
     long before = lease.stamp(); // what the owner read: ACTIVE
     pause(THRESHOLD + 50_000_000L);
@@ -89,6 +89,6 @@ class LeaseLifecycleTest {
       pause(20_000_000L);
     }
     assertThat(events()).extracting(e -> e.state).contains("collected");
-    assertThat(registry.threads().get(0).hasLeases()).isFalse();
+    assertThat(registry.threads().iterator().next().hasLeases()).isFalse();
   }
 }
