@@ -165,6 +165,7 @@ class SecurityTest {
       List<Integer> statuses = new ArrayList<>();
       HttpResponse<byte[]> limited = null;
       // A burst of ten seconds' worth passes; the rest of a fast burst is refused.
+      long started = System.nanoTime();
       for (int i = 0; i < 30; i++) {
         HttpResponse<byte[]> r =
             send(
@@ -180,7 +181,9 @@ class SecurityTest {
         }
       }
       long ok = statuses.stream().filter(s -> s == 200).count();
-      assertThat(ok).as(statuses.toString()).isBetween(10L, 12L);
+      // Plus one more per second the loop took (the bucket refills while a slow machine sends).
+      long refilled = (System.nanoTime() - started) / 1_000_000_000L + 1;
+      assertThat(ok).as(statuses.toString()).isBetween(10L, 10L + refilled);
       assertThat(statuses).containsOnly(200, 429);
       assertThat(limited).isNotNull();
       long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
@@ -359,7 +362,10 @@ class SecurityTest {
             .databases(
                 List.of(
                     CollectorConfig.Database.withProbe(
-                        "postgresql_db_5432_x", "postgresql://monitor:" + secret + "@db/x", "m", "p")));
+                        "postgresql_db_5432_x",
+                        "postgresql://monitor:" + secret + "@db/x",
+                        "m",
+                        "p")));
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(bad::build);
     assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probe.url");
     assertThat(e.getMessage()).doesNotContain(secret);
