@@ -1,6 +1,5 @@
 package io.poolscope.demo;
 
-import io.poolscope.collector.CollectorConfig;
 import io.poolscope.demo.internal.AlertWatcher;
 import io.poolscope.demo.internal.ChildProcesses;
 import io.poolscope.demo.internal.CollectorClient;
@@ -195,9 +194,7 @@ public final class Demo implements AutoCloseable {
               settings.exportInterval(),
               databaseId,
               DemoDatabase.probeJdbcUrl(postgresPort),
-              List.of(
-                  new CollectorConfig.Service(Fleet.PAYMENTS, settings.paymentsPods() * 2),
-                  new CollectorConfig.Service(Fleet.JOBS, Math.max(1, settings.jobsPods() * 2))),
+              DemoCollector.services(settings),
               settings.alertForDivisor());
     } finally {
       database = awaitDatabase(postgres);

@@ -4,6 +4,7 @@ import io.poolscope.alerts.Rule;
 import io.poolscope.alerts.RuleSet;
 import io.poolscope.collector.Collector;
 import io.poolscope.collector.CollectorConfig;
+import io.poolscope.demo.DemoSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,6 +122,20 @@ public final class DemoCollector implements AutoCloseable {
       notificationFile.close();
       throw e;
     }
+  }
+
+  /**
+   * The services with their autoscaler ceilings: payments may scale to two pods more than it runs,
+   * jobs not at all. At those ceilings the healthy fleet's pools still fit the usable limit, so
+   * "planned at ceiling" only fires once v2's extra pools appear.
+   *
+   * @param settings the fleet's size
+   * @return the collector's service settings
+   */
+  public static List<CollectorConfig.Service> services(DemoSettings settings) {
+    return List.of(
+        new CollectorConfig.Service(Fleet.PAYMENTS, settings.paymentsPods() + 2),
+        new CollectorConfig.Service(Fleet.JOBS, Math.max(1, settings.jobsPods())));
   }
 
   /**

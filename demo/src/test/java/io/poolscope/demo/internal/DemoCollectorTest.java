@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.poolscope.alerts.Rule;
 import io.poolscope.alerts.RuleSet;
+import io.poolscope.collector.CollectorConfig;
+import io.poolscope.demo.DemoSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -52,6 +55,22 @@ class DemoCollectorTest {
     assertThat(DemoCollector.compressRanges("increase(x[30s]) > 3", 60))
         .isEqualTo("increase(x[1s]) > 3");
     assertThat(DemoCollector.compressRanges("a > b", 60)).isEqualTo("a > b");
+  }
+
+  @Test
+  void healthyFleetAtItsAutoscalerCeilingsFitsTheUsableLimit() {
+    for (DemoSettings settings : List.of(DemoSettings.standard(), DemoSettings.quick())) {
+      int usable = settings.maxConnections() - 3;
+      int plannedAtCeiling = 0;
+      for (CollectorConfig.Service service : DemoCollector.services(settings)) {
+        int poolMax =
+            service.name().equals(Fleet.PAYMENTS)
+                ? settings.paymentsPoolSize()
+                : settings.jobsPoolSize();
+        plannedAtCeiling += service.maxReplicas() * poolMax;
+      }
+      assertThat(plannedAtCeiling).as("planned at ceiling, %s", settings).isLessThan(usable);
+    }
   }
 
   private static Map<String, Rule> byName(RuleSet rules) {
