@@ -87,7 +87,7 @@ public final class Collector implements AutoCloseable {
                   new OtlpBody(config.maxBodyBytes()),
                   config.ingestToken().orElse(null),
                   exposition),
-              new ReadHandler(read),
+              new ReadHandler(read, () -> alerting.rules().toPrometheusRuleFile()),
               events,
               exposition::scrape,
               new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()));
@@ -226,20 +226,38 @@ public final class Collector implements AutoCloseable {
   }
 
   /**
-   * {@code java -jar poolscope-collector.jar [--config poolscope.yaml]}. Exits with status 2 and a
-   * message naming the key and value when the configuration is invalid.
+   * {@code java -jar poolscope-collector.jar [--config poolscope.yaml]}, or {@code ... export-rules
+   * [--config poolscope.yaml]} to print the rules that configuration evaluates as a Prometheus rule
+   * file and exit 0. Exits with status 2 and a message naming the key and value when the
+   * configuration is invalid.
    */
   public static void main(String[] args) throws InterruptedException {
+    boolean exportRules = args.length > 0 && "export-rules".equals(args[0]);
     Path file = null;
-    for (int i = 0; i < args.length; i++) {
+    for (int i = exportRules ? 1 : 0; i < args.length; i++) {
       if ("--config".equals(args[i]) && i + 1 < args.length) {
         file = Path.of(args[++i]);
       } else if (args[i].startsWith("--config=")) {
         file = Path.of(args[i].substring("--config=".length()));
       } else {
-        System.err.println("usage: java -jar poolscope-collector.jar [--config poolscope.yaml]");
+        System.err.println(
+            "usage: java -jar poolscope-collector.jar [export-rules] [--config poolscope.yaml]");
         System.exit(2);
       }
+    }
+    if (exportRules) {
+      String text;
+      try {
+        text = Alerting.loadRules(CollectorConfig.load(file)).toPrometheusRuleFile();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        System.err.println("poolscope collector: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+      // Nothing else goes to stdout (logs go to stderr), so the output can be piped to promtool.
+      System.out.print(text);
+      System.out.flush();
+      return;
     }
     Collector c;
     try {

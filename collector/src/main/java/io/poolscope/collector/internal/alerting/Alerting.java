@@ -55,19 +55,7 @@ public final class Alerting implements AlertsView, AutoCloseable {
    */
   public Alerting(CollectorConfig config, Store store) {
     this.store = store;
-    RuleSet rules = RuleSet.defaults();
-    if (config.alertRules().isPresent()) {
-      try {
-        rules = RuleSet.load(config.alertRules().get());
-      } catch (IllegalArgumentException | UncheckedIOException e) {
-        throw new IllegalArgumentException(
-            "invalid configuration: alerts.rules = '"
-                + config.alertRules().get()
-                + "': "
-                + e.getMessage(),
-            e);
-      }
-    }
+    RuleSet rules = loadRules(config);
     List<NotifierTarget> targets = new ArrayList<>();
     for (int i = 0; i < config.notifiers().size(); i++) {
       CollectorConfig.Notifier n = config.notifiers().get(i);
@@ -93,6 +81,33 @@ public final class Alerting implements AlertsView, AutoCloseable {
     AlertEngine.Builder b = AlertEngine.builder().rules(rules).targets(targets);
     config.externalUrl().ifPresent(b::externalUrl);
     this.engine = b.listener(this::onEvent).build();
+  }
+
+  /**
+   * The rule set {@code config} selects: its {@code alerts.rules} file, or the built-in defaults.
+   * Shared with {@code export-rules}, so the CLI prints exactly what a collector would evaluate.
+   *
+   * @throws IllegalArgumentException naming the key when the rule file is invalid or unreadable
+   */
+  public static RuleSet loadRules(CollectorConfig config) {
+    if (config.alertRules().isEmpty()) {
+      return RuleSet.defaults();
+    }
+    try {
+      return RuleSet.load(config.alertRules().get());
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          "invalid configuration: alerts.rules = '"
+              + config.alertRules().get()
+              + "': "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The rules being evaluated now (for {@code GET /api/rules/prometheus}). */
+  public RuleSet rules() {
+    return engine.rules();
   }
 
   /** Evaluates every rule over this interval's samples. */

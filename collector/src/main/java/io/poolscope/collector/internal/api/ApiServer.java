@@ -73,6 +73,7 @@ public final class ApiServer {
                           get("leaks", read::leaks);
                           get("history", read::history);
                           get("alerts", read::alerts);
+                          get("rules/prometheus", read::prometheusRules);
                           get("health", read::health);
                           sse("events", events::connect);
                         });

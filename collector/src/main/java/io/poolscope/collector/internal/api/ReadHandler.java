@@ -1,14 +1,25 @@
 package io.poolscope.collector.internal.api;
 
 import io.javalin.http.Context;
+import java.util.function.Supplier;
 
 /** The read API's handlers: parse parameters, call {@link ReadService}, respond. */
 public final class ReadHandler {
   private final ReadService read;
+  private final Supplier<String> prometheusRules;
 
-  /** Serves from {@code read}. */
+  /** Serves from {@code read}; {@code /api/rules/prometheus} then answers 404. */
   public ReadHandler(ReadService read) {
+    this(read, null);
+  }
+
+  /**
+   * Serves from {@code read}, and {@code /api/rules/prometheus} from {@code prometheusRules} (the
+   * active rule set as a Prometheus rule file), asked on every request so it follows a reload.
+   */
+  public ReadHandler(ReadService read, Supplier<String> prometheusRules) {
     this.read = read;
+    this.prometheusRules = prometheusRules;
   }
 
   void overview(Context ctx) {
@@ -53,6 +64,13 @@ public final class ReadHandler {
 
   void alerts(Context ctx) {
     ctx.json(read.alerts());
+  }
+
+  void prometheusRules(Context ctx) {
+    if (prometheusRules == null) {
+      throw new ApiException(404, "not_found", "alerting is not enabled");
+    }
+    ctx.contentType("text/yaml; charset=utf-8").result(prometheusRules.get());
   }
 
   void health(Context ctx) {
