@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,16 +53,19 @@ public final class TransparencyApp {
         "interrupted wait",
         () -> {
           Thread waiter = Thread.currentThread();
-          CountDownLatch started = new CountDownLatch(1);
+          pool.timeout(5_000);
           other.submit(
               () -> {
-                started.countDown();
-                Thread.sleep(100); // let the waiter enter getConnection
+                // Interrupt only once the waiter is parked inside getConnection (its only timed
+                // wait), so both runs interrupt the same wait however loaded the machine is.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (waiter.getState() != Thread.State.TIMED_WAITING
+                    && System.nanoTime() < deadline) {
+                  Thread.sleep(1); // polling the waiter's state
+                }
                 waiter.interrupt();
                 return null;
               });
-          started.await();
-          pool.timeout(5_000);
           return use(ds);
         });
     pool.timeout(300);
