@@ -81,6 +81,7 @@ public final class Demo implements AutoCloseable {
   private final Semaphore advance = new Semaphore(0);
   private final List<Long> postgresPids = new ArrayList<>();
   private volatile Phase phase = Phase.STARTING;
+  private boolean closed;
   private WorkDirectory work;
   private DemoCollector collector;
   private DemoDatabase database;
@@ -126,6 +127,11 @@ public final class Demo implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
     try {
       demo.run();
+    } catch (Exception e) {
+      if (demo.phase() != Phase.STOPPED) {
+        throw e;
+      }
+      // Ctrl-C: the shutdown hook stopped everything under the running story's feet.
     } finally {
       demo.close();
     }
@@ -142,16 +148,16 @@ public final class Demo implements AutoCloseable {
     if (settings.interactive()) {
       listenForEnter();
     }
-    phase = Phase.STEADY;
+    enter(Phase.STEADY);
     awaitPhaseEnd(settings.steady(), "the incident starts");
     rollout();
-    phase = Phase.INCIDENT;
+    enter(Phase.INCIDENT);
     awaitPhaseEnd(settings.incident(), "payments rolls back to v1");
     rollback();
-    phase = Phase.RECOVERING;
+    enter(Phase.RECOVERING);
     awaitResolved();
-    phase = Phase.RESOLVED;
-    printSummary();
+    enter(Phase.RESOLVED);
+    watcher.printSummary(out);
     if (!settings.exitWhenResolved()) {
       out.println("The fleet keeps running on v1: explore the dashboard, Ctrl-C to stop.");
       new Semaphore(0).acquire();
@@ -221,7 +227,9 @@ public final class Demo implements AutoCloseable {
     database.postmasterPid().ifPresent(postgresPids::add);
     timeline.note(
         "demo",
-        "PostgreSQL on 127.0.0.1:"
+        "PostgreSQL (pid "
+            + database.postmasterPid().orElse(-1)
+            + ") on 127.0.0.1:"
             + postgresPort
             + ", max_connections="
             + settings.maxConnections()
@@ -240,7 +248,7 @@ public final class Demo implements AutoCloseable {
    * @throws Exception when a pod cannot start
    */
   public void rollout() throws Exception {
-    phase = Phase.ROLLOUT;
+    enter(Phase.ROLLOUT);
     deployments.rollout();
   }
 
@@ -251,7 +259,7 @@ public final class Demo implements AutoCloseable {
    * @throws Exception when a pod cannot start
    */
   public void rollback() throws Exception {
-    phase = Phase.ROLLBACK;
+    enter(Phase.ROLLBACK);
     deployments.rollback();
   }
 
@@ -278,6 +286,13 @@ public final class Demo implements AutoCloseable {
     }
   }
 
+  private synchronized void enter(Phase next) {
+    // A Ctrl-C may have stopped everything while the story's thread was still going.
+    if (!closed) {
+      phase = next;
+    }
+  }
+
   /** Ends the current timed phase now (the Enter key, or a test that has seen what it needs). */
   public void advance() {
     advance.release();
@@ -300,24 +315,6 @@ public final class Demo implements AutoCloseable {
             "demo-enter-key");
     listener.setDaemon(true);
     listener.start();
-  }
-
-  private void printSummary() {
-    out.println();
-    out.println("Alerts during the demo (time since start):");
-    for (AlertWatcher.Observed alert : watcher.observed()) {
-      out.printf(
-          "  %-36s fired %6.1f s  resolved %s  %3d instance(s), first %s%n",
-          alert.rule(),
-          alert.firedAt().toMillis() / 1000.0,
-          alert.resolvedAt() == null
-              ? "    -   "
-              : String.format("%6.1f s", alert.resolvedAt().toMillis() / 1000.0),
-          alert.instances(),
-          alert.labels());
-    }
-    out.println();
-    out.flush();
   }
 
   /**
@@ -400,9 +397,10 @@ public final class Demo implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (phase == Phase.STOPPED) {
+    if (closed) {
       return;
     }
+    closed = true;
     phase = Phase.STOPPED;
     if (watcher != null) {
       watcher.close();

@@ -1,6 +1,7 @@
 package io.poolscope.demo.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -261,6 +262,29 @@ public final class AlertWatcher implements AutoCloseable {
    */
   public synchronized boolean allResolved() {
     return openEpisodes.isEmpty();
+  }
+
+  /**
+   * Prints one line per alert episode: when it fired and resolved, and how many instances.
+   *
+   * @param out where to print
+   */
+  public void printSummary(PrintStream out) {
+    out.println();
+    out.println("Alerts during the demo (time since start):");
+    for (Observed alert : observed()) {
+      out.printf(
+          "  %-36s fired %6.1f s  resolved %s  %3d instance(s), first %s%n",
+          alert.rule(),
+          alert.firedAt().toMillis() / 1000.0,
+          alert.resolvedAt() == null
+              ? "    -   "
+              : String.format("%6.1f s", alert.resolvedAt().toMillis() / 1000.0),
+          alert.instances(),
+          alert.labels());
+    }
+    out.println();
+    out.flush();
   }
 
   /** Stops watching. */
