@@ -59,7 +59,8 @@ class DemoShutdownIT {
       // the demo's timeline.
       List<ProcessHandle> children = new ArrayList<>(demo.descendants().toList());
       assertThat(children).hasSizeGreaterThanOrEqualTo(3);
-      Matcher postmaster = Pattern.compile("PostgreSQL \\(pid (\\d+)\\)").matcher(Files.readString(output));
+      Matcher postmaster =
+          Pattern.compile("PostgreSQL \\(pid (\\d+)\\)").matcher(Files.readString(output));
       assertThat(postmaster.find()).as("postmaster pid printed").isTrue();
       ProcessHandle postgres = ProcessHandle.of(Long.parseLong(postmaster.group(1))).orElseThrow();
       children.add(postgres);
