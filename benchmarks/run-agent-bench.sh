@@ -5,7 +5,7 @@
 # and the OpenTelemetry Java agent, and prints each configuration's throughput vs no agent.
 #
 # usage: benchmarks/run-agent-bench.sh [AgentBench options]
-#   --forks 3 --warmup 3 --iterations 5 --time 1   (defaults; forks are per configuration)
+#   --forks 3 --warmup 8 --iterations 5 --time 1   (defaults; forks are per configuration)
 #   --only 'hikariCycle|pgLease'                   (a subset of benchmarks)
 #   --poolscope-args 'leakThreshold=30s'           (extra agent options)
 #   --poolscope-variant 'disabled:enabled=false'  (adds a config: agent attached with these options)

@@ -38,7 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * while another engineer was compiling. Ratios are also computed per round (paired), and their
  * range is reported as the ratio's spread.
  *
- * <p>Usage: {@code AgentBench [--forks 3] [--warmup 3] [--iterations 5] [--time 1] [--out DIR]
+ * <p>Usage: {@code AgentBench [--forks 3] [--warmup 8] [--iterations 5] [--time 1] [--out DIR]
  * [--poolscope-agent JAR] [--poolscope-args k=v,...] [--poolscope-variant NAME:k=v,...]
  * [--otel-agent JAR] [--pg-url JDBC_URL] [--only REGEX]}. Normally started by {@code
  * benchmarks/run-agent-bench.sh}.
@@ -60,7 +60,8 @@ public final class AgentBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = parseArgs(args);
     int forks = Integer.parseInt(opt.getOrDefault("forks", "3"));
-    int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
+    // 8: the OpenTelemetry agent needs about 7 one-second iterations to reach steady state here.
+    int warmup = Integer.parseInt(opt.getOrDefault("warmup", "8"));
     int iterations = Integer.parseInt(opt.getOrDefault("iterations", "5"));
     int seconds = Integer.parseInt(opt.getOrDefault("time", "1"));
     Path out = Path.of(opt.getOrDefault("out", "benchmarks/target/agent-bench"));
