@@ -23,6 +23,12 @@ public final class LeakSites {
     AppPools.use(c);
   }
 
+  /** One run of a job that builds its own pool: an error path returns without close(). */
+  static void leakOnErrorPath(DataSource ds) throws Exception {
+    Connection c = ds.getConnection(); // leak:perrun
+    AppPools.use(c);
+  }
+
   static void holdRawTooLong(String url, int holdMs) throws Exception {
     try (Connection c = DriverManager.getConnection(url, "sa", "")) { // leak:rawhold
       AppPools.use(c);

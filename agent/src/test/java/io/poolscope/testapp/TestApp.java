@@ -69,12 +69,14 @@ public final class TestApp {
     System.out.flush();
   }
 
+  // One reader for every wait: a second reader could lose what the first one buffered.
+  private static final BufferedReader STDIN =
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
   private static void awaitQuit() throws Exception {
     System.out.println("READY");
     System.out.flush();
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    in.readLine();
+    STDIN.readLine();
   }
 
   private void run() throws Exception {
@@ -106,6 +108,9 @@ public final class TestApp {
         break;
       case "rawLeaks":
         rawLeaks();
+        break;
+      case "perRunPools":
+        perRunPools();
         break;
       case "lateAttach":
         lateAttach();
@@ -294,6 +299,40 @@ public final class TestApp {
       LeakSites.dropWithoutClose(ds);
       awaitWhileCollecting();
     }
+  }
+
+  /**
+   * A job that builds a new pool every run and leaks one connection from it, from the same line
+   * each run. After each run but the last it prints {@code RAN n} and waits for a line on stdin, so
+   * the test can let a leak be reported before the next run builds its pool.
+   */
+  private void perRunPools() throws Exception {
+    int runs = num("runs", 3);
+    // Closed pools stay referenced only so the export reads each pool's configured name even if
+    // it is collected early; the leaked connections themselves are dropped.
+    List<AppPools.Pool> finished = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      AppPools.Spec s = spec();
+      s.name = "job-run-" + run;
+      s.timeoutMs = 10_000;
+      try (AppPools.Pool pool = AppPools.create(arg("pool", "hikari"), s)) {
+        finished.add(pool);
+        DataSource ds = pool.dataSource();
+        for (int i = 0; i < 3; i++) {
+          try (Connection c = ds.getConnection()) {
+            AppPools.use(c);
+          }
+        }
+        LeakSites.leakOnErrorPath(ds);
+      }
+      System.out.println("RAN " + run);
+      System.out.flush();
+      if (run < runs) {
+        STDIN.readLine();
+      }
+    }
+    result("runs", finished.size());
+    awaitWhileCollecting();
   }
 
   /** The same, for connections straight from DriverManager. */

@@ -116,6 +116,9 @@ public final class LeakScanner {
           suspected.remove(l);
           l.release(s);
           r.leaksCollected++;
+          // A dropped connection is often collected before the threshold: that leak opens the
+          // window as well, or a pool that only ever drops would never get a call site.
+          openWindow(r, now);
           events.add(event("collected", r, ts, age / 1e9, id, site, null, epochNow));
           continue;
         }
@@ -128,7 +131,7 @@ public final class LeakScanner {
         if (st == Lease.ACTIVE && age >= thresholdNanos && l.cas(s, (s & ~7L) | Lease.SUSPECTED)) {
           r.leaksSuspected++;
           suspected.put(l, new Marked((s & ~7L) | Lease.SUSPECTED, r, ts, start, id, site));
-          r.captureUntil(now + captureWindowNanos);
+          openWindow(r, now);
           String holder = null;
           Thread t = ts.thread;
           if (t.isAlive()) {
@@ -140,6 +143,14 @@ public final class LeakScanner {
     }
     registry.pruneThreads();
     return out;
+  }
+
+  /**
+   * Every pool of the leaking pool's family (type and target) captures every borrow for a while.
+   */
+  private void openWindow(PoolRecorder r, long now) {
+    registry.bindFamily(r);
+    r.captureUntil(now + captureWindowNanos);
   }
 
   /**

@@ -10,8 +10,8 @@ import java.sql.SQLException;
 /**
  * The hooks the advice calls. The lease path (getConnection, close) reads one thread-local, does
  * three clock reads, plain writes into thread-owned state and one compare-and-set on a thread-owned
- * slot; it never allocates (except a call site when capture is on for the pool), locks, logs or
- * does I/O. Physical opens are rare and may do all of those.
+ * slot; it never allocates (except a call site when capture is on for the pool's family), locks,
+ * logs or does I/O. Physical opens are rare and may do all of those.
  */
 public final class Hub extends Hooks {
 
@@ -86,11 +86,14 @@ public final class Hub extends Hooks {
     if (conn == null) {
       return;
     }
+    if (!r.targetTried()) {
+      // Once per pool, before the call site is decided: a new pool joins its family's capture
+      // window here, so its first borrow is captured if the family has shown a leak.
+      r.resolveTargetOnce();
+      registry.bindFamily(r);
+    }
     ts.startLease(r, conn, now, callSite(ts, r, now));
     r.noteConnClass(conn.getClass(), registry);
-    if (!r.targetTried()) {
-      r.resolveTargetOnce();
-    }
   }
 
   private Throwable callSite(ThreadState ts, PoolRecorder r, long now) {

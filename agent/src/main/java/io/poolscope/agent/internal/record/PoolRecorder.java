@@ -32,8 +32,9 @@ public final class PoolRecorder {
   private volatile boolean nameFrozen;
   private volatile boolean closed;
   private volatile boolean used;
-  private volatile boolean capturing;
-  private volatile long captureUntil;
+  // Its own until the target is known, then the one its family (type and target) shares.
+  private volatile CaptureWindow window = new CaptureWindow();
+  private volatile boolean familyBound;
   private volatile Class<?> lastConnClass;
 
   /** Leak counts; written only by the scanner thread. */
@@ -283,24 +284,35 @@ public final class PoolRecorder {
   }
 
   /**
-   * Starts (or extends) the window in which every borrow captures its call site.
+   * Starts (or extends) the window in which every borrow captures its call site, for every pool of
+   * this pool's family (same type and target), including pools created later.
    *
    * @param untilNanos end of the window, {@link System#nanoTime()} based
    */
   public void captureUntil(long untilNanos) {
-    captureUntil = untilNanos;
-    capturing = true;
+    CaptureWindow w;
+    do {
+      w = window;
+      w.extendTo(untilNanos);
+      // Joined the family meanwhile: the join may have copied the old window before this write.
+    } while (w != window);
   }
 
+  /** Borrow path: one read of the pre-resolved window, one volatile read of its end. */
   boolean capturing(long now) {
-    if (!capturing) {
-      return false;
-    }
-    if (now - captureUntil < 0) {
-      return true;
-    }
-    capturing = false;
-    return false;
+    return window.open(now);
+  }
+
+  boolean familyBound() {
+    return familyBound;
+  }
+
+  /** Registry, under its family lock, once the target is known: shares the family's window. */
+  void joinFamily(CaptureWindow family) {
+    CaptureWindow own = window;
+    window = family;
+    family.extendTo(own.until());
+    familyBound = true;
   }
 
   void noteConnClass(Class<?> c, Registry registry) {

@@ -40,6 +40,13 @@ public final class Registry {
   private final AtomicLong threadSeq = new AtomicLong();
   private volatile Class<?>[] leaseClasses = new Class<?>[0];
 
+  /**
+   * The capture window of each pool family (type and target), so a pool created after its family
+   * showed a leak captures from its first borrow. One small entry per family ever seen, like the
+   * churn counts.
+   */
+  private final ConcurrentHashMap<ChurnKey, CaptureWindow> families = new ConcurrentHashMap<>();
+
   /** Pools created and closed, per type and target, including pools no longer tracked. */
   private final ConcurrentHashMap<ChurnKey, long[]> retiredChurn = new ConcurrentHashMap<>();
 
@@ -193,6 +200,7 @@ public final class Registry {
         r = unpooled.get(key);
         if (r == null) {
           r = new PoolRecorder(null, PoolAdapters.generic(), type, type, target, true);
+          bindFamily(r);
           unpooled.put(key, r);
           recorders.add(r);
         }
@@ -218,6 +226,30 @@ public final class Registry {
       }
     }
     return match;
+  }
+
+  /**
+   * Makes a recorder share its family's capture window once its target is known. Runs once per
+   * pool, off the borrow path proper: at the pool's first lease (before its call site is decided,
+   * so a new pool of a family with an open window captures that very borrow) and on the scanner
+   * when the pool shows a leak (for a pool whose target was learned later). May call into the pool
+   * to read its target.
+   *
+   * @param r the recorder
+   */
+  public void bindFamily(PoolRecorder r) {
+    if (r.familyBound()) {
+      return;
+    }
+    DbTarget t = r.target();
+    if (t == null || t == DbTarget.UNKNOWN) {
+      return; // a window of its own until then
+    }
+    synchronized (families) {
+      if (!r.familyBound()) {
+        r.joinFamily(families.computeIfAbsent(new ChurnKey(r.type(), t), k -> new CaptureWindow()));
+      }
+    }
   }
 
   void addLeaseClass(Class<?> c) {
