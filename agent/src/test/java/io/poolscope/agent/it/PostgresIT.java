@@ -60,25 +60,31 @@ class PostgresIT {
       assertThat(value(child, "sqlState")).isEqualTo("53300");
       assertThat(opened).isEqualTo(8);
       assertThat(refused).isEqualTo(4);
-      int seen = r.metrics.size();
+      Map<String, String> refusedAttrs = new java.util.HashMap<>(target());
+      refusedAttrs.put("error.type", "53300");
+      // An export snapshotted while the app was still being refused can arrive after READY, so
+      // wait for the export that has seen every attempt rather than for the next one.
       Await.until(
-          () ->
-              r.metrics.size() > seen
-                  && r.telemetry()
-                          .last("poolscope.connection.open", target())
-                          .map(p -> p.value)
-                          .orElse(-1.0)
-                      == opened,
+          () -> {
+            Telemetry now = r.telemetry();
+            return now.last("poolscope.connection.open", target()).map(p -> p.value).orElse(-1.0)
+                    == opened
+                && now.last("poolscope.connection.refused", refusedAttrs)
+                        .map(p -> p.value)
+                        .orElse(-1.0)
+                    == refused;
+          },
           30,
           () ->
               "open == "
                   + opened
+                  + " and refused == "
+                  + refused
                   + " in "
                   + r.telemetry().all("poolscope.connection.open")
+                  + r.telemetry().all("poolscope.connection.refused")
                   + child);
       Telemetry t = r.telemetry();
-      Map<String, String> refusedAttrs = new java.util.HashMap<>(target());
-      refusedAttrs.put("error.type", "53300");
       assertThat(t.last("poolscope.connection.refused", refusedAttrs).orElseThrow().value)
           .isEqualTo(refused);
       child.send("quit");
