@@ -24,6 +24,7 @@ import io.poolscope.collector.internal.store.Store;
 import io.poolscope.collector.internal.store.TimelineEvent;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class Collector implements AutoCloseable {
   private final ProbeRunner probes;
   private final Alerting alerting;
   private final ScheduledExecutorService scheduler;
+  private final ExecutorService overviewRefresher;
   private final EventsHub events;
   private final Javalin app;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -57,13 +59,23 @@ public final class Collector implements AutoCloseable {
     this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
     Alerting alerts = null;
     ProbeRunner probeRunner = null;
+    ExecutorService refresher = null;
     try {
       alerts = new Alerting(config, store);
       this.alerting = alerts;
       probeRunner = new ProbeRunner(config, clock, changes::incrementAndGet);
       this.probes = probeRunner;
+      refresher =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "poolscope-overview");
+                t.setDaemon(true);
+                return t;
+              });
+      this.overviewRefresher = refresher;
       OverviewService overview =
-          new OverviewService(fleet, probes::results, new BudgetCalculator(config), clock);
+          new OverviewService(
+              fleet, probes::results, new BudgetCalculator(config), clock, overviewRefresher);
       this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
       RecentLeaks recentLeaks = new RecentLeaks();
       Exposition exposition =
@@ -121,6 +133,9 @@ public final class Collector implements AutoCloseable {
           () -> store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis()),
           Math.min(3_600_000L, config.storeRetention().toMillis()));
     } catch (RuntimeException e) {
+      if (refresher != null) {
+        refresher.shutdownNow();
+      }
       if (probeRunner != null) {
         probeRunner.close();
       }
@@ -205,6 +220,9 @@ public final class Collector implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (overviewRefresher != null) {
+      overviewRefresher.shutdownNow();
     }
     if (probes != null) {
       probes.close();

@@ -3,6 +3,10 @@ package io.poolscope.collector.internal.budget;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.probe.ProbeResult;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -10,9 +14,16 @@ import java.util.function.Supplier;
  * Hands out the current {@link Overview}, recomputed only when the fleet or a probe changed or a
  * quarter of a second passed (staleness depends on time alone), so a dashboard polling many
  * endpoints does not rebuild the fleet on each request.
+ *
+ * <p>A large fleet's readers never wait for a computation: they get the last complete overview, and
+ * one that is a second old or more starts a recomputation on {@code refresher} (one at a time) for
+ * the readers after them. The scheduler's {@link #fresh()} also publishes what it computes.
  */
 public final class OverviewService {
   private static final long MAX_AGE_MILLIS = 250;
+
+  /** How old a large fleet's overview may get before a read starts a recomputation. */
+  private static final long LARGE_FLEET_MAX_AGE_MILLIS = 1000;
 
   /**
    * From this many pods on, an overview up to a second old is good enough for reads. Decided by
@@ -21,65 +32,91 @@ public final class OverviewService {
    */
   private static final int LARGE_FLEET = 1000;
 
+  /** An overview with the fleet change count and probe results it was computed from. */
+  private record Computed(Overview overview, long changes, Map<String, ProbeResult> probes) {}
+
   private final FleetModel fleet;
   private final Supplier<Map<String, ProbeResult>> probes;
   private final BudgetCalculator calculator;
   private final LongSupplier clock;
-  private volatile Overview cached;
-  private volatile long cachedChanges = -1;
-  private volatile Map<String, ProbeResult> cachedProbes;
+  private final Executor refresher;
+  private final AtomicReference<Computed> cached = new AtomicReference<>();
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
-  /** Combines the fleet, the probes' latest results and the budget arithmetic. */
+  /**
+   * Combines the fleet, the probes' latest results and the budget arithmetic; {@code refresher}
+   * runs a large fleet's recomputations off the readers' threads.
+   */
   public OverviewService(
       FleetModel fleet,
       Supplier<Map<String, ProbeResult>> probes,
       BudgetCalculator calculator,
-      LongSupplier clock) {
+      LongSupplier clock,
+      Executor refresher) {
     this.fleet = fleet;
     this.probes = probes;
     this.calculator = calculator;
     this.clock = clock;
+    this.refresher = refresher;
   }
 
   /** The current overview. */
   public Overview current() {
     long now = clock.getAsLong();
+    Computed c = cached.get();
+    if (c != null && c.overview().fleet().pods().size() >= LARGE_FLEET) {
+      // A large fleet, changing all the time: dashboards re-fetch at most once a second anyway.
+      if (now - c.overview().fleet().time() >= LARGE_FLEET_MAX_AGE_MILLIS) {
+        refreshInBackground();
+      }
+      return c.overview();
+    }
     long changes = fleet.changes();
     Map<String, ProbeResult> p = probes.get();
-    Overview c = cached;
-    if (c != null && c.fleet().pods().size() >= LARGE_FLEET && now - c.fleet().time() < 1000) {
-      // A large fleet, changing all the time: dashboards re-fetch at most once a second anyway.
-      return c;
-    }
     if (c != null
-        && changes == cachedChanges
-        && p.equals(cachedProbes)
-        && now - c.fleet().time() < MAX_AGE_MILLIS
-        && now >= c.fleet().time()) {
-      return c;
+        && changes == c.changes()
+        && p.equals(c.probes())
+        && now - c.overview().fleet().time() < MAX_AGE_MILLIS
+        && now >= c.overview().fleet().time()) {
+      return c.overview();
     }
-    return compute(now, changes, p, false);
+    // A small fleet: cheap enough for the reader to compute, so it sees what was just sent.
+    return compute(now, changes, p);
   }
 
   /** A fresh overview, bypassing the cache (scheduled work that must see this instant). */
   public Overview fresh() {
     long changes = fleet.changes();
-    return compute(clock.getAsLong(), changes, probes.get(), true);
+    return compute(clock.getAsLong(), changes, probes.get());
   }
 
-  private synchronized Overview compute(
-      long now, long changes, Map<String, ProbeResult> p, boolean force) {
-    Overview c = cached;
-    if (!force && c != null && c.fleet().time() >= now && cachedChanges >= changes) {
-      // Another request computed it while this one waited: under load, one computation serves
-      // every request that queued behind it.
-      return c;
+  private void refreshInBackground() {
+    if (!refreshing.compareAndSet(false, true)) {
+      return;
     }
+    try {
+      refresher.execute(
+          () -> {
+            try {
+              fresh();
+            } finally {
+              refreshing.set(false);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // Shutting down: the readers keep the last overview.
+      refreshing.set(false);
+    }
+  }
+
+  private Overview compute(long now, long changes, Map<String, ProbeResult> p) {
     var snapshot = fleet.snapshot(now);
-    Overview o = new Overview(snapshot, calculator.compute(snapshot, p), p);
-    cached = o;
-    cachedChanges = changes;
-    cachedProbes = p;
-    return o;
+    Computed next =
+        new Computed(new Overview(snapshot, calculator.compute(snapshot, p), p), changes, p);
+    // Two computations can overlap (the scheduler's and a reader's): the one that saw fewer fleet
+    // changes does not replace the other.
+    cached.accumulateAndGet(
+        next, (old, n) -> old == null || n.changes() >= old.changes() ? n : old);
+    return next.overview();
   }
 }

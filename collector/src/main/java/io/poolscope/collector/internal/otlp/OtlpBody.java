@@ -1,9 +1,9 @@
 package io.poolscope.collector.internal.otlp;
 
 import io.poolscope.collector.internal.api.ApiException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -33,6 +33,12 @@ public final class OtlpBody {
     }
   }
 
+  /** The largest array a JVM reliably allocates. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /** Content-Length up to which the whole array is allocated before the body arrives. */
+  private static final int PREALLOCATE_MAX = 1 << 20;
+
   private final long maxBytes;
 
   /** Accepts bodies up to {@code maxBytes}, compressed and uncompressed. */
@@ -57,12 +63,24 @@ public final class OtlpBody {
     };
   }
 
-  /** Reads the body; 413 when it exceeds the limit, 400/415 for broken or unknown encodings. */
+  /**
+   * Reads the body; 413 when it exceeds the limit, 400/415 for broken or unknown encodings. With a
+   * known {@code contentLength} (-1: unknown, chunked) of up to 1 MiB the body is read straight
+   * into an array of that size.
+   */
   public byte[] read(InputStream in, String contentEncoding, long contentLength) {
-    if (contentLength > maxBytes) {
+    if (contentLength > maxBytes || contentLength > MAX_ARRAY) {
       throw tooLarge(contentLength);
     }
-    byte[] raw = readLimited(in, "request body");
+    byte[] raw;
+    if (contentLength < 0) {
+      raw = readLimited(in, "request body", 8192);
+    } else if (contentLength <= PREALLOCATE_MAX) {
+      raw = readExactly(in, (int) contentLength);
+    } else {
+      // Not trusted with a large array before the bytes arrive (slow senders).
+      raw = readLimited(in, "request body", PREALLOCATE_MAX);
+    }
     String enc = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
     return switch (enc) {
       case "", "identity" -> raw;
@@ -75,9 +93,28 @@ public final class OtlpBody {
     };
   }
 
+  /** A body of a size Content-Length gave: one array, no copies. */
+  private static byte[] readExactly(InputStream in, int length) {
+    byte[] body = new byte[length];
+    try {
+      int n = in.readNBytes(body, 0, length);
+      if (n < length) {
+        throw ApiException.badRequest(
+            "request body ended early: " + n + " of " + length + " bytes");
+      }
+      if (in.read() != -1) {
+        // Servlet containers stop at Content-Length; any other stream must too.
+        throw ApiException.badRequest("request body is longer than Content-Length " + length);
+      }
+      return body;
+    } catch (IOException e) {
+      throw ApiException.badRequest("request body could not be read: " + e.getMessage());
+    }
+  }
+
   private byte[] gunzip(byte[] raw) {
     try (InputStream gz = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
-      return readLimited(gz, "decompressed body");
+      return readLimited(gz, "decompressed body", sizeHint(raw));
     } catch (ZipException e) {
       throw ApiException.badRequest("body is not valid gzip: " + e.getMessage());
     } catch (IOException e) {
@@ -85,18 +122,55 @@ public final class OtlpBody {
     }
   }
 
-  private byte[] readLimited(InputStream in, String what) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    byte[] buf = new byte[8192];
-    long total = 0;
+  /**
+   * A starting capacity for the decompressed body: the size gzip's trailer states (ISIZE, the last
+   * 4 bytes, little-endian), believed only up to what deflate can expand to (about 1032:1) and up
+   * to the limit. Only a hint: the limit is enforced while reading whatever the trailer says.
+   */
+  private static int sizeHint(byte[] raw) {
+    int n = raw.length;
+    if (n < 18) {
+      return 8192;
+    }
+    long isize =
+        (raw[n - 4] & 0xffL)
+            | (raw[n - 3] & 0xffL) << 8
+            | (raw[n - 2] & 0xffL) << 16
+            | (raw[n - 1] & 0xffL) << 24;
+    return (int) Math.max(1, Math.min(isize, Math.min(n * 1032L, MAX_ARRAY)));
+  }
+
+  /**
+   * Reads to the end into an array of {@code capacity} bytes that doubles when full (never beyond
+   * the limit + 1); copied once more at the end only when not exactly full.
+   */
+  private byte[] readLimited(InputStream in, String what, int capacity) {
+    int cap = (int) Math.min(maxBytes + 1, MAX_ARRAY);
+    byte[] buf = new byte[Math.max(1, Math.min(capacity, cap))];
+    int total = 0;
     try {
-      int n;
-      while ((n = in.read(buf)) != -1) {
+      while (true) {
+        if (total == buf.length) {
+          // Full: look for the end before growing, so an exact capacity needs no second array.
+          int b = in.read();
+          if (b == -1) {
+            return buf;
+          }
+          if (total + 1L > maxBytes || buf.length >= cap) {
+            throw tooLarge(total + 1L);
+          }
+          buf = Arrays.copyOf(buf, (int) Math.min(buf.length * 2L, cap));
+          buf[total++] = (byte) b;
+          continue;
+        }
+        int n = in.read(buf, total, buf.length - total);
+        if (n == -1) {
+          return Arrays.copyOf(buf, total);
+        }
         total += n;
         if (total > maxBytes) {
           throw tooLarge(total);
         }
-        out.write(buf, 0, n);
       }
     } catch (ZipException e) {
       throw ApiException.badRequest("body is not valid gzip: " + e.getMessage());
@@ -105,7 +179,6 @@ public final class OtlpBody {
     } catch (IOException e) {
       throw ApiException.badRequest(what + " could not be read: " + e.getMessage());
     }
-    return out.toByteArray();
   }
 
   private ApiException tooLarge(long size) {
