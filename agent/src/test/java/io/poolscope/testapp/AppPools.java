@@ -47,6 +47,8 @@ final class AppPools {
         return vibur(s);
       case "agroal":
         return agroal(s);
+      case "ucp":
+        return ucp(s);
       case "custom":
         return custom(s);
       default:
@@ -155,6 +157,29 @@ final class AppPools {
                                         new io.agroal.api.security.SimplePassword(s.password))));
     io.agroal.api.AgroalDataSource ds = io.agroal.api.AgroalDataSource.from(cfg);
     return of(ds, ds::close, ms -> {});
+  }
+
+  /**
+   * Oracle UCP pooling H2 through its driver class. UCP has no close on the data source: a pool is
+   * destroyed by name through the pool manager. Its borrow timeout is in whole seconds.
+   */
+  private static Pool ucp(Spec s) throws SQLException {
+    oracle.ucp.jdbc.PoolDataSource ds = oracle.ucp.jdbc.PoolDataSourceFactory.getPoolDataSource();
+    ds.setConnectionFactoryClassName(driverClass(s.url));
+    ds.setURL(s.url);
+    ds.setUser(s.user);
+    ds.setPassword(s.password);
+    ds.setConnectionPoolName(s.name);
+    ds.setMaxPoolSize(s.max);
+    ds.setMinPoolSize(s.minIdle);
+    ds.setInitialPoolSize(s.minIdle);
+    ds.setConnectionWaitTimeout(Math.max(1, s.timeoutMs / 1000));
+    return of(
+        ds,
+        () ->
+            oracle.ucp.admin.UniversalConnectionPoolManagerImpl.getUniversalConnectionPoolManager()
+                .destroyConnectionPool(s.name),
+        ms -> ds.setConnectionWaitTimeout(Math.max(1, ms / 1000)));
   }
 
   private static Pool custom(Spec s) {
