@@ -18,26 +18,6 @@ class C3p0LeakIT extends LeakContract {
   }
 
   @Override
-  String holdMarker() {
-    return "leak:hold";
-  }
-
-  @Override
-  String dropMarker() {
-    return "leak:drop";
-  }
-
-  @Override
-  String holdMethod() {
-    return "holdTooLong";
-  }
-
-  @Override
-  String dropMethod() {
-    return "dropWithoutClose";
-  }
-
-  @Override
   boolean collectable() {
     return false;
   }

@@ -16,24 +16,4 @@ class Dbcp2LeakIT extends LeakContract {
   String pool() {
     return "BasicDataSource-1";
   }
-
-  @Override
-  String holdMarker() {
-    return "leak:hold";
-  }
-
-  @Override
-  String dropMarker() {
-    return "leak:drop";
-  }
-
-  @Override
-  String holdMethod() {
-    return "holdTooLong";
-  }
-
-  @Override
-  String dropMethod() {
-    return "dropWithoutClose";
-  }
 }

@@ -16,24 +16,4 @@ class HikariLeakIT extends LeakContract {
   String pool() {
     return "orders-pool";
   }
-
-  @Override
-  String holdMarker() {
-    return "leak:hold";
-  }
-
-  @Override
-  String dropMarker() {
-    return "leak:drop";
-  }
-
-  @Override
-  String holdMethod() {
-    return "holdTooLong";
-  }
-
-  @Override
-  String dropMethod() {
-    return "dropWithoutClose";
-  }
 }

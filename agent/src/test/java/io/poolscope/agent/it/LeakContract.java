@@ -25,14 +25,26 @@ abstract class LeakContract {
   /** The pool name on the events. */
   abstract String pool();
 
-  /** Marker comments of the hold and drop call sites in LeakSites.java. */
-  abstract String holdMarker();
+  /**
+   * Marker comments of the hold and drop call sites in LeakSites.java; by default the pooled
+   * scenario's, which every pool runs through the same code.
+   */
+  String holdMarker() {
+    return "leak:hold";
+  }
 
-  abstract String dropMarker();
+  String dropMarker() {
+    return "leak:drop";
+  }
 
-  abstract String holdMethod();
+  /** The LeakSites methods that hold and drop the leaked connections. */
+  String holdMethod() {
+    return "holdTooLong";
+  }
 
-  abstract String dropMethod();
+  String dropMethod() {
+    return "dropWithoutClose";
+  }
 
   /**
    * Whether a dropped connection can be collected at all: a pool that keeps a strong reference to

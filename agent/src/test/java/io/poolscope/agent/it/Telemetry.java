@@ -121,6 +121,18 @@ final class Telemetry {
     return out;
   }
 
+  /**
+   * The count of the last matching histogram point; fails naming the metric, the attributes and
+   * every point of that metric seen, when there is none.
+   */
+  long histogramCount(String name, Map<String, String> match) {
+    return last(name, match)
+        .orElseThrow(
+            () -> new AssertionError("no " + name + " matching " + match + " in " + all(name)))
+        .histogram
+        .getCount();
+  }
+
   /** The point in the last request that has the metric and matches the attributes. */
   Optional<Point> last(String name, Map<String, String> match) {
     for (int i = metricRequests.size() - 1; i >= 0; i--) {
