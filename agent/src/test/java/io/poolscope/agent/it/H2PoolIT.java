@@ -28,10 +28,10 @@ class H2PoolIT extends PoolContract {
   }
 
   /**
-   * H2's pool is lock-free: a returning connection decrements the active count before it is
-   * queued as idle, and a borrower in that gap finds the queue empty and opens a new physical
-   * connection. Under 10 contending threads it can therefore hold up to one extra connection per
-   * returning thread, and the agent reports what the pool really holds.
+   * H2's pool is lock-free: a returning connection decrements the active count before it is queued
+   * as idle, and a borrower in that gap finds the queue empty and opens a new physical connection.
+   * Under 10 contending threads it can therefore hold up to one extra connection per returning
+   * thread, and the agent reports what the pool really holds.
    */
   @Override
   double idleUpperBound() {
