@@ -43,6 +43,11 @@ public final class ApiServer {
               // request with the right token, "Bearer S3CRET" would be read back as the cached
               // "Bearer s3cret" on the same connection. Exact values, always.
               config.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
+              // Requests Jetty rejects itself (414, 431, unparseable ones) get the JSON error
+              // shape too, not Jetty's HTML page.
+              config.jetty.modifyServer(s -> s.setErrorHandler(new JsonErrorHandler()));
+              config.jetty.modifyServletContextHandler(
+                  h -> h.setErrorHandler(new JsonErrorHandler()));
               if (dashboard) {
                 config.staticFiles.add(
                     s -> {
@@ -120,12 +125,16 @@ public final class ApiServer {
     return app;
   }
 
-  private static String code(int status) {
+  static String code(int status) {
     return switch (status) {
       case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";
+      case 414 -> "uri_too_long";
+      case 431 -> "request_header_fields_too_large";
+      case 501 -> "not_implemented";
+      case 505 -> "http_version_not_supported";
       default -> "http_" + status;
     };
   }
@@ -135,7 +144,7 @@ public final class ApiServer {
   }
 
   private static void error(Context ctx, int status, String error, String message) {
-    ctx.status(status).json(Json.obj("status", status, "error", error, "message", message));
+    ctx.status(status).contentType("application/json").result(ErrorJson.of(status, error, message));
     if (status == 401 && ctx.res().getHeader("WWW-Authenticate") == null) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
