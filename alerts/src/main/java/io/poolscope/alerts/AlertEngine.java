@@ -41,6 +41,12 @@ public final class AlertEngine implements AutoCloseable {
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
+  /**
+   * The pending and firing alerts as of the last evaluation or reload, published as an immutable
+   * list: readers (the collector's API, many threads) never wait for an evaluation in progress.
+   */
+  private volatile List<Alert> active = List.of();
+
   private AlertEngine(Builder b) {
     this.clock = b.clock;
     this.evaluator = new Evaluator(b.rules);
@@ -80,7 +86,10 @@ public final class AlertEngine implements AutoCloseable {
     // Listeners and the dispatcher are told inside the lock so that events of consecutive
     // evaluations can never interleave (a resolve queued before its firing).
     synchronized (evaluator) {
-      deliver(evaluator.evaluate(samples, nowMillis));
+      List<AlertEvent> events = evaluator.evaluate(samples, nowMillis);
+      // Published before listeners hear of the transitions, so one that reads active() sees them.
+      active = List.copyOf(evaluator.active());
+      deliver(events);
       long interval = dispatcher.resendIntervalMillis();
       if (interval > 0) {
         evaluator.dueForResend(nowMillis, interval).forEach(dispatcher::resend);
@@ -93,11 +102,12 @@ public final class AlertEngine implements AutoCloseable {
     evaluate(samples, clock.millis());
   }
 
-  /** Pending and firing alerts now. */
+  /**
+   * Pending and firing alerts as of the last evaluation (or rule reload): an immutable list, the
+   * same instance until the next one. Never blocks, even while an evaluation runs.
+   */
   public List<Alert> active() {
-    synchronized (evaluator) {
-      return evaluator.active();
-    }
+    return active;
   }
 
   /** The rules in force (the last reloaded set). */
@@ -118,7 +128,9 @@ public final class AlertEngine implements AutoCloseable {
   public void reload(RuleSet rules) {
     Objects.requireNonNull(rules, "rules");
     synchronized (evaluator) {
-      deliver(evaluator.reload(rules, clock.millis()));
+      List<AlertEvent> events = evaluator.reload(rules, clock.millis());
+      active = List.copyOf(evaluator.active());
+      deliver(events);
       this.rules = rules;
     }
   }

@@ -54,6 +54,46 @@ class EvaluationTest {
   }
 
   @Test
+  void activeAlertsAreReadWithoutWaitingForAnEvaluationInProgress() throws Exception {
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    engine =
+        AlertEngine.builder()
+            .rules(one(UTIL + " > 0.8", "0s"))
+            .listener(
+                e -> {
+                  // Listeners run inside the evaluation: hold this one there.
+                  if (e.type() == AlertEvent.Type.FIRING) {
+                    inside.countDown();
+                    try {
+                      release.await();
+                    } catch (InterruptedException ex) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                })
+            .build();
+    Thread evaluation = new Thread(() -> util(T0, 0.9), "evaluation");
+    evaluation.start();
+    try {
+      assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // The evaluation still holds its lock; reading must not wait for it.
+      java.util.concurrent.CompletableFuture<List<Alert>> read =
+          java.util.concurrent.CompletableFuture.supplyAsync(engine::active);
+      List<Alert> active = read.get(2, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(evaluation.isAlive()).isTrue();
+      // Published before the listeners hear of it: the alert they are told about is visible.
+      assertThat(active).singleElement().extracting(Alert::state).isEqualTo(AlertState.FIRING);
+      assertThat(engine.active()).isSameAs(active);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> active.add(active.get(0)))
+          .isInstanceOf(UnsupportedOperationException.class);
+    } finally {
+      release.countDown();
+      evaluation.join(10_000);
+    }
+  }
+
+  @Test
   void budgetAlertIsPendingThenFiresExactlyWhenForHasElapsed() {
     engine(RuleSet.defaults());
     for (long t = T0; t < T0 + 60_000; t += 10_000) {

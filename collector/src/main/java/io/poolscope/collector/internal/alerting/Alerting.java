@@ -48,6 +48,11 @@ public final class Alerting implements AlertsView, AutoCloseable {
 
   private final Map<Long, Map<String, Map<String, Object>>> deliveries = new LinkedHashMap<>();
 
+  /** The engine's last published active list and its conversion, converted once per evaluation. */
+  private record Converted(List<Alert> source, List<Active> active) {}
+
+  private volatile Converted converted = new Converted(List.of(), List.of());
+
   /**
    * Builds the engine from the configured rule file (or the defaults) and notifiers.
    *
@@ -119,10 +124,24 @@ public final class Alerting implements AlertsView, AutoCloseable {
     engine.evaluate(converted, now);
   }
 
+  /**
+   * The active alerts of the last evaluation. Lock-free: the engine publishes an immutable list
+   * after each evaluation, and its conversion is shared by every reader until the next one.
+   */
   @Override
   public List<Active> active() {
-    List<Active> out = new ArrayList<>();
-    for (Alert a : engine.active()) {
+    List<Alert> source = engine.active();
+    Converted c = converted;
+    if (c.source() != source) {
+      c = new Converted(source, convert(source));
+      converted = c;
+    }
+    return c.active();
+  }
+
+  private static List<Active> convert(List<Alert> alerts) {
+    List<Active> out = new ArrayList<>(alerts.size());
+    for (Alert a : alerts) {
       out.add(
           new Active(
               a.rule(),
@@ -135,7 +154,7 @@ public final class Alerting implements AlertsView, AutoCloseable {
               a.summary(),
               a.description()));
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private void onEvent(AlertEvent e) {
