@@ -94,6 +94,11 @@ class PlantedPasswordEndToEndIT {
     Path agentJar =
         Path.of(System.getProperty("poolscope.agent.jar", "../agent/target/poolscope-agent.jar"));
     assertThat(agentJar).as("the real agent jar, built by the agent module").isRegularFile();
+    assertThat(System.getProperty("org.slf4j.simpleLogger.logFile"))
+        .as(
+            "the collector logs to standard error in this JVM (a demo run before it in the same JVM"
+                + " sends slf4j-simple to its own file; failsafe forks one JVM per test class)")
+        .isNull();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Map<String, String> outputs = new LinkedHashMap<>();
     PrintStream out = System.out;
