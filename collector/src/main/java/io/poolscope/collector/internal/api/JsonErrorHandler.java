@@ -13,12 +13,12 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
  * Jetty's own error responses in the collector's JSON error shape. Jetty answers some requests
- * before Javalin sees them: a request line or URI over the header buffer (414), header fields over
- * it (431), an unparseable request line, version, header or Host (400); its default handler writes
- * an HTML page that may repeat part of the request. This one writes {@code {"status", "error",
- * "message"}} as {@code application/json} with {@code nosniff}, never a stack trace, and a message
- * built from the status plus Jetty's reason reduced to plain characters, so no client input comes
- * back unescaped.
+ * before Javalin sees them: a request line or URI over the 8 KiB header buffer (414), header fields
+ * over it (431), an unknown HTTP version (505), an unparseable request line, header, Host or URI
+ * (400); its default handler writes an HTML page that may quote part of the request. This one
+ * writes {@code {"status", "error", "message"}} as {@code application/json} with {@code nosniff},
+ * never a stack trace, and a message built from the status plus Jetty's reason reduced to plain
+ * characters, so no client input comes back as markup.
  */
 final class JsonErrorHandler extends ErrorHandler {
   private static final int MAX_REASON = 120;
