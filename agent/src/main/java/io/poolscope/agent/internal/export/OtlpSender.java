@@ -3,6 +3,7 @@ package io.poolscope.agent.internal.export;
 import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,12 +90,30 @@ public final class OtlpSender {
   private boolean send(URI uri, Marshaler request) {
     Method m = otelAgentSuppress();
     if (m != null) {
-      boolean[] ok = new boolean[1];
+      boolean[] ranAndOk = new boolean[2];
       try {
-        m.invoke(null, (Runnable) () -> ok[0] = sendNow(uri, request));
-        return ok[0];
-      } catch (ReflectiveOperationException | RuntimeException e) {
+        m.invoke(
+            null,
+            (Runnable)
+                () -> {
+                  ranAndOk[0] = true;
+                  ranAndOk[1] = sendNow(uri, request);
+                });
+        return ranAndOk[1];
+      } catch (InvocationTargetException e) {
+        if (ranAndOk[0]) {
+          // The send itself failed: as without the other agent, never sent twice.
+          Throwable cause = e.getCause();
+          if (cause instanceof Error) {
+            throw (Error) cause;
+          }
+          throw cause instanceof RuntimeException
+              ? (RuntimeException) cause
+              : new IllegalStateException(cause);
+        }
         suppress = null; // not the method we know: send without it
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        suppress = null;
       }
     }
     return sendNow(uri, request);
