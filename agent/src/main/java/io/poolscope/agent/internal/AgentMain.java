@@ -32,6 +32,14 @@ public final class AgentMain {
     Registry registry = new Registry();
     PhysicalTracker physical = new PhysicalTracker();
     Hub hub = new Hub(registry, physical, cfg.leakCapture(), cfg.leakSampleRate());
+    Bridge.install(hub);
+    // Nothing of the agent may run on another thread until the instrumentation is installed: a
+    // class loaded on another thread while installOn retransforms runs the transformer there,
+    // concurrently with the initialisation of the (shaded) Byte Buddy classes on this thread, and
+    // the two can deadlock on class initialisation; the JVM then hangs before main, silently. So
+    // the export and scan threads, and the HttpClient (whose builder starts its selector thread at
+    // once), are all created afterwards.
+    Instrumenter.install(inst);
     EventBuffer events = new EventBuffer(cfg.eventBuffer());
     long threshold = cfg.leakThreshold().toNanos();
     LeakScanner scanner =
@@ -43,11 +51,18 @@ public final class AgentMain {
     long scan = Math.max(50, Math.min(1000, cfg.leakThreshold().toMillis() / 4));
     ExportLoop loop =
         new ExportLoop(
-            registry, physical, scanner, events, sender, resource, version, interval, scan);
-    Bridge.install(hub);
+            registry,
+            physical,
+            scanner,
+            events,
+            sender,
+            resource,
+            version,
+            interval,
+            scan,
+            Instrumenter::releaseTypeCaches);
     loop.start();
     Runtime.getRuntime().addShutdownHook(new Thread(loop::shutdown, "poolscope-shutdown"));
-    Instrumenter.install(inst);
     System.err.println(
         "poolscope agent "
             + version

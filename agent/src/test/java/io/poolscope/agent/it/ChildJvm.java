@@ -71,6 +71,9 @@ final class ChildJvm implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> appArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
+    private final List<String> agentsBefore = new ArrayList<>();
+    private String mainClass = "io.poolscope.testapp.TestApp";
+    private boolean commonLibs = true;
 
     Builder jdk(String home) {
       this.jdk = home;
@@ -107,6 +110,23 @@ final class ChildJvm implements AutoCloseable {
       return this;
     }
 
+    /** Another -javaagent placed before Poolscope's on the command line (JVM start order). */
+    Builder agentBefore(String javaagentArg) {
+      agentsBefore.add(javaagentArg);
+      return this;
+    }
+
+    Builder mainClass(String name) {
+      this.mainClass = name;
+      return this;
+    }
+
+    /** Leaves the common drivers (H2, PostgreSQL, SLF4J) off the class path. */
+    Builder withoutCommonLibs() {
+      this.commonLibs = false;
+      return this;
+    }
+
     Builder app(String... args) {
       appArgs.addAll(Arrays.asList(args));
       return this;
@@ -118,18 +138,19 @@ final class ChildJvm implements AutoCloseable {
       cmd.add("-Xshare:auto");
       cmd.add("-XX:TieredStopAtLevel=1");
       cmd.add("-Xmx256m");
+      cmd.addAll(agentsBefore);
       if (agent) {
         String jar = System.getProperty("poolscope.agentJar");
         cmd.add("-javaagent:" + jar + (agentArgs == null ? "" : "=" + agentArgs));
       }
       cmd.addAll(jvmArgs);
       cmd.add("-cp");
-      String cp = ChildJvm.classPath(libs);
+      String cp = ChildJvm.classPath(libs, commonLibs);
       for (String e : extraClassPath) {
         cp = e + File.pathSeparator + cp;
       }
       cmd.add(cp);
-      cmd.add("io.poolscope.testapp.TestApp");
+      cmd.add(mainClass);
       cmd.addAll(appArgs);
       return new ChildJvm(cmd, env);
     }
@@ -141,6 +162,10 @@ final class ChildJvm implements AutoCloseable {
 
   /** test-classes, the common drivers, and the jars of the chosen pool version. */
   static String classPath(List<String> libs) throws IOException {
+    return classPath(libs, true);
+  }
+
+  private static String classPath(List<String> libs, boolean common) throws IOException {
     Path itLib = Paths.get(System.getProperty("poolscope.itLib"));
     List<Path> poolJars = new ArrayList<>();
     for (String lib : libs) {
@@ -152,11 +177,13 @@ final class ChildJvm implements AutoCloseable {
       }
     }
     List<Path> all = new ArrayList<>(poolJars);
-    try (Stream<Path> s = Files.list(itLib.resolve("common"))) {
-      for (Path p : s.filter(x -> x.toString().endsWith(".jar")).collect(Collectors.toList())) {
-        String artifact = artifact(p);
-        if (poolJars.stream().noneMatch(q -> artifact(q).equals(artifact))) {
-          all.add(p);
+    if (common) {
+      try (Stream<Path> s = Files.list(itLib.resolve("common"))) {
+        for (Path p : s.filter(x -> x.toString().endsWith(".jar")).collect(Collectors.toList())) {
+          String artifact = artifact(p);
+          if (poolJars.stream().noneMatch(q -> artifact(q).equals(artifact))) {
+            all.add(p);
+          }
         }
       }
     }
@@ -173,10 +200,67 @@ final class ChildJvm implements AutoCloseable {
 
   /** Waits for a line on stdout (the app is set up and holding its state). */
   void awaitStdout(String line) {
-    Await.until(() -> stdout.contains(line) || !process.isAlive(), 60, "stdout " + line + this);
-    if (!stdout.contains(line)) {
-      throw new AssertionError("child exited before printing " + line + this);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!stdout.contains(line) && process.isAlive() && System.nanoTime() < deadline) {
+      pause();
     }
+    if (stdout.contains(line)) {
+      return;
+    }
+    if (process.isAlive()) {
+      throw new AssertionError(
+          "child did not print " + line + " within 60 s" + this + "\nthreads:\n" + threadDump());
+    }
+    throw new AssertionError("child exited before printing " + line + this);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * The child's threads, so a hang (at start-up, in the agent, in the application) can be diagnosed
+   * from the test report alone: {@code jcmd PID Thread.print} of the child's own JDK, and when that
+   * fails (the attach listener may itself be stuck) SIGQUIT, whose dump the JVM prints on the
+   * child's stdout.
+   */
+  String threadDump() {
+    Path jcmd = Paths.get(command.get(0)).resolveSibling("jcmd");
+    try {
+      Path out = Files.createTempFile("child-threads", ".txt");
+      try {
+        Process p =
+            new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return Files.readString(out);
+        }
+        p.destroyForcibly();
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    } catch (IOException | InterruptedException e) {
+      // fall back to SIGQUIT
+    }
+    int before = stdout.size();
+    try {
+      new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (stdout.stream().skip(before).noneMatch(l -> l.startsWith("JNI global refs"))
+          && System.nanoTime() < deadline) {
+        pause();
+      }
+    } catch (IOException | InterruptedException e) {
+      return "no thread dump: " + e;
+    }
+    return String.join("\n", stdout.subList(before, stdout.size()));
   }
 
   void send(String line) throws IOException {
@@ -188,8 +272,9 @@ final class ChildJvm implements AutoCloseable {
   /** Waits for a normal exit and returns the RESULT lines. */
   Map<String, String> finish() throws InterruptedException {
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      String threads = threadDump();
       process.destroyForcibly();
-      throw new AssertionError("child did not exit" + this);
+      throw new AssertionError("child did not exit" + this + "\nthreads:\n" + threads);
     }
     // The pump threads may lag the exit by a moment.
     Await.until(

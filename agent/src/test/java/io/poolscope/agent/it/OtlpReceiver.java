@@ -21,6 +21,10 @@ final class OtlpReceiver implements AutoCloseable {
   final List<ExportLogsServiceRequest> logs = new CopyOnWriteArrayList<>();
   final List<byte[]> raw = new CopyOnWriteArrayList<>();
   final List<String> authorization = new CopyOnWriteArrayList<>();
+
+  /** W3C trace context headers on metrics requests: another agent tracing the agent's exports. */
+  final List<String> traceparent = new CopyOnWriteArrayList<>();
+
   final AtomicBoolean down = new AtomicBoolean();
   final java.util.concurrent.atomic.AtomicInteger rejectedLogs =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -38,6 +42,10 @@ final class OtlpReceiver implements AutoCloseable {
           }
           raw.add(body);
           authorization.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+          String trace = ex.getRequestHeaders().getFirst("traceparent");
+          if (trace != null) {
+            traceparent.add(trace);
+          }
           metrics.add(ExportMetricsServiceRequest.parseFrom(body));
           ex.sendResponseHeaders(200, -1);
           ex.close();

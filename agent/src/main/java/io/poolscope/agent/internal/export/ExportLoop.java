@@ -40,6 +40,7 @@ public final class ExportLoop {
   private final long startEpochNanos = System.currentTimeMillis() * 1_000_000L;
   private final long intervalMillis;
   private final long scanMillis;
+  private final Runnable housekeeping;
   private final ScheduledExecutorService executor;
   // Scans on their own thread: an export can wait on a slow collector for two request timeouts,
   // and a lease returned during such a wait after crossing the threshold would never be reported
@@ -61,6 +62,7 @@ public final class ExportLoop {
    * @param agentVersion the agent version
    * @param intervalMillis export interval
    * @param scanMillis leak scan period
+   * @param housekeeping run on the export thread after each export (releases caches)
    */
   public ExportLoop(
       Registry registry,
@@ -71,7 +73,8 @@ public final class ExportLoop {
       Resource resource,
       String agentVersion,
       long intervalMillis,
-      long scanMillis) {
+      long scanMillis,
+      Runnable housekeeping) {
     this.registry = registry;
     this.physical = physical;
     this.scanner = scanner;
@@ -82,6 +85,7 @@ public final class ExportLoop {
         InstrumentationScopeInfo.builder("io.poolscope.agent").setVersion(agentVersion).build();
     this.intervalMillis = intervalMillis;
     this.scanMillis = scanMillis;
+    this.housekeeping = housekeeping;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -130,6 +134,11 @@ public final class ExportLoop {
       export();
     } catch (Throwable t) {
       Diagnostics.error("export", t);
+    }
+    try {
+      housekeeping.run();
+    } catch (Throwable t) {
+      Diagnostics.error("housekeeping", t);
     }
   }
 

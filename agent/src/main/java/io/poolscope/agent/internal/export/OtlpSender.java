@@ -3,6 +3,8 @@ package io.poolscope.agent.internal.export;
 import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +17,26 @@ import java.time.Duration;
  * the buffered leak events).
  */
 public final class OtlpSender {
+  /**
+   * The OpenTelemetry Java agent's bootstrap {@code InstrumentationUtil}, the switch its own
+   * exporters use to keep its instrumentation off their requests. Without it, that agent traces
+   * every export of this one as a root HTTP client span in the application's traces and adds trace
+   * headers to it (ClassLoadingIT). Joined at run time so the shade plugin does not relocate it.
+   */
+  private static final String OTEL_AGENT_SUPPRESS =
+      String.join(
+          ".",
+          "io",
+          "opentelemetry",
+          "javaagent",
+          "shaded",
+          "io",
+          "opentelemetry",
+          "api",
+          "internal",
+          "InstrumentationUtil");
+
+  private volatile Method suppress;
   private final HttpClient client;
   private final URI metrics;
   private final URI logs;
@@ -66,6 +88,57 @@ public final class OtlpSender {
   }
 
   private boolean send(URI uri, Marshaler request) {
+    Method m = otelAgentSuppress();
+    if (m != null) {
+      boolean[] ranAndOk = new boolean[2];
+      try {
+        m.invoke(
+            null,
+            (Runnable)
+                () -> {
+                  ranAndOk[0] = true;
+                  ranAndOk[1] = sendNow(uri, request);
+                });
+        return ranAndOk[1];
+      } catch (InvocationTargetException e) {
+        if (ranAndOk[0]) {
+          // The send itself failed: as without the other agent, never sent twice.
+          Throwable cause = e.getCause();
+          if (cause instanceof Error) {
+            throw (Error) cause;
+          }
+          throw cause instanceof RuntimeException
+              ? (RuntimeException) cause
+              : new IllegalStateException(cause);
+        }
+        suppress = null; // not the method we know: send without it
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        suppress = null;
+      }
+    }
+    return sendNow(uri, request);
+  }
+
+  /**
+   * Looked up at each export until found: the OpenTelemetry agent may start after this one, or be
+   * attached later. Only on the export thread, once per request.
+   */
+  private Method otelAgentSuppress() {
+    Method m = suppress;
+    if (m == null) {
+      try {
+        m =
+            Class.forName(OTEL_AGENT_SUPPRESS, false, null)
+                .getMethod("suppressInstrumentation", Runnable.class);
+        suppress = m;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return null;
+      }
+    }
+    return m;
+  }
+
+  private boolean sendNow(URI uri, Marshaler request) {
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream(request.getBinarySerializedSize());
       request.writeBinaryTo(body);

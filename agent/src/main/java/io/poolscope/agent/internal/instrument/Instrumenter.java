@@ -27,6 +27,7 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class Instrumenter {
   private static final AtomicLong TRANSFORMED = new AtomicLong();
+  private static final TypeCache TYPES = new TypeCache();
 
   private Instrumenter() {}
 
@@ -51,7 +52,7 @@ public final class Instrumenter {
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .with(new TypeCache())
+        .with(TYPES)
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
         .with(new ErrorListener())
         .ignore(ignored())
@@ -147,6 +148,14 @@ public final class Instrumenter {
         ClassLoader loader,
         JavaModule module,
         java.security.ProtectionDomain pd) -> builder.visit(a.on(methods));
+  }
+
+  /**
+   * Releases the parsed type descriptions cached while matching, and with them the class loaders
+   * they refer to (an undeployed web application's); called by the export thread every interval.
+   */
+  public static void releaseTypeCaches() {
+    TYPES.clear();
   }
 
   /**

@@ -86,6 +86,7 @@ public final class LeakScanner {
     Map<PoolRecorder, PoolScan> out = new HashMap<>();
     returnedByOwner(epochNow);
     for (ThreadState ts : registry.threads()) {
+      ts.forgetLastClosed();
       PoolRecorder waiting = ts.pendingOn();
       if (waiting != null) {
         out.computeIfAbsent(waiting, r -> new PoolScan()).pending++;

@@ -31,7 +31,7 @@ public final class PhysicalTracker {
   private final ConcurrentHashMap<DbTarget, AtomicLong> open = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<DbTarget, ConcurrentHashMap<String, AtomicLong>> refused =
       new ConcurrentHashMap<>();
-  private volatile Class<?>[] physicalClasses = new Class<?>[0];
+  private final ClassSet physicalClasses = new ClassSet();
 
   /**
    * Whether objects of this class were returned by a physical open.
@@ -40,25 +40,13 @@ public final class PhysicalTracker {
    * @return true for driver connection classes
    */
   boolean isPhysicalClass(Class<?> c) {
-    for (Class<?> x : physicalClasses) {
-      if (x == c) {
-        return true;
-      }
-    }
-    return false;
+    return physicalClasses.contains(c);
   }
 
   void opened(Object conn, DbTarget target) {
     Class<?> c = conn.getClass();
     if (!isPhysicalClass(c)) {
-      synchronized (this) {
-        if (!isPhysicalClass(c)) {
-          Class<?>[] cur = physicalClasses;
-          Class<?>[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
-          next[cur.length] = c;
-          physicalClasses = next;
-        }
-      }
+      physicalClasses.add(c);
     }
     Ref ref = new Ref(conn, queue, target);
     synchronized (byHash) {

@@ -35,7 +35,8 @@ public final class PoolRecorder {
   // Its own until the target is known, then the one its family (type and target) shares.
   private volatile CaptureWindow window = new CaptureWindow();
   private volatile boolean familyBound;
-  private volatile Class<?> lastConnClass;
+  // Weak: a web application's connection class must not keep its loader alive (ClassSet).
+  private volatile WeakReference<Class<?>> lastConnClass;
 
   /** Leak counts; written only by the scanner thread. */
   public long leaksSuspected;
@@ -316,8 +317,9 @@ public final class PoolRecorder {
   }
 
   void noteConnClass(Class<?> c, Registry registry) {
-    if (c != lastConnClass) {
-      lastConnClass = c;
+    WeakReference<Class<?>> last = lastConnClass;
+    if (last == null || last.get() != c) {
+      lastConnClass = new WeakReference<>(c);
       registry.addLeaseClass(c);
     }
   }

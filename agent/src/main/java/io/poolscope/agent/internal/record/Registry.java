@@ -38,7 +38,7 @@ public final class Registry {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, Integer> sequence = new HashMap<>();
   private final AtomicLong threadSeq = new AtomicLong();
-  private volatile Class<?>[] leaseClasses = new Class<?>[0];
+  private final ClassSet leaseClasses = new ClassSet();
 
   /**
    * The capture window of each pool family (type and target), so a pool created after its family
@@ -253,32 +253,13 @@ public final class Registry {
   }
 
   void addLeaseClass(Class<?> c) {
-    Class<?>[] cur = leaseClasses;
-    for (Class<?> x : cur) {
-      if (x == c) {
-        return;
-      }
-    }
-    synchronized (this) {
-      cur = leaseClasses;
-      for (Class<?> x : cur) {
-        if (x == c) {
-          return;
-        }
-      }
-      Class<?>[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
-      next[cur.length] = c;
-      leaseClasses = next;
+    if (!leaseClasses.contains(c)) {
+      leaseClasses.add(c);
     }
   }
 
   boolean isLeaseClass(Class<?> c) {
-    for (Class<?> x : leaseClasses) {
-      if (x == c) {
-        return true;
-      }
-    }
-    return false;
+    return leaseClasses.contains(c);
   }
 
   /** Slow path: a connection closed on a thread other than its borrower's. */

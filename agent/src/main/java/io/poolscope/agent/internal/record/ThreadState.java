@@ -20,6 +20,14 @@ public final class ThreadState {
     }
   }
 
+  /**
+   * Scanner: drops the last closed connection. A racy write, harmless: the owner at worst searches
+   * other threads' leases once more for a connection closed twice.
+   */
+  public void forgetLastClosed() {
+    lastClosed = null;
+  }
+
   /** The thread this state belongs to. */
   public final Thread thread;
 
@@ -34,6 +42,9 @@ public final class ThreadState {
 
   int closeDepth;
   boolean closeMatched;
+  // Only spares a second search for a connection closed twice; the scanner forgets it
+  // (forgetLastClosed) so a pool thread of a servlet container does not keep an undeployed web
+  // application's connection, and with it the application's class loader, alive.
   Object lastClosed;
 
   int physDepth;
