@@ -136,11 +136,12 @@ public final class TransparencyApp {
     step(
         "driver refuses the password",
         () -> {
-          try (Borrowing bad =
-                  Borrowing.of(
-                      kind,
-                      spec(
-                          "jdbc:h2:mem:transparency;IFEXISTS=TRUE", "wrong", "bad-password-pool"));
+          AppPools.Spec spec =
+              spec("jdbc:h2:mem:transparency;IFEXISTS=TRUE", "wrong", "bad-password-pool");
+          // Agroal opens on a thread of its own and passes the driver's refusal on, unless the
+          // borrow timed out first on a loaded machine.
+          spec.timeoutMs = BAD_PASSWORD_TIMEOUT_MS;
+          try (Borrowing bad = Borrowing.of(kind, spec);
               Connection b = bad.get()) {
             return b.isValid(1);
           }
