@@ -6,6 +6,10 @@ import java.util.Collections;
  * c3p0: dataSourceName (when set by the user; c3p0 otherwise uses its random identity token, which
  * is not a stable name), maxPoolSize, minPoolSize (c3p0 has no minimum idle; its minimum pool size
  * is the closest figure), and the default user's busy and idle counts.
+ *
+ * <p>c3p0 starts its pool at the first borrow, and its count getters start it too: read before
+ * that, they would open connections and start helper threads the application did not ask for yet.
+ * So the counts are read only once the pool manager exists (0 before and after close).
  */
 final class C3p0Adapter extends PoolAdapter {
   C3p0Adapter() {
@@ -33,11 +37,22 @@ final class C3p0Adapter extends PoolAdapter {
 
   @Override
   public Integer used(Object pool) {
-    return Reflect.integer(pool, "getNumBusyConnectionsDefaultUser");
+    return started(pool)
+        ? Reflect.integer(pool, "getNumBusyConnectionsDefaultUser")
+        : Integer.valueOf(0);
   }
 
   @Override
   public Integer idle(Object pool) {
-    return Reflect.integer(pool, "getNumIdleConnectionsDefaultUser");
+    return started(pool)
+        ? Reflect.integer(pool, "getNumIdleConnectionsDefaultUser")
+        : Integer.valueOf(0);
+  }
+
+  /**
+   * Whether the pool runs: c3p0 creates its pool manager at the first borrow, drops it on close.
+   */
+  private static boolean started(Object pool) {
+    return Reflect.field(pool, "poolManager") != null;
   }
 }

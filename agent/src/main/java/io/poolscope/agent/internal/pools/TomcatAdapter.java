@@ -2,7 +2,15 @@ package io.poolscope.agent.internal.pools;
 
 import java.util.Collections;
 
-/** Tomcat JDBC pool: name (unless generated), maxActive, minIdle, numActive, numIdle. */
+/**
+ * Tomcat JDBC pool: name (unless generated), maxActive, minIdle, and the active and idle counts of
+ * its connection pool.
+ *
+ * <p>The counts are read from the {@code ConnectionPool} behind the data source, never through
+ * {@code getNumActive()}/{@code getNumIdle()}: those call {@code createPool()}, so reading them
+ * would start a pool the application has not borrowed from yet and, worse, start a new one after
+ * the application closed it (its connections then stay open until the JVM exits).
+ */
 final class TomcatAdapter extends PoolAdapter {
   TomcatAdapter() {
     super(Collections.singletonList("org.apache.tomcat.jdbc.pool.DataSourceProxy"), "close");
@@ -27,11 +35,18 @@ final class TomcatAdapter extends PoolAdapter {
 
   @Override
   public Integer used(Object pool) {
-    return Reflect.integer(pool, "getNumActive");
+    Object p = connectionPool(pool);
+    return p == null ? Integer.valueOf(0) : Reflect.integer(p, "getActive");
   }
 
   @Override
   public Integer idle(Object pool) {
-    return Reflect.integer(pool, "getNumIdle");
+    Object p = connectionPool(pool);
+    return p == null ? Integer.valueOf(0) : Reflect.integer(p, "getIdle");
+  }
+
+  /** The running pool, or null before the first borrow and after close. */
+  private static Object connectionPool(Object pool) {
+    return Reflect.field(pool, "pool");
   }
 }

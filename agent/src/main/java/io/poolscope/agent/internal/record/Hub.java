@@ -51,6 +51,9 @@ public final class Hub extends Hooks {
       r = registry.recorderFor(ds);
       ts.lastRecorder = r;
     }
+    if (r.dropped) {
+      registry.revive(r);
+    }
     if (ts.leaseDepth == 0) {
       ts.leaseOwner = r;
       ts.pending(r);

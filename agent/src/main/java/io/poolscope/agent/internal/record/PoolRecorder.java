@@ -20,6 +20,8 @@ public final class PoolRecorder {
   private final java.util.concurrent.ConcurrentLinkedQueue<PoolStats> stats =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final PoolStats retired = new PoolStats(null);
+  // Waits in the last snapshot (export thread only).
+  private long exportedWaits;
 
   /** Whether this is a pool the agent knows (has an adapter), as opposed to a wrapper. */
   final boolean known;
@@ -31,6 +33,11 @@ public final class PoolRecorder {
   private volatile String name;
   private volatile boolean nameFrozen;
   private volatile boolean closed;
+  // Dropped from the export after its pool was closed; a borrow attempt on the closed pool brings
+  // it back for the export that carries that attempt.
+  volatile boolean dropped;
+  // Its created/closed counts are in the registry's retired churn (export thread only).
+  boolean churnRetired;
   private volatile boolean used;
   // Its own until the target is known, then the one its family (type and target) shares.
   private volatile CaptureWindow window = new CaptureWindow();
@@ -107,7 +114,20 @@ public final class PoolRecorder {
     retired.wait.addTo(wait);
     retired.use.addTo(use);
     retired.create.addTo(create);
+    exportedWaits = wait.count;
     return timeouts + retired.timeouts;
+  }
+
+  /**
+   * Whether a getConnection was recorded since the last {@link #snapshot} (every attempt records a
+   * wait), so a closed pool is not retired before an export carried its last attempts.
+   */
+  boolean waitsSinceSnapshot() {
+    long n = retired.wait.count;
+    for (PoolStats s : stats) {
+      n += s.wait.count;
+    }
+    return n != exportedWaits;
   }
 
   private void fold(PoolStats s) {

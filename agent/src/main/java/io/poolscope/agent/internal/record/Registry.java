@@ -311,7 +311,7 @@ public final class Registry {
       out.put(e.getKey(), e.getValue().clone());
     }
     for (PoolRecorder r : recorders) {
-      if (r.known && !r.unpooled()) {
+      if (r.known && !r.unpooled() && !r.churnRetired) {
         long[] v = out.computeIfAbsent(new ChurnKey(r.type(), r.target()), k -> new long[2]);
         v[0]++;
         if (r.closed()) {
@@ -334,8 +334,12 @@ public final class Registry {
         continue;
       }
       boolean gone = r.dataSource() == null;
-      if ((r.closed() || gone) && exportedOnce.contains(r) && !hasLeases(r)) {
-        if (r.known) {
+      if ((r.closed() || gone)
+          && exportedOnce.contains(r)
+          && !hasLeases(r)
+          && !r.waitsSinceSnapshot()) {
+        if (r.known && !r.churnRetired) {
+          r.churnRetired = true;
           long[] v =
               retiredChurn.computeIfAbsent(new ChurnKey(r.type(), r.target()), k -> new long[2]);
           synchronized (v) {
@@ -345,8 +349,23 @@ public final class Registry {
             }
           }
         }
-        recorders.remove(r);
+        synchronized (this) { // against a revive in between
+          r.dropped = true;
+          recorders.remove(r);
+        }
       }
+    }
+  }
+
+  /**
+   * A getConnection on a pool whose recorder was already retired (closed and exported): exported
+   * again, so the failed (or, for a pool that reopens, successful) borrow is not lost. Rare: only
+   * an application using a pool after closing it gets here.
+   */
+  synchronized void revive(PoolRecorder r) {
+    if (r.dropped) {
+      r.dropped = false;
+      recorders.addIfAbsent(r);
     }
   }
 
