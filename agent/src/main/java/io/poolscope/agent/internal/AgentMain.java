@@ -43,7 +43,16 @@ public final class AgentMain {
     long scan = Math.max(50, Math.min(1000, cfg.leakThreshold().toMillis() / 4));
     ExportLoop loop =
         new ExportLoop(
-            registry, physical, scanner, events, sender, resource, version, interval, scan);
+            registry,
+            physical,
+            scanner,
+            events,
+            sender,
+            resource,
+            version,
+            interval,
+            scan,
+            cfg.maxBackoff().toMillis());
     Bridge.install(hub);
     loop.start();
     Runtime.getRuntime().addShutdownHook(new Thread(loop::shutdown, "poolscope-shutdown"));

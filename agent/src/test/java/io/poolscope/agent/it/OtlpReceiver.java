@@ -22,7 +22,9 @@ final class OtlpReceiver implements AutoCloseable {
   final List<byte[]> raw = new CopyOnWriteArrayList<>();
   final List<String> authorization = new CopyOnWriteArrayList<>();
   final AtomicBoolean down = new AtomicBoolean();
-  final java.util.concurrent.atomic.AtomicInteger rejectedLogs =
+
+  /** Requests of either kind answered 503 while down. */
+  final java.util.concurrent.atomic.AtomicInteger rejected =
       new java.util.concurrent.atomic.AtomicInteger();
 
   OtlpReceiver() throws IOException {
@@ -32,6 +34,7 @@ final class OtlpReceiver implements AutoCloseable {
         ex -> {
           byte[] body = read(ex.getRequestBody());
           if (down.get()) {
+            rejected.incrementAndGet();
             ex.sendResponseHeaders(503, -1);
             ex.close();
             return;
@@ -47,7 +50,7 @@ final class OtlpReceiver implements AutoCloseable {
         ex -> {
           byte[] body = read(ex.getRequestBody());
           if (down.get()) {
-            rejectedLogs.incrementAndGet();
+            rejected.incrementAndGet();
             ex.sendResponseHeaders(503, -1);
             ex.close();
             return;
