@@ -19,8 +19,9 @@ class ExportBackoffIT {
   static final long INTERVAL = 200;
   static final long CAP = 3_000;
   // A gap is the delay plus the agent's time around the two requests (handling the answer,
-  // marshaling the next one) on a shared, loaded machine; it is never shorter than the delay.
-  static final long LATE = 300;
+  // marshaling the next one) in a child that runs System.gc() every 100 ms (to collect the
+  // dropped connection), on a shared, loaded machine: up to 270 ms seen. Never shorter.
+  static final long LATE = 500;
   static final long EARLY = 50;
 
   @Test
@@ -85,10 +86,10 @@ class ExportBackoffIT {
         // From the second arrival on: the first may have raced the switch and been answered 500.
         List<Long> resumed = gaps(c.metricsArrivals, before + 1).subList(0, 7);
         // The median: the export that first sends the buffered events takes longer. Backing off,
-        // every gap would be 300 ms or more.
+        // even from its first step, every gap would be 300 ms or more (2.25 s or more here).
         assertThat(resumed.stream().sorted().collect(Collectors.toList()).get(3))
             .as("interval again: " + resumed)
-            .isLessThan(280L);
+            .isLessThan(300L);
         Await.until(
             () ->
                 c.telemetry().leakEvents("returned", "orders-pool").size() == 1
