@@ -9,9 +9,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
@@ -21,16 +22,60 @@ import javax.sql.DataSource;
  * pool past the leak threshold over and over, so leak events keep arising whatever the collector
  * does. Commands on stdin: {@code mark NAME} prints the phase's request latencies, heap after GC
  * and thread count as {@code PHASE NAME ...}; {@code stopleaks} ends the leak thread and prints how
- * many leaks it made; {@code quit} ends the program.
+ * many leaks it made; {@code quit} ends the program. Arguments: the pool kind, and optionally a
+ * pause in milliseconds after each leak (the long soak paces its leaks to stay within the event
+ * buffer).
+ *
+ * <p>Latencies go into a fixed array of counters (1 us steps below 10 ms, 1 ms steps up to 60 s),
+ * not a list, so the app's own heap does not grow with the length of a phase.
  */
 public final class FaultApp {
-  private static final AtomicReference<ConcurrentLinkedQueue<Long>> LATENCIES =
-      new AtomicReference<>(new ConcurrentLinkedQueue<>());
+  private static final AtomicReference<Latencies> LATENCIES =
+      new AtomicReference<>(new Latencies());
+
+  /** A histogram of request latencies: exact microseconds to 10 ms, then milliseconds. */
+  static final class Latencies {
+    static final int FINE = 10_000;
+    final AtomicLongArray counts = new AtomicLongArray(FINE + 60_000);
+    final AtomicLong max = new AtomicLong();
+
+    void add(long nanos) {
+      long us = nanos / 1000;
+      int i = us < FINE ? (int) us : (int) Math.min(FINE + 60_000 - 1, FINE + us / 1000 - 10);
+      counts.incrementAndGet(i);
+      max.accumulateAndGet(us, Math::max);
+    }
+
+    long count() {
+      long n = 0;
+      for (int i = 0; i < counts.length(); i++) {
+        n += counts.get(i);
+      }
+      return n;
+    }
+
+    long percentileMicros(double q) {
+      long n = count();
+      if (n == 0) {
+        return 0;
+      }
+      long rank = Math.max(1, (long) Math.ceil(q * n));
+      long seen = 0;
+      for (int i = 0; i < counts.length(); i++) {
+        seen += counts.get(i);
+        if (seen >= rank) {
+          return i < FINE ? i : (long) (i - FINE + 10) * 1000;
+        }
+      }
+      return max.get();
+    }
+  }
 
   private FaultApp() {}
 
   public static void main(String[] argv) throws Exception {
     String kind = argv.length > 0 ? argv[0] : "hikari";
+    long leakPauseMs = argv.length > 1 ? Long.parseLong(argv[1]) : 0;
     AppPools.Spec s = new AppPools.Spec();
     s.url = "jdbc:h2:mem:faults;DB_CLOSE_DELAY=-1";
     s.user = "sa";
@@ -84,6 +129,9 @@ public final class FaultApp {
                     System.out.println("ERROR " + e);
                   }
                   leaks.incrementAndGet();
+                  if (leakPauseMs > 0 && !stopLeaks.get()) {
+                    sleep(leakPauseMs);
+                  }
                 }
               },
               "leaker");
@@ -105,6 +153,7 @@ public final class FaultApp {
         }
       }
       stop.set(true);
+      stopLeaks.set(true); // also when stdin ends without "stopleaks": the harness is gone
       for (Thread t : threads) {
         t.join();
       }
@@ -114,35 +163,29 @@ public final class FaultApp {
   }
 
   private static void mark(String phase) {
-    long[] lat =
-        LATENCIES.getAndSet(new ConcurrentLinkedQueue<>()).stream()
-            .mapToLong(Long::longValue)
-            .sorted()
-            .toArray();
+    Latencies lat = LATENCIES.getAndSet(new Latencies());
+    long n = lat.count();
+    long p50 = lat.percentileMicros(0.50);
+    long p99 = lat.percentileMicros(0.99);
+    long max = lat.max.get();
+    lat = null;
     System.gc();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     int threads = ManagementFactory.getThreadMXBean().getThreadCount();
     // Requests that waited for the collection above belong to no phase.
-    LATENCIES.set(new ConcurrentLinkedQueue<>());
+    LATENCIES.set(new Latencies());
     System.out.println(
         String.format(
             Locale.ROOT,
             "PHASE %s n=%d p50us=%d p99us=%d maxus=%d heapKB=%d threads=%d",
             phase,
-            lat.length,
-            pct(lat, 0.50) / 1000,
-            pct(lat, 0.99) / 1000,
-            lat.length == 0 ? 0 : lat[lat.length - 1] / 1000,
+            n,
+            p50,
+            p99,
+            max,
             heap / 1024,
             threads));
     System.out.flush();
-  }
-
-  private static long pct(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
   }
 
   private static void sleep(long ms) {

@@ -60,6 +60,7 @@ public final class AgentMain {
             version,
             interval,
             scan,
+            cfg.maxBackoff().toMillis(),
             Instrumenter::releaseTypeCaches);
     loop.start();
     Runtime.getRuntime().addShutdownHook(new Thread(loop::shutdown, "poolscope-shutdown"));

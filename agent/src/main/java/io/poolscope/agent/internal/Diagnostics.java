@@ -1,5 +1,7 @@
 package io.poolscope.agent.internal;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Diagnostics {
   private static final AtomicLong ERRORS = new AtomicLong();
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
+  private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
   private static volatile boolean debug;
 
   private Diagnostics() {}
@@ -50,6 +53,19 @@ public final class Diagnostics {
    */
   public static void debug(String message) {
     if (debug) {
+      System.err.println("poolscope: " + message);
+    }
+  }
+
+  /**
+   * Prints a line the operator must act on (a token the collector refuses, say) once per kind, so a
+   * lasting condition does not flood stderr; later occurrences print only when debug is on.
+   *
+   * @param kind what the line is about; one line per kind
+   * @param message the line
+   */
+  public static void notice(String kind, String message) {
+    if (NOTICED.add(kind) || debug) {
       System.err.println("poolscope: " + message);
     }
   }

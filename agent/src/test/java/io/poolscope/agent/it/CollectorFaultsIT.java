@@ -2,15 +2,11 @@ package io.poolscope.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.poolscope.agent.it.FaultyCollector.Mode;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -19,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,93 +36,6 @@ class CollectorFaultsIT {
       Pattern.compile(
           "PHASE (\\S+) n=(\\d+) p50us=(\\d+) p99us=(\\d+) maxus=(\\d+) heapKB=(\\d+) threads=(\\d+)");
   static final int PHASE_SECONDS = Integer.getInteger("poolscope.faultPhaseSeconds", 4);
-
-  /** What the fake collector does with a request. */
-  enum Mode {
-    OK,
-    SLOW,
-    ERROR_500,
-    ERROR_429
-  }
-
-  /** A collector whose behaviour the test switches; "down" is no listener on the port at all. */
-  static final class FaultyCollector implements AutoCloseable {
-    final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
-    final List<ExportLogsServiceRequest> logs = new CopyOnWriteArrayList<>();
-    final ExecutorService pool = Executors.newCachedThreadPool();
-    volatile Mode mode = Mode.OK;
-    final int port;
-    private HttpServer server;
-
-    FaultyCollector() throws IOException {
-      server = create(0);
-      port = server.getAddress().getPort();
-    }
-
-    private HttpServer create(int p) throws IOException {
-      HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", p), 50);
-      s.setExecutor(pool);
-      s.createContext("/v1/metrics", ex -> handle(ex, true));
-      s.createContext("/v1/logs", ex -> handle(ex, false));
-      s.start();
-      return s;
-    }
-
-    private void handle(com.sun.net.httpserver.HttpExchange ex, boolean isMetrics)
-        throws IOException {
-      byte[] body;
-      try (InputStream in = ex.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      Mode m = mode;
-      switch (m) {
-        case SLOW -> {
-          try {
-            Thread.sleep(30_000); // the fault itself: an answer that takes 30 s
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          ex.sendResponseHeaders(503, -1);
-        }
-        case ERROR_500 -> ex.sendResponseHeaders(500, -1);
-        case ERROR_429 -> {
-          ex.getResponseHeaders().add("Retry-After", "1");
-          ex.sendResponseHeaders(429, -1);
-        }
-        default -> {
-          if (isMetrics) {
-            metrics.add(ExportMetricsServiceRequest.parseFrom(body));
-          } else {
-            logs.add(ExportLogsServiceRequest.parseFrom(body));
-          }
-          ex.sendResponseHeaders(200, -1);
-        }
-      }
-      ex.close();
-    }
-
-    void down() {
-      server.stop(0);
-    }
-
-    void up() throws IOException {
-      server = create(port);
-    }
-
-    String endpoint() {
-      return "http://127.0.0.1:" + port;
-    }
-
-    Telemetry telemetry() {
-      return new Telemetry(new ArrayList<>(metrics), new ArrayList<>(logs));
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-      pool.shutdownNow();
-    }
-  }
 
   record Phase(String name, long n, long p50us, long p99us, long maxus, long heapKB, int threads) {}
 

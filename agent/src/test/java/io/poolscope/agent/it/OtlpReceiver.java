@@ -26,7 +26,9 @@ final class OtlpReceiver implements AutoCloseable {
   final List<String> traceparent = new CopyOnWriteArrayList<>();
 
   final AtomicBoolean down = new AtomicBoolean();
-  final java.util.concurrent.atomic.AtomicInteger rejectedLogs =
+
+  /** Requests of either kind answered 503 while down. */
+  final java.util.concurrent.atomic.AtomicInteger rejected =
       new java.util.concurrent.atomic.AtomicInteger();
 
   OtlpReceiver() throws IOException {
@@ -36,6 +38,7 @@ final class OtlpReceiver implements AutoCloseable {
         ex -> {
           byte[] body = read(ex.getRequestBody());
           if (down.get()) {
+            rejected.incrementAndGet();
             ex.sendResponseHeaders(503, -1);
             ex.close();
             return;
@@ -55,7 +58,7 @@ final class OtlpReceiver implements AutoCloseable {
         ex -> {
           byte[] body = read(ex.getRequestBody());
           if (down.get()) {
-            rejectedLogs.incrementAndGet();
+            rejected.incrementAndGet();
             ex.sendResponseHeaders(503, -1);
             ex.close();
             return;

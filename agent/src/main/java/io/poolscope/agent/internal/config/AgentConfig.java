@@ -1,5 +1,6 @@
 package io.poolscope.agent.internal.config;
 
+import io.poolscope.agent.internal.export.BackoffPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,6 +29,7 @@ public final class AgentConfig {
                   "token",
                   "interval",
                   "timeout",
+                  "maxBackoff",
                   "leakThreshold",
                   "leakCapture",
                   "leakCaptureWindow",
@@ -42,6 +44,7 @@ public final class AgentConfig {
   private final String token;
   private final Duration interval;
   private final Duration timeout;
+  private final Duration maxBackoff;
   private final Duration leakThreshold;
   private final boolean leakCapture;
   private final Duration leakCaptureWindow;
@@ -62,6 +65,13 @@ public final class AgentConfig {
     token = tok == null || tok.isEmpty() ? null : tok;
     interval = duration(v, "interval", "10s", Duration.ofMillis(50), Duration.ofHours(1));
     timeout = duration(v, "timeout", "5s", Duration.ofMillis(50), Duration.ofMinutes(1));
+    maxBackoff =
+        duration(
+            v,
+            "maxBackoff",
+            BackoffPolicy.defaultCapMillis(interval.toMillis()) + "ms",
+            interval,
+            Duration.ofHours(1));
     leakThreshold = duration(v, "leakThreshold", "30s", Duration.ofMillis(100), Duration.ofDays(1));
     leakCapture = bool(v, "leakCapture", true);
     leakCaptureWindow = duration(v, "leakCaptureWindow", "10m", Duration.ZERO, Duration.ofDays(7));
@@ -276,6 +286,15 @@ public final class AgentConfig {
    */
   public Duration timeout() {
     return timeout;
+  }
+
+  /**
+   * The longest wait between exports while the collector fails (at least the interval).
+   *
+   * @return the cap of the backoff
+   */
+  public Duration maxBackoff() {
+    return maxBackoff;
   }
 
   /**

@@ -19,13 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's single daemon thread: scans leases for leaks at a short period and exports every
- * interval. Nothing here ever runs on, blocks or slows an application thread, even when the
- * collector is down.
+ * The agent's two daemon threads: one scans leases for leaks at a short period, the other exports
+ * every interval, backing off while the collector fails ({@link BackoffPolicy}). Nothing here ever
+ * runs on, blocks or slows an application thread, even when the collector is down.
  */
 public final class ExportLoop {
   private static final int MAX_EVENTS_PER_REQUEST = 500;
@@ -40,6 +41,7 @@ public final class ExportLoop {
   private final long startEpochNanos = System.currentTimeMillis() * 1_000_000L;
   private final long intervalMillis;
   private final long scanMillis;
+  private final BackoffPolicy backoff;
   private final Runnable housekeeping;
   private final ScheduledExecutorService executor;
   // Scans on their own thread: an export can wait on a slow collector for two request timeouts,
@@ -49,6 +51,9 @@ public final class ExportLoop {
   private final ScheduledExecutorService scanExecutor;
   private final Object scanLock = new Object();
   private Set<PoolRecorder> exported = new HashSet<>();
+  // Halved on a 413 (the collector's body limit), so large stacks cannot wedge the buffer.
+  private int eventsPerRequest = MAX_EVENTS_PER_REQUEST;
+  private long refusedEvents;
 
   /**
    * Creates the loop.
@@ -62,6 +67,44 @@ public final class ExportLoop {
    * @param agentVersion the agent version
    * @param intervalMillis export interval
    * @param scanMillis leak scan period
+   */
+  public ExportLoop(
+      Registry registry,
+      PhysicalTracker physical,
+      LeakScanner scanner,
+      EventBuffer events,
+      OtlpSender sender,
+      Resource resource,
+      String agentVersion,
+      long intervalMillis,
+      long scanMillis) {
+    this(
+        registry,
+        physical,
+        scanner,
+        events,
+        sender,
+        resource,
+        agentVersion,
+        intervalMillis,
+        scanMillis,
+        BackoffPolicy.defaultCapMillis(intervalMillis),
+        () -> {});
+  }
+
+  /**
+   * Creates the loop.
+   *
+   * @param registry pools and threads
+   * @param physical physical connections
+   * @param scanner the leak scanner
+   * @param events buffered leak events
+   * @param sender the OTLP sender
+   * @param resource the resource
+   * @param agentVersion the agent version
+   * @param intervalMillis export interval
+   * @param scanMillis leak scan period
+   * @param maxBackoffMillis the longest wait between exports while the collector fails
    * @param housekeeping run on the export thread after each export (releases caches)
    */
   public ExportLoop(
@@ -74,6 +117,7 @@ public final class ExportLoop {
       String agentVersion,
       long intervalMillis,
       long scanMillis,
+      long maxBackoffMillis,
       Runnable housekeeping) {
     this.registry = registry;
     this.physical = physical;
@@ -86,6 +130,10 @@ public final class ExportLoop {
     this.intervalMillis = intervalMillis;
     this.scanMillis = scanMillis;
     this.housekeeping = housekeeping;
+    java.util.Random random = new java.util.Random();
+    this.backoff =
+        new BackoffPolicy(
+            intervalMillis, Math.max(intervalMillis, maxBackoffMillis), random::nextDouble);
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -106,11 +154,40 @@ public final class ExportLoop {
   public void start() {
     scanExecutor.scheduleWithFixedDelay(
         this::scanSafely, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
-    executor.scheduleAtFixedRate(
-        this::exportSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    schedule(backoff.firstDelay());
   }
 
-  /** Last export at JVM exit, bounded by the request timeout, so short-lived jobs still report. */
+  private void schedule(long delayMillis) {
+    try {
+      executor.schedule(this::tick, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Shut down.
+    }
+  }
+
+  /**
+   * One scheduled export. After a success the next is timed from this one's start, a fixed rate;
+   * after a failure from its end, as the collector's Retry-After counts from its answer.
+   */
+  private void tick() {
+    long start = System.nanoTime();
+    long delay = intervalMillis;
+    try {
+      delay = export();
+    } catch (Throwable t) {
+      Diagnostics.error("export", t);
+    }
+    housekeep();
+    if (backoff.failures() == 0) {
+      delay -= (System.nanoTime() - start) / 1_000_000L;
+    }
+    schedule(Math.max(0, delay));
+  }
+
+  /**
+   * Last export at JVM exit, bounded by the request timeout, so short-lived jobs still report;
+   * tried once even while backing off.
+   */
   public void shutdown() {
     try {
       executor.submit(this::exportSafely).get(10, TimeUnit.SECONDS);
@@ -135,6 +212,9 @@ public final class ExportLoop {
     } catch (Throwable t) {
       Diagnostics.error("export", t);
     }
+  }
+
+  private void housekeep() {
     try {
       housekeeping.run();
     } catch (Throwable t) {
@@ -148,7 +228,12 @@ public final class ExportLoop {
     }
   }
 
-  private void export() {
+  /**
+   * One export: metrics, then buffered leak events.
+   *
+   * @return the delay until the next export
+   */
+  private long export() {
     Map<PoolRecorder, PoolScan> fresh = scan();
     long now = System.currentTimeMillis() * 1_000_000L;
     MetricsBuilder m = new MetricsBuilder(resource, scope, startEpochNanos);
@@ -166,29 +251,86 @@ public final class ExportLoop {
     }
     m.physical(physical, now);
     m.churn(registry, now);
-    boolean ok = sender.sendMetrics(MetricsRequestMarshaler.create(m.build()));
-    if (ok) {
+    OtlpSender.Outcome metrics = sender.sendMetrics(MetricsRequestMarshaler.create(m.build()));
+    if (metrics.accepted()) {
       registry.retire(exported);
       exported = current;
+    } else {
+      refused("metrics", metrics);
     }
-    Diagnostics.debug("metrics export " + (ok ? "ok" : "failed"));
-    sendEvents();
+    // A collector that fails the metrics would fail the events too: one request per attempt.
+    OtlpSender.Outcome outcome = metrics.failed() ? metrics : sendEvents();
+    if (!outcome.failed()) {
+      if (backoff.failures() > 0) {
+        Diagnostics.debug("export ok after " + backoff.failures() + " failed");
+      } else {
+        Diagnostics.debug("export ok");
+      }
+      return backoff.success();
+    }
+    long delay = backoff.failure(outcome.retryAfterMillis());
+    Diagnostics.debug(
+        "export failed: "
+            + outcome
+            + "; "
+            + backoff.failures()
+            + " in a row, next in "
+            + delay
+            + " ms");
+    if (outcome.status() != 0 && outcome.status() / 100 == 4 && outcome.status() != 429) {
+      Diagnostics.notice(
+          "http " + outcome.status(),
+          "the collector answers HTTP "
+              + outcome.status()
+              + (outcome.status() == 401 || outcome.status() == 403
+                  ? " (check the agent's token)"
+                  : outcome.status() == 404 ? " (check the endpoint)" : "")
+              + "; exports back off up to "
+              + backoff.capMillis()
+              + " ms while it does (printed once)");
+    }
+    return delay;
   }
 
-  private void sendEvents() {
+  private void refused(String what, OtlpSender.Outcome o) {
+    if (o.refused()) {
+      Diagnostics.notice(
+          "refused " + what + " " + o.status(),
+          "the collector refused " + what + " with HTTP " + o.status() + " (printed once)");
+    }
+  }
+
+  /**
+   * Sends buffered leak events, up to 20 requests.
+   *
+   * @return the first failure, or {@link OtlpSender.Outcome#NOTHING}
+   */
+  private OtlpSender.Outcome sendEvents() {
     for (int round = 0; round < 20; round++) {
-      List<LeakEvent> batch = events.peek(MAX_EVENTS_PER_REQUEST);
+      List<LeakEvent> batch = events.peek(eventsPerRequest);
       if (batch.isEmpty()) {
-        return;
+        break;
       }
       List<LogRecordData> logs = new ArrayList<>(batch.size());
       for (LeakEvent e : batch) {
         logs.add(new LeakLogRecord(resource, scope, e));
       }
-      if (!sender.sendLogs(LogsRequestMarshaler.create(logs))) {
-        return; // kept in the buffer for the next interval
+      OtlpSender.Outcome o = sender.sendLogs(LogsRequestMarshaler.create(logs));
+      if (o.status() == 413 && batch.size() > 1) {
+        eventsPerRequest = Math.max(1, batch.size() / 2);
+        continue;
       }
+      if (o.failed()) {
+        return o; // kept in the buffer for the next export
+      }
+      // Accepted, or refused for good (OTLP: not to be retried): either way out of the buffer.
       events.remove(batch);
+      if (o.refused()) {
+        refusedEvents += batch.size();
+        refused("leak events", o);
+        Diagnostics.debug(refusedEvents + " leak events refused by the collector so far");
+      }
     }
+    return OtlpSender.Outcome.NOTHING;
   }
 }

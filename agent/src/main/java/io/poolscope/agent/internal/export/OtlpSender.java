@@ -13,8 +13,9 @@ import java.time.Duration;
 
 /**
  * OTLP/HTTP protobuf over the JDK's own HttpClient: no OkHttp, no Kotlin, no ServiceLoader. No
- * retries here; the export loop tries again at the next interval with fresh cumulative figures (and
- * the buffered leak events).
+ * retries here: each request is tried once and its {@link Outcome} classified; the export loop
+ * decides when to try again (with fresh cumulative figures and the buffered leak events), see
+ * {@link BackoffPolicy}.
  */
 public final class OtlpSender {
   /**
@@ -71,9 +72,9 @@ public final class OtlpSender {
    * Sends a metrics request.
    *
    * @param request the marshaled request
-   * @return whether the collector accepted it
+   * @return what the collector did with it
    */
-  public boolean sendMetrics(Marshaler request) {
+  public Outcome sendMetrics(Marshaler request) {
     return send(metrics, request);
   }
 
@@ -81,27 +82,28 @@ public final class OtlpSender {
    * Sends a logs request.
    *
    * @param request the marshaled request
-   * @return whether the collector accepted it
+   * @return what the collector did with it
    */
-  public boolean sendLogs(Marshaler request) {
+  public Outcome sendLogs(Marshaler request) {
     return send(logs, request);
   }
 
-  private boolean send(URI uri, Marshaler request) {
+  private Outcome send(URI uri, Marshaler request) {
     Method m = otelAgentSuppress();
     if (m != null) {
-      boolean[] ranAndOk = new boolean[2];
+      boolean[] ran = new boolean[1];
+      Outcome[] outcome = new Outcome[1];
       try {
         m.invoke(
             null,
             (Runnable)
                 () -> {
-                  ranAndOk[0] = true;
-                  ranAndOk[1] = sendNow(uri, request);
+                  ran[0] = true;
+                  outcome[0] = sendNow(uri, request);
                 });
-        return ranAndOk[1];
+        return outcome[0];
       } catch (InvocationTargetException e) {
-        if (ranAndOk[0]) {
+        if (ran[0]) {
           // The send itself failed: as without the other agent, never sent twice.
           Throwable cause = e.getCause();
           if (cause instanceof Error) {
@@ -138,7 +140,7 @@ public final class OtlpSender {
     return m;
   }
 
-  private boolean sendNow(URI uri, Marshaler request) {
+  private Outcome sendNow(URI uri, Marshaler request) {
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream(request.getBinarySerializedSize());
       request.writeBinaryTo(body);
@@ -151,12 +153,91 @@ public final class OtlpSender {
         b.header("Authorization", authorization);
       }
       HttpResponse<Void> r = client.send(b.build(), HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() / 100 == 2;
+      int status = r.statusCode();
+      long retryAfter = -1;
+      if (status == 429 || status == 503) {
+        retryAfter =
+            BackoffPolicy.retryAfterMillis(
+                r.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis());
+      }
+      return new Outcome(status, retryAfter, null);
     } catch (IOException e) {
-      return false;
+      return new Outcome(0, -1, e.getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return new Outcome(0, -1, "interrupted");
+    }
+  }
+
+  /**
+   * What became of one request. Three kinds: accepted (2xx); content refused (400, 413, 415: the
+   * collector works but will never take these bytes, so OTLP says not to retry them and waiting
+   * longer changes nothing); and failed (no answer, a timeout, 401/403/404, 429, 5xx and anything
+   * else: the collector is down, overloaded or misconfigured, so the loop backs off).
+   */
+  public static final class Outcome {
+    /** A request that was not needed (nothing to send). */
+    static final Outcome NOTHING = new Outcome(200, -1, null);
+
+    private final int status;
+    private final long retryAfterMillis;
+    private final String error;
+
+    Outcome(int status, long retryAfterMillis, String error) {
+      this.status = status;
+      this.retryAfterMillis = retryAfterMillis;
+      this.error = error;
+    }
+
+    /**
+     * The HTTP status, or 0 when there was no answer.
+     *
+     * @return the status
+     */
+    public int status() {
+      return status;
+    }
+
+    /**
+     * The collector's {@code Retry-After} on a 429 or 503, in milliseconds, or -1.
+     *
+     * @return the requested wait
+     */
+    public long retryAfterMillis() {
+      return retryAfterMillis;
+    }
+
+    /**
+     * Whether the collector accepted the request.
+     *
+     * @return true for 2xx
+     */
+    public boolean accepted() {
+      return status / 100 == 2;
+    }
+
+    /**
+     * Whether the collector answered but refuses this content for good (400, 413, 415).
+     *
+     * @return true when retrying the same bytes is pointless
+     */
+    public boolean refused() {
+      return status == 400 || status == 413 || status == 415;
+    }
+
+    /**
+     * Whether the collector could not or would not take it now: back off.
+     *
+     * @return true unless accepted or refused
+     */
+    public boolean failed() {
+      return !accepted() && !refused();
+    }
+
+    @Override
+    public String toString() {
+      String s = status == 0 ? "no answer (" + error + ")" : "HTTP " + status;
+      return retryAfterMillis >= 0 ? s + ", Retry-After " + retryAfterMillis + " ms" : s;
     }
   }
 }

@@ -49,4 +49,19 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.parse("leakThreshold=10ms", new Properties(), Map.of()))
         .hasMessageContaining("leakThreshold");
   }
+
+  @Test
+  void maxBackoffDefaultsToThirtyIntervalsAtMostFiveMinutesAndIsNeverBelowTheInterval() {
+    Properties none = new Properties();
+    assertThat(AgentConfig.parse(null, none, Map.of()).maxBackoff())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(AgentConfig.parse("interval=200ms", none, Map.of()).maxBackoff())
+        .isEqualTo(Duration.ofSeconds(6));
+    assertThat(AgentConfig.parse("interval=10m", none, Map.of()).maxBackoff())
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(AgentConfig.parse(null, none, Map.of("POOLSCOPE_MAX_BACKOFF", "1m")).maxBackoff())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> AgentConfig.parse("interval=10s,maxBackoff=5s", none, Map.of()))
+        .hasMessageContaining("maxBackoff=5s");
+  }
 }
