@@ -46,19 +46,13 @@ public final class Hub extends Hooks {
   @Override
   public Object leaseEnter(Object ds) {
     ThreadState ts = state.get();
-    PoolRecorder r = ts.lastRecorder;
-    if (r == null || r.dataSource() != ds) {
-      r = registry.recorderFor(ds);
-      ts.lastRecorder = r;
-    }
+    PoolRecorder r = ts.recorderFor(ds, registry);
     if (ts.leaseDepth == 0) {
-      ts.leaseOwner = r;
-      ts.pending(r);
+      ts.acquiring(r);
       ts.waitStart = System.nanoTime();
-    } else if (r.known && !ts.leaseOwner.known) {
+    } else if (r.known && !ts.leaseOwner().known) {
       // A wrapper around a known pool: the lease belongs to the pool, whose figures we can read.
-      ts.leaseOwner = r;
-      ts.pending(r);
+      ts.acquiring(r);
     }
     ts.leaseDepth++;
     return ts;
@@ -74,9 +68,8 @@ public final class Hub extends Hooks {
       return;
     }
     long now = System.nanoTime();
-    PoolRecorder r = ts.leaseOwner;
-    ts.leaseOwner = null;
-    ts.pending(null);
+    PoolRecorder r = ts.leaseOwner();
+    ts.acquired();
     PoolStats s = ts.stats(r);
     s.wait.record(now - ts.waitStart);
     if (thrown != null) {
@@ -211,7 +204,7 @@ public final class Hub extends Hooks {
         return;
       }
       physical.opened(conn, target);
-      PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner : null;
+      PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner() : null;
       boolean pooled = owner != null || PoolAdapters.calledFromPool();
       if (owner == null && pooled) {
         owner = registry.knownPoolFor(target);
