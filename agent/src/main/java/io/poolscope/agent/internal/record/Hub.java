@@ -48,11 +48,13 @@ public final class Hub extends Hooks {
     ThreadState ts = state.get();
     PoolRecorder r = ts.recorderFor(ds, registry);
     if (ts.leaseDepth == 0) {
-      ts.acquiring(r);
+      ts.leaseOwner = r;
+      ts.pending(r);
       ts.waitStart = System.nanoTime();
-    } else if (r.known && !ts.leaseOwner().known) {
+    } else if (r.known && !ts.leaseOwner.known) {
       // A wrapper around a known pool: the lease belongs to the pool, whose figures we can read.
-      ts.acquiring(r);
+      ts.leaseOwner = r;
+      ts.pending(r);
     }
     ts.leaseDepth++;
     return ts;
@@ -68,8 +70,9 @@ public final class Hub extends Hooks {
       return;
     }
     long now = System.nanoTime();
-    PoolRecorder r = ts.leaseOwner();
-    ts.acquired();
+    PoolRecorder r = ts.leaseOwner;
+    ts.leaseOwner = null;
+    ts.pending(null);
     PoolStats s = ts.stats(r);
     s.wait.record(now - ts.waitStart);
     if (thrown != null) {
@@ -204,7 +207,7 @@ public final class Hub extends Hooks {
         return;
       }
       physical.opened(conn, target);
-      PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner() : null;
+      PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner : null;
       boolean pooled = owner != null || PoolAdapters.calledFromPool();
       if (owner == null && pooled) {
         owner = registry.knownPoolFor(target);

@@ -102,10 +102,7 @@ public final class Lease {
     long s = (long) STAMP.get(this);
     WEAK.set(this, null);
     CONN.set(this, c);
-    if (recorder != r) {
-      // Usually the same pool as the slot's last lease: skipping the store skips its GC barrier.
-      recorder = r;
-    }
+    recorder = r;
     start = now;
     callSite = site;
     id = leaseId;

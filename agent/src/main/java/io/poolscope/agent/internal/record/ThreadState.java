@@ -9,11 +9,12 @@ import java.lang.invoke.VarHandle;
  * records per pool. Only its own thread writes it, except for the stamps of its leases.
  */
 public final class ThreadState {
-  private static final VarHandle ACQUIRING;
+  private static final VarHandle PENDING;
 
   static {
     try {
-      ACQUIRING = MethodHandles.lookup().findVarHandle(ThreadState.class, "acquiring", int.class);
+      PENDING =
+          MethodHandles.lookup().findVarHandle(ThreadState.class, "pendingOn", PoolRecorder.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -26,15 +27,10 @@ public final class ThreadState {
 
   int leaseDepth;
   long waitStart;
+  PoolRecorder leaseOwner;
 
-  // The owner of the lease being acquired (inside the outermost getConnection), which is also the
-  // pool this thread is waiting on while acquiring is 1. The reference is left in place after the
-  // call and rewritten only when the pool changes: storing a reference into this long-lived object
-  // costs a GC write barrier (a StoreLoad fence under G1) that an int flag does not.
-  private PoolRecorder owner;
-
-  @SuppressWarnings("unused") // accessed through ACQUIRING
-  private int acquiring;
+  @SuppressWarnings("unused") // accessed through PENDING
+  private PoolRecorder pendingOn;
 
   int closeDepth;
   boolean closeMatched;
@@ -50,8 +46,8 @@ public final class ThreadState {
   // The recorders of the last two data sources this thread called getConnection on, most recent
   // first: a pool whose getConnection calls an inner data source (DBCP2's BasicDataSource and its
   // PoolingDataSource) alternates between two, and would miss a one-entry cache on every call.
-  PoolRecorder lastRecorder;
-  PoolRecorder prevRecorder;
+  private PoolRecorder lastRecorder;
+  private PoolRecorder prevRecorder;
 
   private volatile Lease[] leases;
   private int hint;
@@ -78,32 +74,13 @@ public final class ThreadState {
    * @return the pool
    */
   public PoolRecorder pendingOn() {
-    // The acquire read orders the owner read after it: a flag set by the borrower comes with the
-    // owner it stored before setting it.
-    return (int) ACQUIRING.getAcquire(this) == 0 ? null : owner;
+    return (PoolRecorder) PENDING.getOpaque(this);
   }
 
-  /** This thread only: the owner of the lease being acquired; meaningful inside getConnection. */
-  PoolRecorder leaseOwner() {
-    return owner;
-  }
-
-  /**
-   * Enters getConnection (or hands the lease to a known pool inside it): sets the owner of the
-   * lease being acquired, which the scanner reads as the pool this thread is waiting on.
-   */
-  void acquiring(PoolRecorder r) {
-    if (owner != r) {
-      owner = r;
-    }
+  void pending(PoolRecorder r) {
     // A release store is a plain move on x86: no fence on the hot path, and the scanner sees it
     // within a scan.
-    ACQUIRING.setRelease(this, 1);
-  }
-
-  /** Leaves the outermost getConnection: no longer waiting. */
-  void acquired() {
-    ACQUIRING.setRelease(this, 0);
+    PENDING.setRelease(this, r);
   }
 
   /**
@@ -140,11 +117,6 @@ public final class ThreadState {
     if (r == statsFor) {
       return stats;
     }
-    return statsMiss(r);
-  }
-
-  // Kept out of stats() so that stays small enough for the JIT to inline on the lease path.
-  private PoolStats statsMiss(PoolRecorder r) {
     PoolRecorder[] keys = statsKeys;
     for (int i = 0; i < keys.length; i++) {
       if (keys[i] == r) {
@@ -163,7 +135,7 @@ public final class ThreadState {
     }
     statsKeys = java.util.Arrays.copyOf(keys, keys.length * 2);
     statsValues = java.util.Arrays.copyOf(statsValues, keys.length * 2);
-    return statsMiss(r);
+    return stats(r);
   }
 
   Lease startLease(PoolRecorder r, Object conn, long now, Throwable site) {
