@@ -46,7 +46,11 @@ public final class Hub extends Hooks {
   @Override
   public Object leaseEnter(Object ds) {
     ThreadState ts = state.get();
-    PoolRecorder r = ts.recorderFor(ds, registry);
+    PoolRecorder r = ts.lastRecorder;
+    if (r == null || r.dataSource() != ds) {
+      r = registry.recorderFor(ds);
+      ts.lastRecorder = r;
+    }
     if (ts.leaseDepth == 0) {
       ts.leaseOwner = r;
       ts.pending(r);

@@ -42,12 +42,7 @@ public final class ThreadState {
   String physUrl;
 
   int sampleCountdown = 1;
-
-  // The recorders of the last two data sources this thread called getConnection on, most recent
-  // first: a pool whose getConnection calls an inner data source (DBCP2's BasicDataSource and its
-  // PoolingDataSource) alternates between two, and would miss a one-entry cache on every call.
-  private PoolRecorder lastRecorder;
-  private PoolRecorder prevRecorder;
+  PoolRecorder lastRecorder;
 
   private volatile Lease[] leases;
   private int hint;
@@ -81,27 +76,6 @@ public final class ThreadState {
     // A release store is a plain move on x86: no fence on the hot path, and the scanner sees it
     // within a scan.
     PENDING.setRelease(this, r);
-  }
-
-  /**
-   * The recorder of a data source, from this thread's two-entry cache or else the registry.
-   *
-   * @param ds the data source
-   * @param registry where recorders are looked up (and created) on a miss
-   * @return its recorder
-   */
-  PoolRecorder recorderFor(Object ds, Registry registry) {
-    PoolRecorder r = lastRecorder;
-    if (r != null && r.dataSource() == ds) {
-      return r;
-    }
-    PoolRecorder p = prevRecorder;
-    if (p == null || p.dataSource() != ds) {
-      p = registry.recorderFor(ds);
-    }
-    prevRecorder = r;
-    lastRecorder = p;
-    return p;
   }
 
   /**
