@@ -9,6 +9,8 @@
 #   --only 'hikariCycle|pgLease'                   (a subset of benchmarks)
 #   --poolscope-args 'leakThreshold=30s'           (extra agent options)
 #   --poolscope-variant 'disabled:enabled=false'  (adds a config: agent attached with these options)
+#   --poolscope-compare 'before:/tmp/agent-before.jar' (adds a config: another build of the agent,
+#                                                   same options, every benchmark: before/after)
 # environment: POOLSCOPE_AGENT_JAR (default agent/target/poolscope-agent.jar), SKIP_BUILD=1
 # output: benchmarks/target/agent-bench/<UTC time>/{summary.md,results.csv,jmh-*.log}
 set -euo pipefail

@@ -40,8 +40,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code AgentBench [--forks 3] [--warmup 8] [--iterations 5] [--time 1] [--out DIR]
  * [--poolscope-agent JAR] [--poolscope-args k=v,...] [--poolscope-variant NAME:k=v,...]
- * [--otel-agent JAR] [--pg-url JDBC_URL] [--only REGEX]}. Normally started by {@code
- * benchmarks/run-agent-bench.sh}.
+ * [--poolscope-compare NAME:JAR] [--otel-agent JAR] [--pg-url JDBC_URL] [--only REGEX]}. Normally
+ * started by {@code benchmarks/run-agent-bench.sh}.
  */
 public final class AgentBench {
 
@@ -95,6 +95,21 @@ public final class AgentBench {
           agentArgs += "," + opt.get("poolscope-args");
         }
         configs.add(new Config("poolscope", with(common, javaagent(poolscopeJar, agentArgs)), all));
+        if (opt.containsKey("poolscope-compare")) {
+          // NAME:JAR - another build of the agent (e.g. the one before a change), same options,
+          // every benchmark, interleaved with the rest: before/after measured in one run.
+          String[] nj = opt.get("poolscope-compare").split(":", 2);
+          if (nj.length != 2 || nj[0].isBlank()) {
+            throw new IllegalArgumentException("--poolscope-compare expects NAME:JAR");
+          }
+          String otherJar = snapshot(nj[1], out, "poolscope-" + nj[0] + "-");
+          String otherWhy = agentProblem(otherJar);
+          if (otherWhy != null) {
+            throw new IllegalArgumentException("--poolscope-compare: " + otherWhy);
+          }
+          configs.add(
+              new Config("poolscope-" + nj[0], with(common, javaagent(otherJar, agentArgs)), all));
+        }
         if (opt.containsKey("poolscope-variant")) {
           // NAME:K=V,... - the agent attached with other options (a pool exclusion, or
           // enabled=false), on the two stub cycles that show what being attached costs.
@@ -323,11 +338,16 @@ public final class AgentBench {
    * Copies the jar into {@code out/agents/}, returning the copy, or the path as given if absent.
    */
   private static String snapshot(String jar, Path out) throws IOException {
+    return snapshot(jar, out, "");
+  }
+
+  /** The same, with a prefix on the copy's name (two builds of one agent share a file name). */
+  private static String snapshot(String jar, Path out, String prefix) throws IOException {
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       return jar;
     }
     Path dir = Files.createDirectories(out.resolve("agents"));
-    Path copy = dir.resolve(Path.of(jar).getFileName());
+    Path copy = dir.resolve(prefix + Path.of(jar).getFileName());
     Files.copy(Path.of(jar), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return copy.toAbsolutePath().toString();
   }
