@@ -4,6 +4,8 @@ import io.poolscope.collector.CollectorConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,7 @@ public final class ProbeRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeRunner.class);
 
   private final Map<String, ProbeResult> results = new ConcurrentHashMap<>();
+  private final List<Probe> probes = new ArrayList<>();
   private final ScheduledExecutorService executor;
   private final LongSupplier clock;
   private final int timeoutSeconds;
@@ -46,6 +49,7 @@ public final class ProbeRunner implements AutoCloseable {
         continue;
       }
       Probe p = new Probe(d);
+      this.probes.add(p);
       executor.scheduleWithFixedDelay(
           () -> {
             results.put(d.id(), p.run());
@@ -65,10 +69,19 @@ public final class ProbeRunner implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    boolean stopped = false;
     try {
-      executor.awaitTermination(timeoutSeconds + 1L, TimeUnit.SECONDS);
+      stopped = executor.awaitTermination(timeoutSeconds + 1L, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // The monitoring sessions end with the runner: left open, each would hold one of the
+    // database's connection slots until a garbage collection happens to close its socket, or
+    // until the server's idle timeout (8 hours on MySQL).
+    if (stopped) {
+      for (Probe p : probes) {
+        p.closeQuietly();
+      }
     }
   }
 

@@ -1,0 +1,285 @@
+package io.poolscope.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.poolscope.collector.internal.probe.ProbeResult;
+import io.poolscope.collector.internal.probe.ProbeRunner;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MySQL/MariaDB probe against a real MariaDB server ({@link MariaDbServer}) through the MariaDB
+ * JDBC driver, as a user runs it: {@code max_connections} with the SUPER slot on top, clients by
+ * user and host without the probe's own session, a monitoring user holding only PROCESS, and a
+ * failed login that never shows the password.
+ */
+class MySqlProbeTest {
+  static final int MAX_CONNECTIONS = 30;
+  static final String MONITOR_PASSWORD = "Mon-pw-4f9a";
+  static MariaDbServer db;
+
+  @TempDir Path dir;
+  final List<Connection> open = new ArrayList<>();
+
+  @BeforeAll
+  static void startMariaDb() throws Exception {
+    db = MariaDbServer.start(MAX_CONNECTIONS);
+    try (Connection c = db.root();
+        Statement s = c.createStatement()) {
+      s.execute("create database payments");
+      // The monitoring user as collector/README.md tells users to create it: PROCESS only.
+      s.execute("create user poolscope@'127.0.0.1' identified by '" + MONITOR_PASSWORD + "'");
+      s.execute("grant process on *.* to poolscope@'127.0.0.1'");
+      s.execute("create user nopriv@'127.0.0.1' identified by 'nopriv-pw'");
+      for (String u : List.of("app", "batch")) {
+        s.execute("create user " + u + "@'127.0.0.1' identified by '" + u + "-pw'");
+        s.execute("grant select on payments.* to " + u + "@'127.0.0.1'");
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopMariaDb() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @AfterEach
+  void closeClients() throws SQLException {
+    for (Connection c : open) {
+      c.close();
+    }
+    open.clear();
+  }
+
+  Connection client(String user) throws SQLException {
+    Connection c = db.connect(user, user + "-pw");
+    open.add(c);
+    return c;
+  }
+
+  ProbeRunner probe(String user, String password) {
+    return new ProbeRunner(
+        CollectorConfig.builder()
+            .probeInterval(Duration.ofMillis(100))
+            .probeTimeout(Duration.ofSeconds(2))
+            .databases(List.of(CollectorConfig.Database.withProbe("m", db.url(""), user, password)))
+            .build(),
+        System::currentTimeMillis,
+        () -> {});
+  }
+
+  /**
+   * The latest reading once it satisfies {@code done}: the server ends a closed session's thread a
+   * moment after the client's close returns, so counts settle rather than jump.
+   */
+  static ProbeResult await(ProbeRunner r, Predicate<ProbeResult> done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    ProbeResult last = null;
+    while (System.nanoTime() < deadline) {
+      last = r.results().get("m");
+      if (last != null && done.test(last)) {
+        return last;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("probe reading never satisfied the condition; last: " + last);
+  }
+
+  @Test
+  void maxConnectionsIsUsableByApplicationsAndTheSuperSlotIsOnTop() throws Exception {
+    try (ProbeRunner r = probe("poolscope", MONITOR_PASSWORD)) {
+      ProbeResult res = await(r, ProbeResult::isOk);
+      assertThat(res.maxConnections()).isEqualTo(MAX_CONNECTIONS);
+      assertThat(res.reserved()).isZero();
+      assertThat(res.actual()).isZero();
+
+      // The probe's session is one of the 30 ordinary slots; applications get the other 29.
+      for (int i = 1; i < MAX_CONNECTIONS; i++) {
+        client(i % 2 == 0 ? "app" : "batch");
+      }
+      assertThatThrownBy(() -> client("app"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("Too many connections");
+      // One more for a user with SUPER (here root), and only one.
+      try (Connection su = db.root()) {
+        assertThatThrownBy(() -> db.root().close())
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("Too many connections");
+      }
+      res = await(r, p -> p.isOk() && p.actual() == MAX_CONNECTIONS - 1);
+      assertThat(res.maxConnections()).isEqualTo(MAX_CONNECTIONS);
+    }
+  }
+
+  @Test
+  void clientsAreCountedByUserAndHostWithoutTheProbesOwnSession() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      client("app");
+    }
+    for (int i = 0; i < 2; i++) {
+      client("batch");
+    }
+    try (ProbeRunner r = probe("poolscope", MONITOR_PASSWORD)) {
+      ProbeResult res = await(r, p -> p.isOk() && p.actual() == 7);
+      assertThat(res.clients())
+          .containsExactly(
+              new ProbeResult.Client("app", "127.0.0.1", 5),
+              new ProbeResult.Client("batch", "127.0.0.1", 2));
+
+      open.remove(0).close();
+      res = await(r, p -> p.isOk() && p.actual() == 6);
+      assertThat(res.clients())
+          .containsExactly(
+              new ProbeResult.Client("app", "127.0.0.1", 4),
+              new ProbeResult.Client("batch", "127.0.0.1", 2));
+    }
+  }
+
+  @Test
+  void withoutProcessPrivilegeTheFiguresStayButClientsAreUnknown() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      client("app");
+    }
+    try (ProbeRunner r = probe("nopriv", "nopriv-pw")) {
+      ProbeResult res = await(r, p -> p.isOk() && p.actual() == 3);
+      assertThat(res.maxConnections()).isEqualTo(MAX_CONNECTIONS);
+      // information_schema.processlist shows such a user only its own session.
+      assertThat(res.clients()).isEmpty();
+    }
+  }
+
+  @Test
+  void processAloneGivesNoDatabaseSoTheProbeUrlMustNameNone() throws Exception {
+    try (ProbeRunner r =
+        new ProbeRunner(
+            CollectorConfig.builder()
+                .probeInterval(Duration.ofMillis(100))
+                .probeTimeout(Duration.ofSeconds(2))
+                .databases(
+                    List.of(
+                        CollectorConfig.Database.withProbe(
+                            "m", db.url("payments"), "poolscope", MONITOR_PASSWORD)))
+                .build(),
+            System::currentTimeMillis,
+            () -> {})) {
+      ProbeResult res = await(r, p -> "failed".equals(p.status()));
+      assertThat(res.error()).contains("Access denied").contains("to database 'payments'");
+    }
+  }
+
+  @Test
+  void closingTheRunnerEndsTheMonitoringSession() throws Exception {
+    try (ProbeRunner r = probe("poolscope", MONITOR_PASSWORD)) {
+      await(r, ProbeResult::isOk);
+      assertThat(sessionsOf("poolscope")).isEqualTo(1);
+    }
+    // Left open, it would hold a connection slot until the JVM happens to collect the socket
+    // (its Cleaner closes it) or the server's idle timeout (8 h). A close ends the session within
+    // milliseconds; a longer wait here would let a garbage collection hide the leak.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+    while (sessionsOf("poolscope") > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(sessionsOf("poolscope")).isZero();
+  }
+
+  static int sessionsOf(String user) throws SQLException {
+    try (Connection c = db.root();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select count(*) from information_schema.processlist where user = ?")) {
+      s.setString(1, user);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  @Test
+  void wrongPasswordFailsWithAnErrorThatNeverShowsThePassword() throws Exception {
+    String wrong = "Wrong-pw-71c3";
+    try (ProbeRunner r = probe("poolscope", wrong)) {
+      ProbeResult res = await(r, p -> "failed".equals(p.status()));
+      assertThat(res.error()).contains("Access denied").doesNotContain(wrong);
+      assertThat(res.maxConnections()).isNull();
+      assertThat(res.actual()).isNull();
+    }
+    // The password in the URL instead: neither the URL's password nor the URL's query shows.
+    String inUrl = "Url-pw-0d2e";
+    try (ProbeRunner r =
+        new ProbeRunner(
+            CollectorConfig.builder()
+                .probeInterval(Duration.ofMillis(100))
+                .probeTimeout(Duration.ofSeconds(2))
+                .databases(
+                    List.of(
+                        CollectorConfig.Database.withProbe(
+                            "m", db.url("") + "?user=poolscope&password=" + inUrl, null, null)))
+                .build(),
+            System::currentTimeMillis,
+            () -> {})) {
+      ProbeResult res = await(r, p -> "failed".equals(p.status()));
+      assertThat(res.error()).contains("Access denied").doesNotContain(inUrl);
+    }
+  }
+
+  @Test
+  void collectorShowsMariaDbLimitAndActualInTheDatabaseView() throws Exception {
+    String id = "mariadb_127.0.0.1_" + db.port() + "_payments";
+    CollectorConfig config =
+        CollectorConfig.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .probeInterval(Duration.ofMillis(200))
+            .probeTimeout(Duration.ofSeconds(2))
+            .storeUrl("jdbc:h2:file:" + dir.resolve("store"))
+            .databases(
+                List.of(
+                    CollectorConfig.Database.withProbe(
+                        // No database in the URL: PROCESS alone grants access to none.
+                        id, db.url(""), "poolscope", MONITOR_PASSWORD)))
+            .build();
+    for (int i = 0; i < 4; i++) {
+      client("app");
+    }
+    try (Collector collector = Collector.start(config)) {
+      Http http = new Http(collector);
+      Http.await(
+          Duration.ofSeconds(30),
+          () -> PostgresProbeTest.database(http, id).path("actual").asInt(-1) == 4,
+          () -> PostgresProbeTest.database(http, id).toString());
+      JsonNode budget = PostgresProbeTest.database(http, id);
+      assertThat(budget.get("probe").get("status").asText()).isEqualTo("ok");
+      assertThat(budget.get("limitSource").asText()).isEqualTo("probe");
+      assertThat(budget.get("maxConnections").asInt()).isEqualTo(MAX_CONNECTIONS);
+      assertThat(budget.get("reserved").asInt()).isZero();
+      assertThat(budget.get("usable").asInt()).isEqualTo(MAX_CONNECTIONS);
+      // No pod reports this database: every client is unattributed.
+      assertThat(budget.get("unattributed").asInt()).isEqualTo(4);
+      JsonNode clients = http.json("/api/databases/" + id).get("clients");
+      assertThat(clients).hasSize(1);
+      assertThat(clients.get(0).get("applicationName").asText()).isEqualTo("app");
+      assertThat(clients.get(0).get("clientAddr").asText()).isEqualTo("127.0.0.1");
+      assertThat(clients.get(0).get("count").asInt()).isEqualTo(4);
+    }
+  }
+}
