@@ -19,10 +19,19 @@ final class AppProcess implements AutoCloseable {
   final Process process;
 
   AppProcess(String mainClass, String lib, String agentArgs, String... args) throws IOException {
+    this(List.of("-XX:TieredStopAtLevel=1", "-Xmx256m"), mainClass, lib, agentArgs, args);
+  }
+
+  /**
+   * With the given JVM options instead of the tests' quick-start ones (the soak wants the full
+   * JIT).
+   */
+  AppProcess(
+      List<String> jvmOptions, String mainClass, String lib, String agentArgs, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(ChildJvm.JDK17, "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xmx256m");
+    cmd.addAll(jvmOptions);
     if (agentArgs != null) {
       cmd.add("-javaagent:" + System.getProperty("poolscope.agentJar") + "=" + agentArgs);
     }

@@ -3,18 +3,13 @@ package io.poolscope.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.poolscope.agent.it.FaultyCollector.Mode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,41 +37,14 @@ class CollectorFaultsIT {
   @Test
   void applicationIsNeverSlowedAndExportRecoversFromEveryCollectorFault() throws Exception {
     try (FaultyCollector collector = new FaultyCollector()) {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Paths.get(ChildJvm.JDK17, "bin", "java").toString());
-      cmd.add("-XX:TieredStopAtLevel=1");
-      cmd.add("-Xmx256m");
-      cmd.add(
-          "-javaagent:"
-              + System.getProperty("poolscope.agentJar")
-              + "=endpoint="
-              + collector.endpoint()
-              + ",interval=200ms,timeout=1s,leakThreshold=1s");
-      cmd.add("-cp");
-      cmd.add(ChildJvm.classPath(List.of("hikari-newest")));
-      cmd.add("io.poolscope.testapp.FaultApp");
-      cmd.add("hikari");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().keySet().removeIf(k -> k.startsWith("POOLSCOPE_") || k.startsWith("OTEL_"));
-      pb.environment().remove("JAVA_TOOL_OPTIONS");
-      Process p = pb.start();
-      List<String> out = new CopyOnWriteArrayList<>();
-      Thread pump =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  String l;
-                  while ((l = r.readLine()) != null) {
-                    out.add(l);
-                  }
-                } catch (IOException e) {
-                  // the child ended
-                }
-              });
-      pump.setDaemon(true);
-      pump.start();
+      AppProcess app =
+          new AppProcess(
+              "io.poolscope.testapp.FaultApp",
+              "hikari-newest",
+              "endpoint=" + collector.endpoint() + ",interval=200ms,timeout=1s,leakThreshold=1s",
+              "hikari");
+      Process p = app.process;
+      List<String> out = app.out;
       OutputStream stdin = p.getOutputStream();
       Map<String, Phase> phases = new HashMap<>();
       try {

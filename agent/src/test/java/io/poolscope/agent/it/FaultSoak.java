@@ -1,19 +1,15 @@
 package io.poolscope.agent.it;
 
 import io.poolscope.agent.it.FaultyCollector.Mode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,44 +57,21 @@ public final class FaultSoak {
     List<String> failures = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     try (FaultyCollector collector = new FaultyCollector()) {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Paths.get(System.getProperty("poolscope.jdk17"), "bin", "java").toString());
-      cmd.add("-Xmx256m");
-      cmd.add(
-          "-javaagent:"
-              + System.getProperty("poolscope.agentJar")
-              + "=endpoint="
-              + collector.endpoint()
-              + ",leakThreshold=1s,debug=true,eventBuffer="
-              + EVENT_BUFFER);
-      cmd.add("-cp");
-      cmd.add(ChildJvm.classPath(List.of("hikari-newest")));
-      cmd.add("io.poolscope.testapp.FaultApp");
-      cmd.add("hikari");
-      cmd.add(Long.toString(LEAK_PAUSE_MS));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().keySet().removeIf(k -> k.startsWith("POOLSCOPE_") || k.startsWith("OTEL_"));
-      pb.environment().remove("JAVA_TOOL_OPTIONS");
-      Process p = pb.start();
+      AppProcess app =
+          new AppProcess(
+              List.of("-Xmx256m"),
+              "io.poolscope.testapp.FaultApp",
+              "hikari-newest",
+              "endpoint="
+                  + collector.endpoint()
+                  + ",leakThreshold=1s,debug=true,eventBuffer="
+                  + EVENT_BUFFER,
+              "hikari",
+              Long.toString(LEAK_PAUSE_MS));
+      Process p = app.process;
       // Killed mid-run (Ctrl-C): the app goes with us.
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-      List<String> out = new CopyOnWriteArrayList<>();
-      Thread pump =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  String l;
-                  while ((l = r.readLine()) != null) {
-                    out.add(l);
-                  }
-                } catch (IOException e) {
-                  // the child ended
-                }
-              });
-      pump.setDaemon(true);
-      pump.start();
+      List<String> out = app.out;
       OutputStream stdin = p.getOutputStream();
       try {
         Await.until(() -> out.contains("READY"), 60, () -> "READY: " + out);
