@@ -67,43 +67,6 @@ public final class ExportLoop {
    * @param agentVersion the agent version
    * @param intervalMillis export interval
    * @param scanMillis leak scan period
-   */
-  public ExportLoop(
-      Registry registry,
-      PhysicalTracker physical,
-      LeakScanner scanner,
-      EventBuffer events,
-      OtlpSender sender,
-      Resource resource,
-      String agentVersion,
-      long intervalMillis,
-      long scanMillis) {
-    this(
-        registry,
-        physical,
-        scanner,
-        events,
-        sender,
-        resource,
-        agentVersion,
-        intervalMillis,
-        scanMillis,
-        BackoffPolicy.defaultCapMillis(intervalMillis),
-        () -> {});
-  }
-
-  /**
-   * Creates the loop.
-   *
-   * @param registry pools and threads
-   * @param physical physical connections
-   * @param scanner the leak scanner
-   * @param events buffered leak events
-   * @param sender the OTLP sender
-   * @param resource the resource
-   * @param agentVersion the agent version
-   * @param intervalMillis export interval
-   * @param scanMillis leak scan period
    * @param maxBackoffMillis the longest wait between exports while the collector fails
    * @param housekeeping run on the export thread after each export (releases caches)
    */

@@ -89,7 +89,9 @@ class ExportLoopTest {
         Resource.empty(),
         "test",
         10_000,
-        1_000);
+        1_000,
+        BackoffPolicy.defaultCapMillis(10_000),
+        () -> {});
   }
 
   private static EventBuffer buffer(int n) {
