@@ -15,9 +15,16 @@ final class H2PoolAdapter extends PoolAdapter {
     return Reflect.integer(pool, "getMaxConnections");
   }
 
+  /**
+   * H2 counts a borrower in before it checks the limit and counts it out again if the pool is full,
+   * so under contention its counter briefly reads one more than the maximum. No more than the
+   * maximum can be in use, so the reading is capped there.
+   */
   @Override
   public Integer used(Object pool) {
-    return Reflect.integer(pool, "getActiveConnections");
+    Integer active = Reflect.integer(pool, "getActiveConnections");
+    Integer max = max(pool);
+    return active == null || max == null ? active : Math.min(active, max);
   }
 
   @Override
