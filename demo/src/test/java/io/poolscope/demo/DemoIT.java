@@ -80,11 +80,13 @@ class DemoIT {
               PHASE_TIMEOUT,
               POLL,
               () -> {
-                JsonNode database = api.database(db);
+                // One response, so the fleet's figures and the probe's come from one snapshot.
+                JsonNode detail = api.databaseDetail(db);
+                JsonNode database = detail.path("database");
                 int postgresCount = demo.database().servicesConnections();
                 return database.path("open").asInt(-1) == postgresCount
                         && postgresCount >= 10
-                        && probeCountsForPods(api.databaseDetail(db)) == postgresCount
+                        && probeCountsForPods(detail) == postgresCount
                         && api.alerts().path("active").isEmpty()
                     ? database
                     : null;
