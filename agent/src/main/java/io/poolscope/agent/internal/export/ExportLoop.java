@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExportLoop {
   private static final int MAX_EVENTS_PER_REQUEST = 500;
+  private static final int GROW_AFTER = 8;
 
   private final Registry registry;
   private final PhysicalTracker physical;
@@ -51,8 +52,11 @@ public final class ExportLoop {
   private final ScheduledExecutorService scanExecutor;
   private final Object scanLock = new Object();
   private Set<PoolRecorder> exported = new HashSet<>();
-  // Halved on a 413 (the collector's body limit), so large stacks cannot wedge the buffer.
+  // Halved on a 413 (the collector's body limit), so large stacks cannot wedge the buffer; doubled
+  // again (up to the maximum) after GROW_AFTER full batches in a row were accepted, so one
+  // oversized burst does not shrink every later request for the life of the JVM.
   private int eventsPerRequest = MAX_EVENTS_PER_REQUEST;
+  private int fullBatchesAccepted;
   private long refusedEvents;
 
   /**
@@ -281,7 +285,14 @@ public final class ExportLoop {
       OtlpSender.Outcome o = sender.sendLogs(LogsRequestMarshaler.create(logs));
       if (o.status() == 413 && batch.size() > 1) {
         eventsPerRequest = Math.max(1, batch.size() / 2);
+        fullBatchesAccepted = 0;
         continue;
+      }
+      if (o.accepted() && batch.size() == eventsPerRequest) {
+        if (++fullBatchesAccepted >= GROW_AFTER && eventsPerRequest < MAX_EVENTS_PER_REQUEST) {
+          eventsPerRequest = Math.min(MAX_EVENTS_PER_REQUEST, eventsPerRequest * 2);
+          fullBatchesAccepted = 0;
+        }
       }
       if (o.failed()) {
         return o; // kept in the buffer for the next export

@@ -95,7 +95,7 @@ class ExportLoopTest {
   }
 
   private static EventBuffer buffer(int n) {
-    EventBuffer b = new EventBuffer(1000);
+    EventBuffer b = new EventBuffer(Math.max(1000, n));
     DbTarget target = new DbTarget("h2", null, -1, "mem");
     for (int i = 1; i <= n; i++) {
       b.add(new LeakEvent("suspected", "pool", target, "t", 1.5, i, null, null, i));
@@ -112,6 +112,19 @@ class ExportLoopTest {
     assertThat(logsBatchSizes).containsExactly(300, 150, 75, 75, 75, 75);
     assertThat(delivered).hasSize(300).doesNotHaveDuplicates();
     assertThat(events.peek(1)).isEmpty();
+  }
+
+  @Test
+  void theBatchGrowsBackAfterEightFullBatchesAreAccepted() throws Exception {
+    EventBuffer events = buffer(3000);
+    AtomicInteger logsRequests = new AtomicInteger();
+    // Only the first request is too large (a collector that briefly had a lower limit).
+    ExportLoop loop =
+        loopAgainst(200, n -> logsRequests.incrementAndGet() == 1 ? 413 : 200, events);
+    loop.shutdown();
+    assertThat(logsBatchSizes)
+        .containsExactly(500, 250, 250, 250, 250, 250, 250, 250, 250, 500, 500);
+    assertThat(delivered).hasSize(3000).doesNotHaveDuplicates();
   }
 
   @Test
