@@ -141,15 +141,15 @@ class MySqlProbeTest {
       ProbeResult res = await(r, p -> p.isOk() && p.actual() == 7);
       assertThat(res.clients())
           .containsExactly(
-              new ProbeResult.Client("app", "127.0.0.1", 5),
-              new ProbeResult.Client("batch", "127.0.0.1", 2));
+              new ProbeResult.Client(null, "app", "127.0.0.1", 5),
+              new ProbeResult.Client(null, "batch", "127.0.0.1", 2));
 
       open.remove(0).close();
       res = await(r, p -> p.isOk() && p.actual() == 6);
       assertThat(res.clients())
           .containsExactly(
-              new ProbeResult.Client("app", "127.0.0.1", 4),
-              new ProbeResult.Client("batch", "127.0.0.1", 2));
+              new ProbeResult.Client(null, "app", "127.0.0.1", 4),
+              new ProbeResult.Client(null, "batch", "127.0.0.1", 2));
     }
   }
 
@@ -277,7 +277,8 @@ class MySqlProbeTest {
       assertThat(budget.get("unattributed").asInt()).isEqualTo(4);
       JsonNode clients = http.json("/api/databases/" + id).get("clients");
       assertThat(clients).hasSize(1);
-      assertThat(clients.get(0).get("applicationName").asText()).isEqualTo("app");
+      assertThat(clients.get(0).get("user").asText()).isEqualTo("app");
+      assertThat(clients.get(0).get("applicationName").isNull()).isTrue();
       assertThat(clients.get(0).get("clientAddr").asText()).isEqualTo("127.0.0.1");
       assertThat(clients.get(0).get("count").asInt()).isEqualTo(4);
     }

@@ -114,6 +114,7 @@ class PostgresProbeTest {
         for (JsonNode c : clients) {
           if (c.get("applicationName").asText().equals("psql")) {
             assertThat(c.get("count").asInt()).isEqualTo(1);
+            assertThat(c.get("user").asText()).isEqualTo("postgres");
           }
         }
       }

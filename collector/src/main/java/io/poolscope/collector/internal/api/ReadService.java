@@ -102,6 +102,7 @@ public final class ReadService {
                 clients.add(
                     obj(
                         "applicationName", c.applicationName(),
+                        "user", c.user(),
                         "clientAddr", c.clientAddr(),
                         "count", c.count())));
     return obj(

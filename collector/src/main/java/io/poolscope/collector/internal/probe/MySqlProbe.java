@@ -38,7 +38,8 @@ final class MySqlProbe implements DatabaseProbe {
                   + " where id <> connection_id() and command <> 'Daemon'"
                   + " group by 1, 2 order by 3 desc")) {
         while (rs.next()) {
-          clients.add(new ProbeResult.Client(rs.getString(1), rs.getString(2), rs.getInt(3)));
+          // MySQL keeps no application name per session: the user is what tells clients apart.
+          clients.add(new ProbeResult.Client(null, rs.getString(1), rs.getString(2), rs.getInt(3)));
         }
       } catch (SQLException e) {
         // Only the figures then; they are what the budget needs. (Without PROCESS there is no

@@ -35,15 +35,15 @@ final class PostgresProbe implements DatabaseProbe {
       int actual = 0;
       try (ResultSet rs =
           s.executeQuery(
-              "select coalesce(application_name, ''),"
+              "select coalesce(application_name, ''), usename,"
                   + " coalesce(host(client_addr), 'local'), count(*)"
                   + " from pg_stat_activity"
                   + " where backend_type = 'client backend' and pid <> pg_backend_pid()"
-                  + " group by 1, 2 order by 3 desc, 1, 2")) {
+                  + " group by 1, 2, 3 order by 4 desc, 1, 2, 3")) {
         while (rs.next()) {
-          int n = rs.getInt(3);
+          int n = rs.getInt(4);
           actual += n;
-          clients.add(new ProbeResult.Client(rs.getString(1), rs.getString(2), n));
+          clients.add(new ProbeResult.Client(rs.getString(1), rs.getString(2), rs.getString(3), n));
         }
       }
       return ProbeResult.ok(now, max, reserved, actual, clients);

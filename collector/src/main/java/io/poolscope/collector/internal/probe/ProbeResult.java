@@ -18,8 +18,16 @@ public record ProbeResult(
     Integer actual,
     List<Client> clients) {
 
-  /** One {@code pg_stat_activity} group. */
-  public record Client(String applicationName, String clientAddr, int count) {}
+  /**
+   * One group of sessions the database lists ({@code pg_stat_activity}, MySQL's processlist).
+   *
+   * @param applicationName the name the client gave (PostgreSQL), null where the database keeps
+   *     none (MySQL)
+   * @param user the database user
+   * @param clientAddr the client's address, {@code local} for a Unix socket
+   * @param count sessions in the group
+   */
+  public record Client(String applicationName, String user, String clientAddr, int count) {}
 
   /** No probe configured. */
   public static final ProbeResult NONE =

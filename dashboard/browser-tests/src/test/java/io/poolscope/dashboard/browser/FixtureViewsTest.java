@@ -95,7 +95,7 @@ class FixtureViewsTest {
                     + "'[data-chart=history-connections] canvas')).options.plugins.eventMarks.events.length");
     assertThat(marks.intValue()).isEqualTo(2);
     assertThat(texts("table.clients tbody tr"))
-        .containsExactly("PostgreSQL JDBC Driver 10.1.0.12 49", "psql 10.1.7.3 3");
+        .containsExactly("PostgreSQL JDBC Driver payments 10.1.0.12 49", "psql dba 10.1.7.3 3");
     chromium.screenshot(SHOTS.resolve("fixture-database-light.png"));
     // The range buttons refetch: a week on the axis after "7d".
     waitUpTo(Duration.ofSeconds(5))

@@ -282,15 +282,24 @@ export function render(data) {
           ? h(
               'section',
               { class: 'panel' },
-              h('div', { class: 'panel-head' }, h('h3', null, 'Clients the database sees'), h('span', { class: 'hint' }, 'pg_stat_activity, from the probe')),
+              h('div', { class: 'panel-head' }, h('h3', null, 'Clients the database sees'), h('span', { class: 'hint' }, 'sessions the probe lists, with or without the agent')),
               h(
                 'table',
                 { class: 'clients' },
-                h('thead', null, h('tr', null, h('th', null, 'Application'), h('th', null, 'Address'), h('th', { class: 'num' }, 'Connections'))),
+                h('thead', null, h('tr', null, h('th', null, 'Application'), h('th', null, 'User'), h('th', null, 'Address'), h('th', { class: 'num' }, 'Connections'))),
                 h(
                   'tbody',
                   null,
-                  clients.map((c) => h('tr', null, h('td', { class: 'name' }, c.applicationName || '(none)'), h('td', { class: 'mono' }, c.clientAddr || 'local'), h('td', { class: 'num' }, int(c.count)))),
+                  clients.map((c) =>
+                    h(
+                      'tr',
+                      null,
+                      h('td', { class: 'name' }, c.applicationName || '(none)'),
+                      h('td', { class: 'mono' }, c.user || ''),
+                      h('td', { class: 'mono' }, c.clientAddr || 'local'),
+                      h('td', { class: 'num' }, int(c.count)),
+                    ),
+                  ),
                 ),
               ),
             )
