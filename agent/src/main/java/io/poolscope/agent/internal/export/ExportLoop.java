@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class ExportLoop {
   private static final int MAX_EVENTS_PER_REQUEST = 500;
   private static final int GROW_AFTER = 8;
+  // Closed pools kept, while exports fail, for an export to carry their final figures.
+  static final int MAX_CLOSED_POOLS_KEPT = 64;
 
   private final Registry registry;
   private final PhysicalTracker physical;
@@ -224,6 +226,14 @@ public final class ExportLoop {
       exported = current;
     } else {
       refused("metrics", metrics);
+      int dropped = registry.dropClosedBeyond(MAX_CLOSED_POOLS_KEPT);
+      if (dropped > 0) {
+        Diagnostics.notice(
+            "closed pools dropped",
+            "the collector has not taken an export for a while: closed pools beyond "
+                + MAX_CLOSED_POOLS_KEPT
+                + " are dropped without their final figures (printed once)");
+      }
     }
     // A collector that fails the metrics would fail the events too: one request per attempt.
     OtlpSender.Outcome outcome = metrics.failed() ? metrics : sendEvents();

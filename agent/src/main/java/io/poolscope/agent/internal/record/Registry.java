@@ -338,22 +338,55 @@ public final class Registry {
           && exportedOnce.contains(r)
           && !hasLeases(r)
           && !r.waitsSinceSnapshot()) {
-        if (r.known && !r.churnRetired) {
-          r.churnRetired = true;
-          long[] v =
-              retiredChurn.computeIfAbsent(new ChurnKey(r.type(), r.target()), k -> new long[2]);
-          synchronized (v) {
-            v[0]++;
-            if (r.closed()) {
-              v[1]++;
-            }
-          }
-        }
-        synchronized (this) { // against a revive in between
-          r.dropped = true;
-          recorders.remove(r);
+        drop(r);
+      }
+    }
+  }
+
+  /**
+   * Export thread, while exports fail: keeps at most {@code max} closed (or collected) pools
+   * waiting for an export to carry their final figures, dropping the oldest beyond that. Without it
+   * a process that builds a pool per job would grow for as long as the collector is down. A dropped
+   * pool's creation and close still count in the churn; its figures since the last successful
+   * export are lost.
+   *
+   * @param max closed pools to keep
+   * @return the number dropped now
+   */
+  public int dropClosedBeyond(int max) {
+    int closed = 0;
+    for (PoolRecorder r : recorders) {
+      if (!r.unpooled() && (r.closed() || r.dataSource() == null)) {
+        closed++;
+      }
+    }
+    int dropped = 0;
+    for (PoolRecorder r : recorders) { // oldest first
+      if (closed - dropped <= max) {
+        break;
+      }
+      if (!r.unpooled() && (r.closed() || r.dataSource() == null) && !hasLeases(r)) {
+        drop(r);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  private void drop(PoolRecorder r) {
+    if (r.known && !r.churnRetired) {
+      r.churnRetired = true;
+      long[] v = retiredChurn.computeIfAbsent(new ChurnKey(r.type(), r.target()), k -> new long[2]);
+      synchronized (v) {
+        v[0]++;
+        if (r.closed()) {
+          v[1]++;
         }
       }
+    }
+    synchronized (this) { // against a revive in between
+      r.dropped = true;
+      recorders.remove(r);
     }
   }
 

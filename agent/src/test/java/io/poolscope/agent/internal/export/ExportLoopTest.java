@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.poolscope.agent.internal.leak.EventBuffer;
 import io.poolscope.agent.internal.leak.LeakEvent;
 import io.poolscope.agent.internal.leak.LeakScanner;
+import io.poolscope.agent.internal.record.Hub;
 import io.poolscope.agent.internal.record.PhysicalTracker;
 import io.poolscope.agent.internal.record.Registry;
 import io.poolscope.agent.internal.target.DbTarget;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,7 @@ class ExportLoopTest {
   private final AtomicInteger metricsRequests = new AtomicInteger();
   private final List<Integer> logsBatchSizes = new CopyOnWriteArrayList<>();
   private final List<Long> delivered = new CopyOnWriteArrayList<>();
+  private final Registry registry = new Registry();
 
   @AfterEach
   void stop() {
@@ -74,7 +77,6 @@ class ExportLoopTest {
           ex.close();
         });
     server.start();
-    Registry registry = new Registry();
     OtlpSender sender =
         new OtlpSender(
             URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
@@ -162,5 +164,21 @@ class ExportLoopTest {
     loop.shutdown();
     assertThat(delivered).containsExactly(1L, 2L, 3L);
     assertThat(events.peek(10)).isEmpty();
+  }
+
+  @Test
+  void failingExportsKeepOnlyTheNewestClosedPools() throws Exception {
+    Hub hub = new Hub(registry, new PhysicalTracker(), false, 0);
+    for (int i = 0; i < ExportLoop.MAX_CLOSED_POOLS_KEPT + 6; i++) {
+      JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:mem:job", "sa", "");
+      Object conn = new Object();
+      hub.leaseExit(hub.leaseEnter(pool), conn, null);
+      hub.closeExit(hub.closeEnter(conn), conn, null);
+      hub.poolClosed(pool);
+    }
+    ExportLoop loop = loopAgainst(503, n -> 200, buffer(0));
+    loop.shutdown();
+    assertThat(metricsRequests.get()).isEqualTo(1);
+    assertThat(registry.recorders()).hasSize(ExportLoop.MAX_CLOSED_POOLS_KEPT);
   }
 }
