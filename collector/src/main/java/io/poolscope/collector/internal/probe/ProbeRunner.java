@@ -29,6 +29,7 @@ public final class ProbeRunner implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final LongSupplier clock;
   private final int timeoutSeconds;
+  private volatile boolean closing;
 
   /** Starts probing every configured database with a probe URL. */
   public ProbeRunner(CollectorConfig config, LongSupplier clock, Runnable onChange) {
@@ -66,29 +67,31 @@ public final class ProbeRunner implements AutoCloseable {
     return Map.copyOf(results);
   }
 
+  /**
+   * Stops probing and ends the monitoring sessions, also those of probes still in a reading: left
+   * open, each would hold one of the database's connection slots until a garbage collection
+   * happens to close its socket, or until the server's idle timeout (8 hours on MySQL).
+   */
   @Override
   public void close() {
+    closing = true;
     executor.shutdownNow();
-    boolean stopped = false;
     try {
-      stopped = executor.awaitTermination(timeoutSeconds + 1L, TimeUnit.SECONDS);
+      executor.awaitTermination(timeoutSeconds + 1L, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // The monitoring sessions end with the runner: left open, each would hold one of the
-    // database's connection slots until a garbage collection happens to close its socket, or
-    // until the server's idle timeout (8 hours on MySQL).
-    if (stopped) {
-      for (Probe p : probes) {
-        p.closeQuietly();
-      }
+    // A probe still reading (a slow database, a busy machine) has its connection closed under
+    // it: its reading fails, and a connection it opens after this is closed at once (adopt).
+    for (Probe p : probes) {
+      p.closeQuietly();
     }
   }
 
   private final class Probe {
     private final CollectorConfig.Database db;
     private final DatabaseProbe kind;
-    private Connection connection;
+    private Connection connection; // guarded by this: the runner's close() ends it too
 
     Probe(CollectorConfig.Database db) {
       this.db = db;
@@ -102,15 +105,21 @@ public final class ProbeRunner implements AutoCloseable {
             now, "unsupported database for probe URL " + redact(db.probeUrl()));
       }
       try {
-        if (connection == null || !connection.isValid(timeoutSeconds)) {
+        Connection c = current();
+        if (c == null || !c.isValid(timeoutSeconds)) {
           closeQuietly();
-          connection = connect();
+          c = connect();
+          if (!adopt(c)) {
+            return ProbeResult.failed(now, "the collector is stopping");
+          }
         }
-        return kind.read(connection, timeoutSeconds, now);
+        return kind.read(c, timeoutSeconds, now);
       } catch (SQLException | RuntimeException e) {
         closeQuietly();
         String msg = scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        LOG.warn("probe of {} failed: {}", db.id(), msg);
+        if (!closing) {
+          LOG.warn("probe of {} failed: {}", db.id(), msg);
+        }
         return ProbeResult.failed(now, msg);
       } finally {
         if (Thread.currentThread().isInterrupted()) {
@@ -149,14 +158,38 @@ public final class ProbeRunner implements AutoCloseable {
       return DriverManager.getConnection(db.probeUrl(), p);
     }
 
-    private void closeQuietly() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException e) {
-          // Already broken; nothing to release.
+    private synchronized Connection current() {
+      return connection;
+    }
+
+    /** Keeps a new connection, unless the runner is closing: then it is closed at once. */
+    private boolean adopt(Connection c) {
+      synchronized (this) {
+        if (!closing) {
+          connection = c;
+          return true;
         }
+      }
+      closeConnection(c);
+      return false;
+    }
+
+    private void closeQuietly() {
+      Connection c;
+      synchronized (this) {
+        c = connection;
         connection = null;
+      }
+      if (c != null) {
+        closeConnection(c);
+      }
+    }
+
+    private static void closeConnection(Connection c) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // Already broken; nothing to release.
       }
     }
   }
