@@ -366,7 +366,9 @@ class EvaluationTest {
         "evaluation of %d default rules over %d samples: %.2f ms wall, %.2f ms CPU%n",
         RuleSet.defaults().rules().size(), samples.size(), msPerEval, cpuMsPerEval);
     assertThat(engine.active()).isNotEmpty(); // it did real work: 0.9 utilisations fire
-    assertThat(msPerEval).isLessThan(500); // generous: CI shares two cores
+    // CPU time: on a shared machine at load 30 the wall time is mostly the neighbours'.
+    assertThat(cpuMsPerEval).as("CPU time measured").isGreaterThan(0);
+    assertThat(cpuMsPerEval).isLessThan(500);
   }
 
   @Test

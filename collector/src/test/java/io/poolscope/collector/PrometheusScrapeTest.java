@@ -29,7 +29,9 @@ class PrometheusScrapeTest {
   static final String PROMETHEUS = "/usr/bin/prometheus";
   static final String DB = "127.0.0.1:5432/scraped";
   static final String ID = "postgresql_127.0.0.1_5432_scraped";
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+  // Prometheus's start, its first target discovery (up to 5 s) and a scrape, on a loaded machine.
+  // Waits for conditions: a healthy run takes a fraction of it.
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
   final HttpClient client = HttpClient.newHttpClient();

@@ -191,7 +191,26 @@ class DemoIT {
               });
       assertThat(refused).isNotEmpty();
 
-      // Delivered to the log notifier, as the collector's history and the log itself say.
+      // Delivered to the log notifier, as the collector's history and the log itself say. The
+      // delivery runs after the firing, so the last alert seen firing above may still be on its
+      // way to the log.
+      Path notificationsLog = demo.workDirectory().resolve("collector/notifications.log");
+      Poll.until(
+          "a delivery to the log notifier, and PoolscopeBudgetHigh in its log",
+          PHASE_TIMEOUT,
+          POLL,
+          () -> {
+            for (JsonNode h : api.alerts().path("history")) {
+              for (JsonNode d : h.path("deliveries")) {
+                if ("log".equals(d.path("target").asText())
+                    && "delivered".equals(d.path("status").asText())) {
+                  return Files.readString(notificationsLog).contains("PoolscopeBudgetHigh");
+                }
+              }
+            }
+            return false;
+          },
+          delivered -> delivered);
       assertThat(api.alerts().path("history"))
           .anySatisfy(
               h ->
@@ -201,9 +220,7 @@ class DemoIT {
                             assertThat(d.path("target").asText()).isEqualTo("log");
                             assertThat(d.path("status").asText()).isEqualTo("delivered");
                           }));
-      assertThat(demo.workDirectory().resolve("collector/notifications.log"))
-          .content()
-          .contains("PoolscopeBudgetHigh");
+      assertThat(notificationsLog).content().contains("PoolscopeBudgetHigh");
 
       demo.advance();
       run.get(PHASE_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);

@@ -28,6 +28,7 @@ final class ChildJvm implements AutoCloseable {
   final List<String> stderr = new CopyOnWriteArrayList<>();
   private final Process process;
   private final List<String> command;
+  private final List<Thread> pumps = new ArrayList<>();
 
   private ChildJvm(List<String> command, Map<String, String> env) throws IOException {
     this.command = command;
@@ -36,15 +37,19 @@ final class ChildJvm implements AutoCloseable {
     pb.environment().remove("JAVA_TOOL_OPTIONS");
     pb.environment().putAll(env);
     process = pb.start();
-    pump(
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
-        stdout);
-    pump(
-        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
-        stderr);
+    pumps.add(
+        pump(
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+            stdout));
+    pumps.add(
+        pump(
+            new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+            stderr));
   }
 
-  private static void pump(BufferedReader r, List<String> into) {
+  private static Thread pump(BufferedReader r, List<String> into) {
     Thread t =
         new Thread(
             () -> {
@@ -59,6 +64,7 @@ final class ChildJvm implements AutoCloseable {
             });
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   /** Builder of a child JVM. */
@@ -276,7 +282,11 @@ final class ChildJvm implements AutoCloseable {
       process.destroyForcibly();
       throw new AssertionError("child did not exit" + this + "\nthreads:\n" + threads);
     }
-    // The pump threads may lag the exit by a moment.
+    // The pump threads may lag the exit by a moment: both must have read to the end, or a test
+    // reading stderr right after (the agent's lines, spans logged there) could miss its last lines.
+    for (Thread pump : pumps) {
+      pump.join(TimeUnit.SECONDS.toMillis(10));
+    }
     Await.until(
         () -> stdout.contains("RESULT exit=ok") || process.exitValue() != 0, 10, "output" + this);
     if (process.exitValue() != 0) {

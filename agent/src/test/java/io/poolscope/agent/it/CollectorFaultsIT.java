@@ -122,10 +122,13 @@ class CollectorFaultsIT {
         for (String name : List.of("down", "slow", "error500", "error429", "recovered")) {
           Phase ph = phases.get(name);
           // A blocked application thread would wait at least the 1 s export timeout (30 s when
-          // slow); the bound leaves room for a noisy shared 2-core machine, nothing more.
+          // slow); the bound leaves room for a noisy shared 2-core machine, nothing more. At load
+          // 30 a thread can wait tens of milliseconds for a core at every wake-up, and the load
+          // changes from one phase to the next: half the timeout of slack, still well short of a
+          // blocked request.
           assertThat(ph.p99us)
               .as(name + " p99 against healthy " + healthy.p99us + "us\n" + figures)
-              .isLessThanOrEqualTo(Math.max(5 * healthy.p99us, healthy.p99us + 100_000));
+              .isLessThanOrEqualTo(Math.max(5 * healthy.p99us, healthy.p99us + 500_000));
           assertThat(ph.n).as(name + ": requests kept flowing").isGreaterThan(healthy.n / 4);
           assertThat(ph.heapKB)
               .as(name + " heap after GC\n" + figures)

@@ -82,28 +82,29 @@ class DatabaseOutageIT {
       assertThat(value(t, "db.client.connection.timeouts", pool))
           .as("the outage's failed borrows are counted")
           .isGreaterThan(0);
-      double idle =
-          t.last(
-                  "db.client.connection.count",
-                  Map.of(
-                      "db.client.connection.pool.name",
-                      "outage-pool",
-                      "db.client.connection.state",
-                      "idle"))
-              .orElseThrow()
-              .value;
       Map<String, String> target =
           Map.of(
               "db.system.name", "postgresql",
               "server.address", "localhost",
               "server.port", Integer.toString(port),
               "db.namespace", "postgres");
-      assertThat(idle).isBetween(1.0, 4.0);
       // Physical connections the database sees from this JVM: the pool's, no more, no fewer.
+      // Both from one export: Hikari may still be refilling (minimumIdle) after the outage, so
+      // the idle count of an earlier export is not the pool's final size.
       Await.until(
-          () -> value(r.telemetry(), "poolscope.connection.open", target) == idle,
+          () -> {
+            Telemetry now = r.telemetry();
+            double idle = idle(now);
+            return idle >= 1
+                && idle <= 4
+                && value(now, "poolscope.connection.open", target) == idle;
+          },
           30,
-          () -> "open == idle " + idle + " in " + r.telemetry().all("poolscope.connection.open"));
+          () ->
+              "open == idle (1 to 4) in one export: idle "
+                  + r.telemetry().all("db.client.connection.count", "outage-pool")
+                  + ", open "
+                  + r.telemetry().all("poolscope.connection.open"));
       app.send("quit");
     } finally {
       pg.close();
@@ -118,6 +119,18 @@ class DatabaseOutageIT {
                 "outage-pool",
                 "db.client.connection.state",
                 "used"))
+        .map(p -> p.value)
+        .orElse(-1.0);
+  }
+
+  static double idle(Telemetry t) {
+    return t.last(
+            "db.client.connection.count",
+            Map.of(
+                "db.client.connection.pool.name",
+                "outage-pool",
+                "db.client.connection.state",
+                "idle"))
         .map(p -> p.value)
         .orElse(-1.0);
   }

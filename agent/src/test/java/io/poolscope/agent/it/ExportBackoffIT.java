@@ -59,8 +59,12 @@ class ExportBackoffIT {
               .as("gap %d of %s", i, seen)
               .isBetween(base[i] * 3 / 4 - EARLY, base[i] + LATE);
         }
-        assertThat(gaps.get(1)).as(seen).isGreaterThan(gaps.get(0) * 5 / 4);
-        assertThat(gaps.get(2)).as(seen).isGreaterThan(gaps.get(1) * 5 / 4);
+        // Each step longer than the last. The bounds above already pin each step to its doubled
+        // delay; a ratio between two gaps would also scale the agent's time around the requests
+        // (up to LATE on a loaded machine) and fail a correct backoff whose jitter drew a short
+        // delay after a late gap.
+        assertThat(gaps.get(1)).as(seen).isGreaterThan(gaps.get(0));
+        assertThat(gaps.get(2)).as(seen).isGreaterThan(gaps.get(1));
         // Jitter: the capped gaps spread over (2.25 s, 3 s]; without it they would all be 3 s
         // plus scheduling noise.
         List<Long> capped = gaps.subList(3, 10);
@@ -98,9 +102,11 @@ class ExportBackoffIT {
             () -> "events after the failure: " + c.telemetry().logRecords() + child);
 
         // 3. 429 with Retry-After: 1 s: a floor over the 0.3-0.8 s the backoff alone would wait.
-        int at429 = c.metricsArrivals.size();
+        // The answer is chosen after the arrival is recorded: switch first, then count, so an
+        // arrival counted here cannot have been answered in the previous mode.
         c.retryAfter = "1";
         c.mode = Mode.ERROR_429;
+        int at429 = c.metricsArrivals.size();
         Await.until(() -> c.metricsArrivals.size() >= at429 + 3, 30, () -> "429s" + child);
         List<Long> after429 = gaps(c.metricsArrivals, at429).subList(0, 2);
         for (long g : after429) {
@@ -110,8 +116,8 @@ class ExportBackoffIT {
         }
 
         // 4. Retry-After: 30 s is cut to the cap (3 s), so the fleet is not silenced for longer.
-        int at30 = c.metricsArrivals.size();
         c.retryAfter = "30";
+        int at30 = c.metricsArrivals.size();
         Await.until(() -> c.metricsArrivals.size() >= at30 + 3, 30, () -> "long 429s" + child);
         List<Long> after30 = gaps(c.metricsArrivals, at30).subList(0, 2);
         for (long g : after30) {
