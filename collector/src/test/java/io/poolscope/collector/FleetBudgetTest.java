@@ -103,6 +103,72 @@ class FleetBudgetTest {
     assertThat(http.json("/api/pods/jobs-b").get("open").asLong()).isEqualTo(3);
   }
 
+  /**
+   * A database's detail lists exactly the pods using it, each with only its pools there; a pod
+   * whose only link is a connection opened without a pool (DriverManager) counts too.
+   */
+  @Test
+  void databaseDetailListsOnlyThePodsUsingThatDatabase() {
+    start(Duration.ofSeconds(10));
+    String ledgerDb = "127.0.0.1:5432/ledger";
+    String ledgerId = "postgresql_127.0.0.1_5432_ledger";
+    List<Otlp.Pod> pods =
+        List.of(
+            Otlp.pod("payments", "payments-a")
+                .pool(DB, "HikariPool-1", 4, 6, 10, 0)
+                .open(DB, 10)
+                .pool(ledgerDb, "HikariPool-2", 1, 1, 2, 0)
+                .open(ledgerDb, 2),
+            Otlp.pod("payments", "payments-b").pool(DB, "HikariPool-1", 2, 8, 10, 0).open(DB, 10),
+            Otlp.pod("ledger", "ledger-a").pool(ledgerDb, "main", 3, 2, 5, 0).open(ledgerDb, 5),
+            Otlp.pod("reports", "reports-a").open(ledgerDb, 1));
+    for (Otlp.Pod p : pods) {
+      assertThat(http.postProto("/v1/metrics", p.request()).statusCode()).isEqualTo(200);
+    }
+
+    JsonNode ledger = http.json("/api/databases/" + ledgerId);
+    assertThat(ledger.get("database").get("open").asLong()).isEqualTo(8);
+    assertThat(names(ledger.get("services"), "name"))
+        .containsExactlyInAnyOrder("payments", "ledger", "reports");
+    JsonNode payments = byName(ledger.get("services"), "payments");
+    assertThat(names(payments.get("pods"), "instanceId")).containsExactly("payments-a");
+    assertThat(payments.get("open").asLong()).isEqualTo(2);
+    assertThat(names(payments.get("pods").get(0).get("pools"), "name"))
+        .containsExactly("HikariPool-2");
+    JsonNode reports = byName(ledger.get("services"), "reports").get("pods");
+    assertThat(names(reports, "instanceId")).containsExactly("reports-a");
+    assertThat(reports.get(0).get("pools")).isEmpty();
+
+    JsonNode main = http.json("/api/databases/" + ID);
+    assertThat(names(main.get("services"), "name")).containsExactly("payments");
+    assertThat(names(main.get("services").get(0).get("pods"), "instanceId"))
+        .containsExactlyInAnyOrder("payments-a", "payments-b");
+
+    JsonNode overview = http.json("/api/overview");
+    assertThat(names(overview.get("services"), "name"))
+        .containsExactlyInAnyOrder("payments", "ledger", "reports");
+    assertThat(byName(overview.get("services"), "payments").get("pods").asInt()).isEqualTo(2);
+    assertThat(names(http.json("/api/services"), "name"))
+        .containsExactlyInAnyOrder("payments", "ledger", "reports");
+    assertThat(http.json("/api/services/payments").get("pods")).hasSize(2);
+  }
+
+  /** The {@code field} of each element of a JSON array, in order. */
+  static List<String> names(JsonNode array, String field) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(e -> out.add(e.get(field).asText()));
+    return out;
+  }
+
+  static JsonNode byName(JsonNode array, String name) {
+    for (JsonNode e : array) {
+      if (name.equals(e.get("name").asText())) {
+        return e;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + array);
+  }
+
   @Test
   void podThatStopsReportingLeavesTheSumsAfterThreeIntervals() throws Exception {
     // 500 ms: stale after 1.5 s, far above the 100 ms export period even on a loaded machine.

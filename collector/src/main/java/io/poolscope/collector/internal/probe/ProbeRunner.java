@@ -69,8 +69,8 @@ public final class ProbeRunner implements AutoCloseable {
 
   /**
    * Stops probing and ends the monitoring sessions, also those of probes still in a reading: left
-   * open, each would hold one of the database's connection slots until a garbage collection
-   * happens to close its socket, or until the server's idle timeout (8 hours on MySQL).
+   * open, each would hold one of the database's connection slots until a garbage collection happens
+   * to close its socket, or until the server's idle timeout (8 hours on MySQL).
    */
   @Override
   public void close() {
