@@ -45,11 +45,7 @@ public final class IngestHandler {
               ctx.header("Content-Encoding"),
               ctx.req().getContentLengthLong());
       byte[] response = service.apply(body, enc);
-      ctx.status(200).contentType(enc.contentType());
-      // Written here rather than through result(): Javalin would copy it through a buffer of its
-      // own, allocated per response (at 1,000 exports a second, 13 % of the collector's
-      // allocation in a profile).
-      ctx.outputStream().write(response);
+      ctx.status(200).contentType(enc.contentType()).result(response);
       status = 200;
     } catch (ApiException e) {
       status = e.status();
