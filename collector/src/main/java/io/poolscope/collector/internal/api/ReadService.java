@@ -16,9 +16,11 @@ import io.poolscope.collector.internal.store.TimelineEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /** Builds the read API's JSON objects (API.md) from the overview, the store and alerting. */
@@ -82,8 +84,7 @@ public final class ReadService {
     if (b == null) {
       throw ApiException.notFound("no database target with id '" + id + "'");
     }
-    Map<String, List<PodView>> byService =
-        index(o).podsByTarget().getOrDefault(b.target(), Map.of());
+    Map<String, List<PodView>> byService = index(o).podsByTarget.getOrDefault(b.target(), Map.of());
     List<Object> services = new ArrayList<>();
     byService.forEach((name, pods) -> services.add(FleetJson.service(name, pods, b.target())));
     List<Object> clients = new ArrayList<>();
@@ -255,15 +256,28 @@ public final class ReadService {
     /** Every pod by service, in fleet order. */
     final Map<String, List<PodView>> podsByService = new LinkedHashMap<>();
 
+    /** Per target, the pods with a connection or a pool to it, by service, in fleet order. */
+    final Map<TargetKey, Map<String, List<PodView>>> podsByTarget = new HashMap<>();
+
     /** The overview's services with their pod and stale pod counts. */
     final List<Object> services;
 
-    private volatile Map<TargetKey, Map<String, List<PodView>>> podsByTarget;
-
     Index(Overview o) {
       this.overview = o;
+      Set<TargetKey> targets = new HashSet<>();
       for (PodView pod : o.fleet().pods()) {
         podsByService.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
+        targets.clear();
+        targets.addAll(pod.open().keySet());
+        for (PoolView p : pod.pools()) {
+          targets.add(p.target());
+        }
+        for (TargetKey t : targets) {
+          podsByTarget
+              .computeIfAbsent(t, k -> new LinkedHashMap<>())
+              .computeIfAbsent(pod.service(), k -> new ArrayList<>())
+              .add(pod);
+        }
       }
       List<Object> svc = new ArrayList<>();
       podsByService.forEach(
@@ -272,39 +286,6 @@ public final class ReadService {
             svc.add(obj("name", name, "pods", pods.size() - stale, "stalePods", stale));
           });
       this.services = Collections.unmodifiableList(svc);
-    }
-
-    /**
-     * Per target, the pods with a connection or a pool to it, by service, in fleet order. Built by
-     * the first database request on this overview (two may both build it: the same result).
-     */
-    Map<TargetKey, Map<String, List<PodView>>> podsByTarget() {
-      Map<TargetKey, Map<String, List<PodView>>> m = podsByTarget;
-      if (m == null) {
-        m = new HashMap<>();
-        for (PodView pod : overview.fleet().pods()) {
-          for (TargetKey t : pod.open().keySet()) {
-            add(m, t, pod);
-          }
-          for (PoolView p : pod.pools()) {
-            if (!pod.open().containsKey(p.target())) {
-              add(m, p.target(), pod); // a pool with no connection open there yet
-            }
-          }
-        }
-        podsByTarget = m;
-      }
-      return m;
-    }
-
-    private static void add(
-        Map<TargetKey, Map<String, List<PodView>>> m, TargetKey t, PodView pod) {
-      List<PodView> pods =
-          m.computeIfAbsent(t, k -> new LinkedHashMap<>())
-              .computeIfAbsent(pod.service(), k -> new ArrayList<>());
-      if (pods.isEmpty() || pods.get(pods.size() - 1) != pod) { // two pools to one target
-        pods.add(pod);
-      }
     }
   }
 }
