@@ -6,21 +6,15 @@ import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
 import io.poolscope.collector.internal.budget.OverviewService;
 import io.poolscope.collector.internal.fleet.PodView;
-import io.poolscope.collector.internal.fleet.PoolView;
-import io.poolscope.collector.internal.fleet.TargetKey;
 import io.poolscope.collector.internal.store.AlertRecord;
 import io.poolscope.collector.internal.store.LeakEvent;
 import io.poolscope.collector.internal.store.Series;
 import io.poolscope.collector.internal.store.Store;
 import io.poolscope.collector.internal.store.TimelineEvent;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /** Builds the read API's JSON objects (API.md) from the overview, the store and alerting. */
@@ -34,7 +28,6 @@ public final class ReadService {
   private final long intervalMillis;
   private final long stepMillis;
   private final String version;
-  private volatile Index index;
 
   /** Reads from these sources; {@code stepMillis} is the stored history resolution. */
   public ReadService(
@@ -62,7 +55,13 @@ public final class ReadService {
     for (DatabaseBudget b : o.budgets()) {
       dbs.add(FleetJson.database(b, alertState(b, active)));
     }
-    List<Object> svc = index(o).services;
+    Map<String, int[]> services = new LinkedHashMap<>();
+    for (PodView pod : o.fleet().pods()) {
+      int[] c = services.computeIfAbsent(pod.service(), k -> new int[2]);
+      c[pod.stale() ? 1 : 0]++;
+    }
+    List<Object> svc = new ArrayList<>();
+    services.forEach((name, c) -> svc.add(obj("name", name, "pods", c[0], "stalePods", c[1])));
     long firing = active.stream().filter(a -> "firing".equals(a.state())).count();
     return obj(
         "generatedAt",
@@ -84,7 +83,15 @@ public final class ReadService {
     if (b == null) {
       throw ApiException.notFound("no database target with id '" + id + "'");
     }
-    Map<String, List<PodView>> byService = index(o).podsByTarget.getOrDefault(b.target(), Map.of());
+    Map<String, List<PodView>> byService = new LinkedHashMap<>();
+    for (PodView pod : o.fleet().pods()) {
+      boolean uses =
+          pod.open().containsKey(b.target())
+              || pod.pools().stream().anyMatch(p -> p.target().equals(b.target()));
+      if (uses) {
+        byService.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
+      }
+    }
     List<Object> services = new ArrayList<>();
     byService.forEach((name, pods) -> services.add(FleetJson.service(name, pods, b.target())));
     List<Object> clients = new ArrayList<>();
@@ -107,15 +114,14 @@ public final class ReadService {
   /** {@code GET /api/services}. */
   public List<Object> services() {
     List<Object> out = new ArrayList<>();
-    index(overview.current())
-        .podsByService
+    byService(overview.current())
         .forEach((name, pods) -> out.add(FleetJson.service(name, pods, null)));
     return out;
   }
 
   /** {@code GET /api/services/{name}}; 404 when unknown. */
   public Map<String, Object> service(String name) {
-    List<PodView> pods = index(overview.current()).podsByService.get(name);
+    List<PodView> pods = byService(overview.current()).get(name);
     if (pods == null) {
       throw ApiException.notFound("no service named '" + name + "'");
     }
@@ -224,6 +230,14 @@ public final class ReadService {
     return obj("status", "ok", "version", version);
   }
 
+  private static Map<String, List<PodView>> byService(Overview o) {
+    Map<String, List<PodView>> out = new LinkedHashMap<>();
+    for (PodView pod : o.fleet().pods()) {
+      out.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
+    }
+    return out;
+  }
+
   static String alertState(DatabaseBudget b, List<AlertsView.Active> active) {
     boolean critical = b.utilization() != null && b.utilization() >= 1.0;
     boolean warning = b.utilization() != null && b.utilization() >= 0.8;
@@ -234,58 +248,5 @@ public final class ReadService {
       }
     }
     return critical ? "critical" : warning ? "warning" : "ok";
-  }
-
-  /** The lookups of one overview, built by the first request that reads it. */
-  private Index index(Overview o) {
-    Index i = index;
-    if (i == null || i.overview != o) {
-      i = new Index(o); // two readers may both build it: the same result, no lock
-      index = i;
-    }
-    return i;
-  }
-
-  /**
-   * What every read of the same overview would otherwise recompute by walking the whole fleet: a
-   * dashboard polling a database of a 10,000-pod fleet walked every pod per request.
-   */
-  private static final class Index {
-    final Overview overview;
-
-    /** Every pod by service, in fleet order. */
-    final Map<String, List<PodView>> podsByService = new LinkedHashMap<>();
-
-    /** Per target, the pods with a connection or a pool to it, by service, in fleet order. */
-    final Map<TargetKey, Map<String, List<PodView>>> podsByTarget = new HashMap<>();
-
-    /** The overview's services with their pod and stale pod counts. */
-    final List<Object> services;
-
-    Index(Overview o) {
-      this.overview = o;
-      Set<TargetKey> targets = new HashSet<>();
-      for (PodView pod : o.fleet().pods()) {
-        podsByService.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
-        targets.clear();
-        targets.addAll(pod.open().keySet());
-        for (PoolView p : pod.pools()) {
-          targets.add(p.target());
-        }
-        for (TargetKey t : targets) {
-          podsByTarget
-              .computeIfAbsent(t, k -> new LinkedHashMap<>())
-              .computeIfAbsent(pod.service(), k -> new ArrayList<>())
-              .add(pod);
-        }
-      }
-      List<Object> svc = new ArrayList<>();
-      podsByService.forEach(
-          (name, pods) -> {
-            int stale = (int) pods.stream().filter(PodView::stale).count();
-            svc.add(obj("name", name, "pods", pods.size() - stale, "stalePods", stale));
-          });
-      this.services = Collections.unmodifiableList(svc);
-    }
   }
 }
