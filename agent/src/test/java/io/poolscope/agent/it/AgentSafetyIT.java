@@ -88,15 +88,7 @@ class AgentSafetyIT {
                     // of a second.
                     "gate=true")
                 .start()) {
-      child.awaitStdout("GATED");
-      Await.until(
-          () -> PoolContract.maxPending(r.telemetry(), "InHousePool-1") > 0,
-          20,
-          () ->
-              "threads waiting in an export: "
-                  + r.telemetry().all("db.client.connection.pending_requests")
-                  + child);
-      child.send("go");
+      PoolContract.openGateOnceAnExportShowsWaiting(r, child, "InHousePool-1");
       assertThat(child.finish()).containsEntry("leases", "12");
       Telemetry t = r.telemetry();
       Map<String, String> pool = Map.of("db.client.connection.pool.name", "InHousePool-1");

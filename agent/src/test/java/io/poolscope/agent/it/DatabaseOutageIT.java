@@ -112,25 +112,22 @@ class DatabaseOutageIT {
   }
 
   static double used(Telemetry t) {
-    return t.last(
-            "db.client.connection.count",
-            Map.of(
-                "db.client.connection.pool.name",
-                "outage-pool",
-                "db.client.connection.state",
-                "used"))
-        .map(p -> p.value)
-        .orElse(-1.0);
+    return count(t, "used");
   }
 
   static double idle(Telemetry t) {
+    return count(t, "idle");
+  }
+
+  /** The last exported connection count of the outage pool in {@code state}, or -1. */
+  private static double count(Telemetry t, String state) {
     return t.last(
             "db.client.connection.count",
             Map.of(
                 "db.client.connection.pool.name",
                 "outage-pool",
                 "db.client.connection.state",
-                "idle"))
+                state))
         .map(p -> p.value)
         .orElse(-1.0);
   }

@@ -106,6 +106,23 @@ abstract class PoolContract {
     }
   }
 
+  /**
+   * For a child running the contention scenario with {@code gate=true}: waits until the pool's
+   * leases are held and an export has shown threads waiting for it, then lets the child go on.
+   */
+  static void openGateOnceAnExportShowsWaiting(OtlpReceiver r, ChildJvm child, String pool)
+      throws Exception {
+    child.awaitStdout("GATED");
+    Await.until(
+        () -> maxPending(r.telemetry(), pool) > 0,
+        20,
+        () ->
+            "threads waiting in an export: "
+                + r.telemetry().all("db.client.connection.pending_requests")
+                + child);
+    child.send("go");
+  }
+
   /** The most requests pending in any export for the pool; 0 when none was exported. */
   static double maxPending(Telemetry t, String pool) {
     return t.all("db.client.connection.pending_requests", pool).stream()
@@ -129,17 +146,7 @@ abstract class PoolContract {
         run(
             lib,
             jdk,
-            (r, child) -> {
-              child.awaitStdout("GATED");
-              Await.until(
-                  () -> maxPending(r.telemetry(), pool) > 0,
-                  20,
-                  () ->
-                      "threads waiting in an export: "
-                          + r.telemetry().all("db.client.connection.pending_requests")
-                          + child);
-              child.send("go");
-            },
+            (r, child) -> openGateOnceAnExportShowsWaiting(r, child, pool),
             "pool=" + kind(),
             "scenario=contention",
             "threads=10",
