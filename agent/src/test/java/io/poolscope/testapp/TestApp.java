@@ -123,22 +123,13 @@ public final class TestApp {
     }
   }
 
-  /**
-   * N threads share a small pool; each lease is held a fixed time. With {@code gate=true} the first
-   * {@code max} leases, which fill the pool, are held until a line arrives on stdin ({@code GATED}
-   * is printed once they all hold): the other threads wait meanwhile, however late the agent's
-   * export thread runs on a busy machine.
-   */
+  /** N threads share a small pool; each lease is held a fixed time. */
   private void contention() throws Exception {
     int threads = num("threads", 10);
     int leases = num("leases", 4);
     int holdMs = num("holdMs", 50);
     AppPools.Spec s = spec();
     s.timeoutMs = 30_000;
-    boolean gate = arg("gate", "false").equals("true");
-    CountDownLatch holding = new CountDownLatch(gate ? s.max : 0);
-    CountDownLatch gateOpen = new CountDownLatch(gate ? 1 : 0);
-    AtomicInteger gated = new AtomicInteger();
     try (AppPools.Pool pool = AppPools.create(arg("pool", "hikari"), s)) {
       DataSource ds = pool.dataSource();
       ExecutorService ex = Executors.newFixedThreadPool(threads);
@@ -154,10 +145,6 @@ public final class TestApp {
                     try (Connection c = ds.getConnection()) {
                       AppPools.use(c);
                       Thread.sleep(holdMs);
-                      if (gate && gated.getAndIncrement() < s.max) {
-                        holding.countDown();
-                        gateOpen.await();
-                      }
                     }
                     done.incrementAndGet();
                   }
@@ -165,13 +152,6 @@ public final class TestApp {
                 }));
       }
       start.countDown();
-      if (gate) {
-        holding.await();
-        System.out.println("GATED");
-        System.out.flush();
-        STDIN.readLine();
-        gateOpen.countDown();
-      }
       for (Future<?> f : fs) {
         f.get();
       }
