@@ -76,11 +76,15 @@ class MySqlProbeTest {
   }
 
   ProbeRunner probe(String user, String password) {
+    return probe(db.url(""), user, password);
+  }
+
+  static ProbeRunner probe(String url, String user, String password) {
     return new ProbeRunner(
         CollectorConfig.builder()
             .probeInterval(Duration.ofMillis(100))
             .probeTimeout(Duration.ofSeconds(2))
-            .databases(List.of(CollectorConfig.Database.withProbe("m", db.url(""), user, password)))
+            .databases(List.of(CollectorConfig.Database.withProbe("m", url, user, password)))
             .build(),
         System::currentTimeMillis,
         () -> {});
@@ -168,18 +172,7 @@ class MySqlProbeTest {
 
   @Test
   void processAloneGivesNoDatabaseSoTheProbeUrlMustNameNone() throws Exception {
-    try (ProbeRunner r =
-        new ProbeRunner(
-            CollectorConfig.builder()
-                .probeInterval(Duration.ofMillis(100))
-                .probeTimeout(Duration.ofSeconds(2))
-                .databases(
-                    List.of(
-                        CollectorConfig.Database.withProbe(
-                            "m", db.url("payments"), "poolscope", MONITOR_PASSWORD)))
-                .build(),
-            System::currentTimeMillis,
-            () -> {})) {
+    try (ProbeRunner r = probe(db.url("payments"), "poolscope", MONITOR_PASSWORD)) {
       ProbeResult res = await(r, p -> "failed".equals(p.status()));
       assertThat(res.error()).contains("Access denied").contains("to database 'payments'");
     }
@@ -242,18 +235,7 @@ class MySqlProbeTest {
     }
     // The password in the URL instead: neither the URL's password nor the URL's query shows.
     String inUrl = "Url-pw-0d2e";
-    try (ProbeRunner r =
-        new ProbeRunner(
-            CollectorConfig.builder()
-                .probeInterval(Duration.ofMillis(100))
-                .probeTimeout(Duration.ofSeconds(2))
-                .databases(
-                    List.of(
-                        CollectorConfig.Database.withProbe(
-                            "m", db.url("") + "?user=poolscope&password=" + inUrl, null, null)))
-                .build(),
-            System::currentTimeMillis,
-            () -> {})) {
+    try (ProbeRunner r = probe(db.url("") + "?user=poolscope&password=" + inUrl, null, null)) {
       ProbeResult res = await(r, p -> "failed".equals(p.status()));
       assertThat(res.error()).contains("Access denied").doesNotContain(inUrl);
     }

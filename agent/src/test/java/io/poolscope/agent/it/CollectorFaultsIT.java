@@ -3,9 +3,6 @@ package io.poolscope.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.poolscope.agent.it.FaultyCollector.Mode;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +29,22 @@ class CollectorFaultsIT {
           "PHASE (\\S+) n=(\\d+) p50us=(\\d+) p99us=(\\d+) maxus=(\\d+) heapKB=(\\d+) threads=(\\d+)");
   static final int PHASE_SECONDS = Integer.getInteger("poolscope.faultPhaseSeconds", 4);
 
-  record Phase(String name, long n, long p50us, long p99us, long maxus, long heapKB, int threads) {}
+  record Phase(String name, long n, long p50us, long p99us, long maxus, long heapKB, int threads) {
+    /** The app's {@code PHASE} line, or null for any other line. */
+    static Phase parse(String line) {
+      Matcher m = PHASE.matcher(line);
+      return m.matches()
+          ? new Phase(
+              m.group(1),
+              Long.parseLong(m.group(2)),
+              Long.parseLong(m.group(3)),
+              Long.parseLong(m.group(4)),
+              Long.parseLong(m.group(5)),
+              Long.parseLong(m.group(6)),
+              Integer.parseInt(m.group(7)))
+          : null;
+    }
+  }
 
   @Test
   void applicationIsNeverSlowedAndExportRecoversFromEveryCollectorFault() throws Exception {
@@ -45,24 +57,23 @@ class CollectorFaultsIT {
               "hikari");
       Process p = app.process;
       List<String> out = app.out;
-      OutputStream stdin = p.getOutputStream();
       Map<String, Phase> phases = new HashMap<>();
       try {
         Await.until(() -> out.contains("READY"), 60, () -> "READY: " + out);
         Await.until(() -> !collector.metrics.isEmpty(), 30, () -> "first export: " + out);
-        phase(stdin, out, phases, "warmup");
-        phase(stdin, out, phases, "healthy");
+        phase(app, phases, "warmup");
+        phase(app, phases, "healthy");
 
         collector.down();
-        phase(stdin, out, phases, "down");
+        phase(app, phases, "down");
         collector.up();
 
         collector.mode = Mode.SLOW;
-        phase(stdin, out, phases, "slow");
+        phase(app, phases, "slow");
         collector.mode = Mode.ERROR_500;
-        phase(stdin, out, phases, "error500");
+        phase(app, phases, "error500");
         collector.mode = Mode.ERROR_429;
-        phase(stdin, out, phases, "error429");
+        phase(app, phases, "error429");
 
         int metricsBefore = collector.metrics.size();
         collector.mode = Mode.OK;
@@ -70,18 +81,9 @@ class CollectorFaultsIT {
             () -> collector.metrics.size() > metricsBefore + 3,
             30,
             () -> "export did not resume: " + out);
-        send(stdin, "stopleaks");
-        Await.until(
-            () -> out.stream().anyMatch(l -> l.startsWith("RESULT leaks=")),
-            30,
-            () -> "leak count: " + out);
+        app.send("stopleaks");
         int leaks =
-            Integer.parseInt(
-                out.stream()
-                    .filter(l -> l.startsWith("RESULT leaks="))
-                    .findFirst()
-                    .orElseThrow()
-                    .substring("RESULT leaks=".length()));
+            Integer.parseInt(app.await("RESULT leaks=", 0, 30).substring("RESULT leaks=".length()));
         // Every lease that was held past the threshold and returned, during the faults included,
         // arrives as a "returned" event: nothing lost in the buffer, nothing sent twice.
         Await.until(
@@ -98,7 +100,7 @@ class CollectorFaultsIT {
                     + returnedLeases(collector)
                     + "\n"
                     + out);
-        phase(stdin, out, phases, "recovered");
+        phase(app, phases, "recovered");
         List<Map<String, String>> returned =
             collector.telemetry().leakEvents("returned", "leaky-pool");
         assertThat(returned).as("each sent once").hasSize(returnedLeases(collector).size());
@@ -137,7 +139,7 @@ class CollectorFaultsIT {
               .as(name + " threads\n" + figures)
               .isLessThanOrEqualTo(healthy.threads + 2);
         }
-        send(stdin, "quit");
+        app.send("quit");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).noneMatch(l -> l.startsWith("ERROR"));
       } finally {
@@ -158,37 +160,13 @@ class CollectorFaultsIT {
     return ids;
   }
 
-  private static void send(OutputStream stdin, String line) throws IOException {
-    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    stdin.flush();
-  }
-
   /** Lets a phase run for its length, then has the app report it. */
-  private static void phase(
-      OutputStream stdin, List<String> out, Map<String, Phase> phases, String name)
+  private static void phase(AppProcess app, Map<String, Phase> phases, String name)
       throws Exception {
     long until = System.nanoTime() + PHASE_SECONDS * 1_000_000_000L;
     // The phase's length is the measurement window: the app keeps working meanwhile.
     Await.until(() -> System.nanoTime() >= until, PHASE_SECONDS + 5, "phase " + name);
-    send(stdin, "mark " + name);
-    Await.until(
-        () -> out.stream().anyMatch(l -> l.startsWith("PHASE " + name + " ")),
-        30,
-        () -> "phase report " + name + ": " + out);
-    for (String l : out) {
-      Matcher m = PHASE.matcher(l);
-      if (m.matches() && m.group(1).equals(name)) {
-        phases.put(
-            name,
-            new Phase(
-                name,
-                Long.parseLong(m.group(2)),
-                Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)),
-                Long.parseLong(m.group(5)),
-                Long.parseLong(m.group(6)),
-                Integer.parseInt(m.group(7))));
-      }
-    }
+    app.send("mark " + name);
+    phases.put(name, Phase.parse(app.await("PHASE " + name + " ", 0, 30)));
   }
 }

@@ -2,8 +2,6 @@ package io.poolscope.agent.it;
 
 import io.poolscope.agent.it.FaultyCollector.Mode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +70,6 @@ public final class FaultSoak {
       // Killed mid-run (Ctrl-C): the app goes with us.
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
       List<String> out = app.out;
-      OutputStream stdin = p.getOutputStream();
       try {
         Await.until(() -> out.contains("READY"), 60, () -> "READY: " + out);
         Await.until(() -> !collector.metrics.isEmpty(), 60, () -> "first export: " + out);
@@ -85,14 +82,13 @@ public final class FaultSoak {
             EVENT_BUFFER);
         // A minute for the JIT, reported but not a baseline: the healthy phase is.
         header();
-        phase(collector, stdin, out, "warmup", Math.min(1, healthyMin), () -> {});
-        rows.add(phase(collector, stdin, out, "healthy", healthyMin, () -> {}));
-        rows.add(phase(collector, stdin, out, "down", faultMin, collector::down));
+        phase(collector, app, "warmup", Math.min(1, healthyMin), () -> {});
+        rows.add(phase(collector, app, "healthy", healthyMin, () -> {}));
+        rows.add(phase(collector, app, "down", faultMin, collector::down));
         rows.add(
             phase(
                 collector,
-                stdin,
-                out,
+                app,
                 "slow",
                 faultMin,
                 () -> {
@@ -100,41 +96,19 @@ public final class FaultSoak {
                   collector.mode = Mode.SLOW;
                 }));
         rows.add(
-            phase(
-                collector,
-                stdin,
-                out,
-                "error500",
-                faultMin,
-                () -> collector.mode = Mode.ERROR_500));
+            phase(collector, app, "error500", faultMin, () -> collector.mode = Mode.ERROR_500));
         rows.add(
-            phase(
-                collector,
-                stdin,
-                out,
-                "error429",
-                faultMin,
-                () -> collector.mode = Mode.ERROR_429));
+            phase(collector, app, "error429", faultMin, () -> collector.mode = Mode.ERROR_429));
         long recoveredAt = System.nanoTime();
         int arrivalsBefore = collector.metricsArrivals.size();
-        rows.add(
-            phase(collector, stdin, out, "recovered", faultMin, () -> collector.mode = Mode.OK));
+        rows.add(phase(collector, app, "recovered", faultMin, () -> collector.mode = Mode.OK));
         long resumedMs =
             collector.metricsArrivals.size() > arrivalsBefore
                 ? (collector.metricsArrivals.get(arrivalsBefore) - recoveredAt) / 1_000_000
                 : -1;
-        send(stdin, "stopleaks");
-        Await.until(
-            () -> out.stream().anyMatch(l -> l.startsWith("RESULT leaks=")),
-            60,
-            () -> "leak count");
+        app.send("stopleaks");
         int leaks =
-            Integer.parseInt(
-                out.stream()
-                    .filter(l -> l.startsWith("RESULT leaks="))
-                    .findFirst()
-                    .orElseThrow()
-                    .substring("RESULT leaks=".length()));
+            Integer.parseInt(app.await("RESULT leaks=", 0, 60).substring("RESULT leaks=".length()));
         // The last leak's events are raised after the recovered phase: give them a few intervals.
         try {
           Await.until(
@@ -179,7 +153,7 @@ public final class FaultSoak {
         if (sent != delivered) {
           failures.add((sent - delivered) + " events delivered twice");
         }
-        send(stdin, "quit");
+        app.send("quit");
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
           failures.add("the app did not quit");
         }
@@ -249,13 +223,9 @@ public final class FaultSoak {
   }
 
   private static Row phase(
-      FaultyCollector collector,
-      OutputStream stdin,
-      List<String> out,
-      String name,
-      double minutes,
-      Runnable begin)
+      FaultyCollector collector, AppProcess app, String name, double minutes, Runnable begin)
       throws Exception {
+    List<String> out = app.out;
     int from = out.size();
     int arrivals = collector.metricsArrivals.size();
     begin.run();
@@ -263,29 +233,18 @@ public final class FaultSoak {
     while (System.nanoTime() < end) {
       Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
     }
-    send(stdin, "mark " + name);
-    Await.until(
-        () -> out.stream().skip(from).anyMatch(l -> l.startsWith("PHASE " + name + " ")),
-        60,
-        () -> "phase report " + name);
+    app.send("mark " + name);
+    app.await("PHASE " + name + " ", from, 60);
     List<String> lines = new ArrayList<>(out.subList(from, out.size()));
-    CollectorFaultsIT.Phase app = null;
+    CollectorFaultsIT.Phase figures = null;
     int attempts = 0;
     int failed = 0;
     long first = -1;
     long max = -1;
     for (String l : lines) {
-      Matcher m = CollectorFaultsIT.PHASE.matcher(l);
-      if (m.matches() && m.group(1).equals(name)) {
-        app =
-            new CollectorFaultsIT.Phase(
-                name,
-                Long.parseLong(m.group(2)),
-                Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)),
-                Long.parseLong(m.group(5)),
-                Long.parseLong(m.group(6)),
-                Integer.parseInt(m.group(7)));
+      CollectorFaultsIT.Phase ph = CollectorFaultsIT.Phase.parse(l);
+      if (ph != null && ph.name().equals(name)) {
+        figures = ph;
       }
       if (l.startsWith("poolscope: export ")) {
         attempts++;
@@ -302,7 +261,7 @@ public final class FaultSoak {
         new Row(
             name,
             minutes,
-            app,
+            figures,
             attempts,
             failed,
             collector.metricsArrivals.size() - arrivals,
@@ -313,12 +272,12 @@ public final class FaultSoak {
         "%-9s %5.1f %9d %7d %7d %9d %8.1f %7d %8d %6d %8d %10s %10s%n",
         name,
         minutes,
-        app.n(),
-        app.p50us(),
-        app.p99us(),
-        app.maxus(),
-        app.heapKB() / 1024.0,
-        app.threads(),
+        figures.n(),
+        figures.p50us(),
+        figures.p99us(),
+        figures.maxus(),
+        figures.heapKB() / 1024.0,
+        figures.threads(),
         attempts,
         failed,
         r.received(),
@@ -326,10 +285,5 @@ public final class FaultSoak {
         max < 0 ? "-" : max / 1000.0 + "s");
     System.out.flush();
     return r;
-  }
-
-  private static void send(OutputStream stdin, String line) throws IOException {
-    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    stdin.flush();
   }
 }
