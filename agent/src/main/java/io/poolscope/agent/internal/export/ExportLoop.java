@@ -210,10 +210,10 @@ public final class ExportLoop {
     for (PoolRecorder r : registry.recorders()) {
       // Read before building: a pool closed during this export is retired only after the
       // next export has carried its final figures.
-      boolean closed = r.closed() || r.dataSource() == null;
+      boolean ended = r.ended();
       if (r.used() || r.known()) {
         m.pool(r, fresh.get(r), now, registry, physical);
-        if (closed) {
+        if (ended) {
           current.add(r);
         }
       }

@@ -305,6 +305,15 @@ public final class PoolRecorder {
   }
 
   /**
+   * Whether the pool is over: closed, or its data source garbage collected.
+   *
+   * @return true once closed or collected
+   */
+  public boolean ended() {
+    return closed || dataSource() == null;
+  }
+
+  /**
    * Starts (or extends) the window in which every borrow captures its call site, for every pool of
    * this pool's family (same type and target), including pools created later.
    *

@@ -333,11 +333,7 @@ public final class Registry {
       if (r.unpooled()) {
         continue;
       }
-      boolean gone = r.dataSource() == null;
-      if ((r.closed() || gone)
-          && exportedOnce.contains(r)
-          && !hasLeases(r)
-          && !r.waitsSinceSnapshot()) {
+      if (r.ended() && exportedOnce.contains(r) && !hasLeases(r) && !r.waitsSinceSnapshot()) {
         drop(r);
       }
     }
@@ -356,7 +352,7 @@ public final class Registry {
   public int dropClosedBeyond(int max) {
     int closed = 0;
     for (PoolRecorder r : recorders) {
-      if (!r.unpooled() && (r.closed() || r.dataSource() == null)) {
+      if (!r.unpooled() && r.ended()) {
         closed++;
       }
     }
@@ -365,7 +361,7 @@ public final class Registry {
       if (closed - dropped <= max) {
         break;
       }
-      if (!r.unpooled() && (r.closed() || r.dataSource() == null) && !hasLeases(r)) {
+      if (!r.unpooled() && r.ended() && !hasLeases(r)) {
         drop(r);
         dropped++;
       }
