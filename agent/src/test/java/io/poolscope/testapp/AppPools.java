@@ -49,6 +49,8 @@ final class AppPools {
         return agroal(s);
       case "ucp":
         return ucp(s);
+      case "druid":
+        return druid(s);
       case "custom":
         return custom(s);
       default:
@@ -180,6 +182,22 @@ final class AppPools {
             oracle.ucp.admin.UniversalConnectionPoolManagerImpl.getUniversalConnectionPoolManager()
                 .destroyConnectionPool(s.name),
         ms -> ds.setConnectionWaitTimeout(Math.max(1, ms / 1000)));
+  }
+
+  private static Pool druid(Spec s) {
+    com.alibaba.druid.pool.DruidDataSource ds = new com.alibaba.druid.pool.DruidDataSource();
+    ds.setUrl(s.url);
+    ds.setDriverClassName(driverClass(s.url));
+    ds.setUsername(s.user);
+    ds.setPassword(s.password);
+    ds.setMaxActive(s.max);
+    ds.setMinIdle(s.minIdle);
+    ds.setInitialSize(s.minIdle);
+    ds.setMaxWait(s.timeoutMs);
+    // Without a validation query Druid logs an error for its default testWhileIdle.
+    ds.setValidationQuery("select 1");
+    ds.setName(s.name);
+    return of(ds, ds::close, ds::setMaxWait);
   }
 
   private static Pool custom(Spec s) {

@@ -16,6 +16,7 @@ final class Attrs {
   static final AttributeKey<String> NAMESPACE = AttributeKey.stringKey("db.namespace");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<String> LEAK_STATE = AttributeKey.stringKey("poolscope.leak.state");
+  static final AttributeKey<String> CLOSE_REASON = AttributeKey.stringKey("poolscope.close.reason");
   static final AttributeKey<String> POOL_TYPE = AttributeKey.stringKey("poolscope.pool.type");
   static final AttributeKey<String> EVENT_NAME = AttributeKey.stringKey("event.name");
   static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");

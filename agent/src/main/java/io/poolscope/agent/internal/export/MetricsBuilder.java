@@ -18,7 +18,9 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.poolscope.agent.internal.leak.LeakScanner.PoolScan;
 import io.poolscope.agent.internal.pools.PoolAdapter;
 import io.poolscope.agent.internal.record.Buckets;
+import io.poolscope.agent.internal.record.CloseReason;
 import io.poolscope.agent.internal.record.HistogramSnapshot;
+import io.poolscope.agent.internal.record.PhysicalLife;
 import io.poolscope.agent.internal.record.PhysicalTracker;
 import io.poolscope.agent.internal.record.PoolRecorder;
 import io.poolscope.agent.internal.record.Registry;
@@ -52,6 +54,12 @@ final class MetricsBuilder {
   private final List<LongPointData> refused = new ArrayList<>();
   private final List<LongPointData> created = new ArrayList<>();
   private final List<LongPointData> closed = new ArrayList<>();
+  private final List<LongPointData> connClosed = new ArrayList<>();
+  private final List<DoublePointData> oldestAge = new ArrayList<>();
+  private final List<DoublePointData> maxLifetime = new ArrayList<>();
+  // Each pool's oldest physical open (System.nanoTime), read once per export at the first pool.
+  private Map<PoolRecorder, Long> oldestOpen;
+  private long oldestAt;
 
   MetricsBuilder(Resource resource, InstrumentationScopeInfo scope, long startEpochNanos) {
     this.resource = resource;
@@ -87,7 +95,9 @@ final class MetricsBuilder {
     if (mi != null) {
       minIdle.add(ImmutableLongPointData.create(start, now, a, mi));
     }
-    pending.add(ImmutableLongPointData.create(start, now, a, scan == null ? 0 : scan.pending));
+    Integer waiting = ds == null ? null : adapter.pending(ds);
+    long inside = scan == null ? 0 : scan.pending;
+    pending.add(ImmutableLongPointData.create(start, now, a, waiting != null ? waiting : inside));
     HistogramSnapshot w = new HistogramSnapshot();
     HistogramSnapshot u = new HistogramSnapshot();
     HistogramSnapshot c = new HistogramSnapshot();
@@ -107,6 +117,41 @@ final class MetricsBuilder {
     oldest.add(
         ImmutableDoublePointData.create(
             start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
+    physicalLife(r, ds, a, start, now, registry, physical);
+  }
+
+  /** Physical closes by reason, the oldest physical connection's age, the max lifetime. */
+  private void physicalLife(
+      PoolRecorder r,
+      Object ds,
+      Attributes a,
+      long start,
+      long now,
+      Registry registry,
+      PhysicalTracker physical) {
+    PhysicalLife life = r.physicalLife();
+    Double lifetime = ds == null ? null : r.adapter().maxLifetime(ds);
+    life.maxLifetime(lifetime);
+    if (lifetime != null) {
+      maxLifetime.add(ImmutableDoublePointData.create(start, now, a, lifetime));
+    }
+    for (CloseReason reason : CloseReason.values()) {
+      connClosed.add(
+          ImmutableLongPointData.create(
+              start,
+              now,
+              a.toBuilder().put(Attrs.CLOSE_REASON, reason.attr()).build(),
+              life.closed(reason)));
+    }
+    if (oldestOpen == null) {
+      oldestOpen = physical.oldestOpen(registry);
+      oldestAt = System.nanoTime();
+    }
+    Long opened = oldestOpen.get(r);
+    if (opened != null) {
+      oldestAge.add(
+          ImmutableDoublePointData.create(start, now, a, Math.max(0, oldestAt - opened) / 1e9));
+    }
   }
 
   private static LongPointData leak(long start, long now, Attributes a, String state, long n) {
@@ -210,6 +255,22 @@ final class MetricsBuilder {
               "s",
               ImmutableGaugeData.create(oldest)));
     }
+    sum(
+        out,
+        "poolscope.connection.closed",
+        "Physical connections the pool closed, by reason",
+        "{connection}",
+        connClosed);
+    doubleGauge(
+        out,
+        "poolscope.connection.oldest_age",
+        "Age of the pool's oldest open physical connection",
+        oldestAge);
+    doubleGauge(
+        out,
+        "poolscope.pool.max_lifetime",
+        "Configured max lifetime of the pool's physical connections",
+        maxLifetime);
     sum(out, "poolscope.pool.created", "Pools constructed in this JVM", "{pool}", created);
     sum(out, "poolscope.pool.closed", "Pools closed in this JVM", "{pool}", closed);
     return out;
@@ -221,6 +282,15 @@ final class MetricsBuilder {
       out.add(
           ImmutableMetricData.createLongGauge(
               resource, scope, name, desc, unit, ImmutableGaugeData.create(points)));
+    }
+  }
+
+  private void doubleGauge(
+      List<MetricData> out, String name, String desc, List<DoublePointData> points) {
+    if (!points.isEmpty()) {
+      out.add(
+          ImmutableMetricData.createDoubleGauge(
+              resource, scope, name, desc, "s", ImmutableGaugeData.create(points)));
     }
   }
 

@@ -47,58 +47,51 @@ public final class Instrumenter {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
-    new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .with(TYPES)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-        .with(new ErrorListener())
-        .ignore(ignored())
-        .or(any(), isBootstrapClassLoader())
-        .type(DataSourceInstrumentation.types())
-        .transform(
-            advise(
-                DataSourceInstrumentation.LeaseAdvice.class,
-                DataSourceInstrumentation.methods(),
-                handler))
-        .type(DriverInstrumentation.driverTypes())
-        .transform(
-            advise(
-                DriverInstrumentation.ConnectAdvice.class,
-                DriverInstrumentation.driverMethods(),
-                handler))
-        .type(DriverInstrumentation.sourceTypes())
-        .transform(
-            advise(
-                DriverInstrumentation.SourceAdvice.class,
-                DriverInstrumentation.sourceMethods(),
-                handler))
-        .type(DriverInstrumentation.pooledConnectionTypes())
-        .transform(
-            advise(
-                DriverInstrumentation.PooledCloseAdvice.class,
-                DriverInstrumentation.pooledConnectionClose(),
-                handler))
-        .type(ConnectionCloseInstrumentation.types())
-        .transform(
-            advise(
-                ConnectionCloseInstrumentation.CloseAdvice.class,
-                ConnectionCloseInstrumentation.methods(),
-                handler))
-        .type(PoolLifecycleInstrumentation.types())
-        .transform(
-            advise(
-                PoolLifecycleInstrumentation.CreatedAdvice.class,
-                PoolLifecycleInstrumentation.constructors(),
-                handler))
-        .transform(
-            advise(
-                PoolLifecycleInstrumentation.ClosedAdvice.class,
-                PoolLifecycleInstrumentation.closeMethods(),
-                handler))
-        .installOn(inst);
+    AgentBuilder builder =
+        new AgentBuilder.Default()
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+            .with(TYPES)
+            .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+            .with(new ErrorListener())
+            .ignore(ignored())
+            .or(any(), isBootstrapClassLoader())
+            .type(DataSourceInstrumentation.types())
+            .transform(
+                advise(
+                    DataSourceInstrumentation.LeaseAdvice.class,
+                    DataSourceInstrumentation.methods(),
+                    handler))
+            .type(DriverInstrumentation.driverTypes())
+            .transform(
+                advise(
+                    DriverInstrumentation.ConnectAdvice.class,
+                    DriverInstrumentation.driverMethods(),
+                    handler))
+            .type(DriverInstrumentation.sourceTypes())
+            .transform(
+                advise(
+                    DriverInstrumentation.SourceAdvice.class,
+                    DriverInstrumentation.sourceMethods(),
+                    handler))
+            .type(DriverInstrumentation.pooledConnectionTypes())
+            .transform(
+                advise(
+                    DriverInstrumentation.PooledCloseAdvice.class,
+                    DriverInstrumentation.pooledConnectionClose(),
+                    handler))
+            .type(ConnectionCloseInstrumentation.types())
+            .transform(
+                advise(
+                    ConnectionCloseInstrumentation.CloseAdvice.class,
+                    ConnectionCloseInstrumentation.methods(),
+                    handler));
+    for (PoolLifecycleInstrumentation pool : PoolLifecycleInstrumentation.all()) {
+      builder = pool.transform(builder.type(pool.typeMatcher()), handler);
+    }
+    builder.installOn(inst);
   }
 
   private static ElementMatcher.Junction<TypeDescription> ignored() {
@@ -138,7 +131,7 @@ public final class Instrumenter {
         .and(not(nameStartsWith("com.sun.proxy.")));
   }
 
-  private static AgentBuilder.Transformer advise(
+  static AgentBuilder.Transformer advise(
       Class<?> advice,
       ElementMatcher<? super MethodDescription> methods,
       Advice.ExceptionHandler h) {

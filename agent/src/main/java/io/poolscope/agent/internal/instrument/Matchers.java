@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.poolscope.agent.internal.pools.Drivers;
 import io.poolscope.agent.internal.pools.PoolAdapters;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -34,14 +35,14 @@ final class Matchers {
   }
 
   static ElementMatcher.Junction<TypeDescription> driverPackage() {
-    return prefixes(PoolAdapters.DRIVER_PACKAGES);
+    return prefixes(Drivers.PACKAGES);
   }
 
   static ElementMatcher.Junction<TypeDescription> driverDataSource() {
-    return driverPackage().and(not(prefixes(PoolAdapters.POOLS_IN_DRIVER_PACKAGES)));
+    return driverPackage().and(not(prefixes(PoolAdapters.poolsInDriverPackages())));
   }
 
   static ElementMatcher.Junction<TypeDescription> poolInternal() {
-    return prefixes(PoolAdapters.POOL_INTERNAL_DATA_SOURCES);
+    return prefixes(PoolAdapters.internalSources());
   }
 }

@@ -9,34 +9,57 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.poolscope.agent.bootstrap.Bridge;
 import io.poolscope.agent.internal.pools.PoolAdapter;
 import io.poolscope.agent.internal.pools.PoolAdapters;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import io.poolscope.agent.internal.pools.PoolClasses;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Constructors and close methods of the known pools: pools created and closed, so a process that
- * builds a pool per job shows up as created - closed growing.
+ * Constructors and close methods of one known pool, as its adapter declares them: pools created and
+ * closed, so a process that builds a pool per job shows up as created - closed growing. One
+ * instance per adapter (OpenTelemetry's TypeInstrumentation shape: a type matcher and what to do
+ * with a matched type); {@link Instrumenter} installs {@link #all()} in one loop.
  */
 final class PoolLifecycleInstrumentation {
-  private PoolLifecycleInstrumentation() {}
+  private final PoolClasses classes;
 
-  static ElementMatcher<TypeDescription> types() {
-    return namedOneOf(PoolAdapters.poolClassNames().toArray(new String[0]));
+  private PoolLifecycleInstrumentation(PoolClasses classes) {
+    this.classes = classes;
   }
 
-  static ElementMatcher<MethodDescription> constructors() {
-    return isConstructor();
-  }
-
-  static ElementMatcher<MethodDescription> closeMethods() {
-    Set<String> names = new LinkedHashSet<>();
-    for (PoolAdapter a : PoolAdapters.known()) {
-      names.addAll(a.closeMethods());
+  /** One per adapter that declares pool classes. */
+  static List<PoolLifecycleInstrumentation> all() {
+    List<PoolLifecycleInstrumentation> out = new ArrayList<>();
+    for (PoolAdapter a : PoolAdapters.all()) {
+      if (!a.poolClasses().isEmpty()) {
+        out.add(new PoolLifecycleInstrumentation(a.classes()));
+      }
     }
-    return namedOneOf(names.toArray(new String[0]))
+    return out;
+  }
+
+  /** The pool classes; a subclass is covered by the constructor chain and inherited close. */
+  ElementMatcher<TypeDescription> typeMatcher() {
+    return namedOneOf(classes.types().toArray(new String[0]));
+  }
+
+  /** Its constructors count a pool created; its close methods a pool closed. */
+  AgentBuilder.Identified.Extendable transform(
+      AgentBuilder.Identified.Narrowable type, Advice.ExceptionHandler handler) {
+    AgentBuilder.Identified.Extendable t =
+        type.transform(Instrumenter.advise(CreatedAdvice.class, isConstructor(), handler));
+    if (!classes.closeMethods().isEmpty()) {
+      t = t.transform(Instrumenter.advise(ClosedAdvice.class, closeMethods(), handler));
+    }
+    return t;
+  }
+
+  private ElementMatcher<MethodDescription> closeMethods() {
+    return namedOneOf(classes.closeMethods().toArray(new String[0]))
         .and(takesArguments(0).or(takesArguments(boolean.class)))
         .and(not(isAbstract()));
   }

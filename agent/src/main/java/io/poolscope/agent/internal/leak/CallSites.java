@@ -1,5 +1,6 @@
 package io.poolscope.agent.internal.leak;
 
+import io.poolscope.agent.internal.pools.Drivers;
 import io.poolscope.agent.internal.pools.PoolAdapters;
 import java.util.Arrays;
 import java.util.List;
@@ -96,12 +97,12 @@ public final class CallSites {
         return true;
       }
     }
-    for (String p : PoolAdapters.POOL_PACKAGES) {
+    for (String p : PoolAdapters.poolPackages()) {
       if (c.startsWith(p)) {
         return true;
       }
     }
-    for (String p : PoolAdapters.DRIVER_PACKAGES) {
+    for (String p : Drivers.PACKAGES) {
       if (c.startsWith(p)) {
         return true;
       }

@@ -2,7 +2,6 @@ package io.poolscope.agent.internal.pools;
 
 import io.poolscope.agent.internal.target.DbTarget;
 import io.poolscope.agent.internal.target.JdbcUrls;
-import java.util.Collections;
 
 /**
  * Agroal: maxSize and minSize from its configuration; used and idle counts only when the
@@ -10,7 +9,11 @@ import java.util.Collections;
  */
 final class AgroalAdapter extends PoolAdapter {
   AgroalAdapter() {
-    super(Collections.singletonList("io.agroal.pool.DataSource"), "close");
+    super(
+        PoolClasses.of("io.agroal.pool.DataSource")
+            .closedBy("close")
+            .packages("io.agroal.")
+            .internalSources("io.agroal.pool.wrapper."));
   }
 
   private static Object poolConfig(Object pool) {
@@ -49,5 +52,23 @@ final class AgroalAdapter extends PoolAdapter {
     Object factory = Reflect.call(poolConfig(pool), "connectionFactoryConfiguration");
     String url = Reflect.string(factory, "jdbcUrl");
     return url == null ? DbTarget.UNKNOWN : JdbcUrls.parse(url);
+  }
+
+  @Override
+  public Double maxLifetime(Object pool) {
+    Object d = Reflect.call(poolConfig(pool), "maxLifetime");
+    return d instanceof java.time.Duration && !((java.time.Duration) d).isZero()
+        ? ((java.time.Duration) d).toMillis() / 1000.0
+        : null;
+  }
+
+  @Override
+  public Long idleTimeoutCloses(Object pool) {
+    return metrics(pool) ? Reflect.along(Reflect.call(pool, "getMetrics"), "reapCount") : null;
+  }
+
+  @Override
+  public Long brokenCloses(Object pool) {
+    return metrics(pool) ? Reflect.along(Reflect.call(pool, "getMetrics"), "invalidCount") : null;
   }
 }

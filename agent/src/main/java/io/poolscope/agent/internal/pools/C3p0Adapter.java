@@ -1,7 +1,5 @@
 package io.poolscope.agent.internal.pools;
 
-import java.util.Collections;
-
 /**
  * c3p0: dataSourceName (when set by the user; c3p0 otherwise uses its random identity token, which
  * is not a stable name), maxPoolSize, minPoolSize (c3p0 has no minimum idle; its minimum pool size
@@ -14,8 +12,12 @@ import java.util.Collections;
 final class C3p0Adapter extends PoolAdapter {
   C3p0Adapter() {
     super(
-        Collections.singletonList("com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource"),
-        "close");
+        PoolClasses.of("com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource")
+            .closedBy("close")
+            .packages("com.mchange.v2.")
+            .internalSources(
+                "com.mchange.v2.c3p0.DriverManagerDataSource",
+                "com.mchange.v2.c3p0.WrapperConnectionPoolDataSource"));
   }
 
   @Override
@@ -54,5 +56,11 @@ final class C3p0Adapter extends PoolAdapter {
    */
   private static boolean started(Object pool) {
     return Reflect.field(pool, "poolManager") != null;
+  }
+
+  @Override
+  public Double maxLifetime(Object pool) {
+    Integer s = Reflect.integer(pool, "getMaxConnectionAge");
+    return s == null || s <= 0 ? null : s.doubleValue();
   }
 }

@@ -2,12 +2,14 @@ package io.poolscope.agent.internal.pools;
 
 import io.poolscope.agent.internal.target.DbTarget;
 import java.util.Collection;
-import java.util.Collections;
 
 /** H2's JdbcConnectionPool: maxConnections, activeConnections, idle from its recycled list. */
 final class H2PoolAdapter extends PoolAdapter {
   H2PoolAdapter() {
-    super(Collections.singletonList("org.h2.jdbcx.JdbcConnectionPool"), "dispose", "close");
+    super(
+        PoolClasses.of("org.h2.jdbcx.JdbcConnectionPool")
+            .closedBy("dispose", "close")
+            .packages("org.h2.jdbcx.JdbcConnectionPool"));
   }
 
   @Override

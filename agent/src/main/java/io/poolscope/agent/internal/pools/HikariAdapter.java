@@ -1,12 +1,15 @@
 package io.poolscope.agent.internal.pools;
 
 import io.poolscope.agent.internal.target.DbTarget;
-import java.util.Collections;
 
 /** HikariCP: poolName, maximumPoolSize, minimumIdle, and the pool MXBean's counts. */
 final class HikariAdapter extends PoolAdapter {
   HikariAdapter() {
-    super(Collections.singletonList("com.zaxxer.hikari.HikariDataSource"), "close");
+    super(
+        PoolClasses.of("com.zaxxer.hikari.HikariDataSource")
+            .closedBy("close")
+            .packages("com.zaxxer.hikari.")
+            .internalSources("com.zaxxer.hikari.util.DriverDataSource"));
   }
 
   @Override
@@ -45,5 +48,10 @@ final class HikariAdapter extends PoolAdapter {
       }
     }
     return t;
+  }
+
+  @Override
+  public Double maxLifetime(Object pool) {
+    return positiveMillis(Reflect.call(pool, "getMaxLifetime"));
   }
 }

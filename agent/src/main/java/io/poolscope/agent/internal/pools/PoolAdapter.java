@@ -2,28 +2,27 @@ package io.poolscope.agent.internal.pools;
 
 import io.poolscope.agent.internal.target.DbTarget;
 import io.poolscope.agent.internal.target.JdbcUrls;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * Reads one kind of pool's own name, configuration and counts. Every method may return null for
  * "not exposed by this pool or this version"; the export then omits that figure. Called on the
  * export thread only.
+ *
+ * <p>An adapter also declares its pool's classes and packages ({@link PoolClasses}); the
+ * instrumentation installs every adapter's declaration in one loop, so adding a pool is adding one
+ * adapter to {@link PoolAdapters}.
  */
 public abstract class PoolAdapter {
-  private final List<String> poolClasses;
-  private final List<String> closeMethods;
+  private final PoolClasses classes;
 
   /**
    * Creates an adapter.
    *
-   * @param poolClasses the pool classes (constructors count pools created)
-   * @param closeMethods the methods that close a pool
+   * @param classes the pool's classes, close methods and packages
    */
-  protected PoolAdapter(List<String> poolClasses, String... closeMethods) {
-    this.poolClasses = poolClasses;
-    this.closeMethods = Collections.unmodifiableList(Arrays.asList(closeMethods));
+  protected PoolAdapter(PoolClasses classes) {
+    this.classes = classes;
   }
 
   /**
@@ -36,12 +35,21 @@ public abstract class PoolAdapter {
   }
 
   /**
+   * What this adapter declares about its pool's code.
+   *
+   * @return the declaration
+   */
+  public PoolClasses classes() {
+    return classes;
+  }
+
+  /**
    * The pool classes whose constructors and close methods are instrumented.
    *
    * @return fully qualified class names
    */
   public List<String> poolClasses() {
-    return poolClasses;
+    return classes.types();
   }
 
   /**
@@ -50,7 +58,7 @@ public abstract class PoolAdapter {
    * @return method names
    */
   public List<String> closeMethods() {
-    return closeMethods;
+    return classes.closeMethods();
   }
 
   /**
@@ -101,6 +109,62 @@ public abstract class PoolAdapter {
    */
   public Integer idle(Object pool) {
     return null;
+  }
+
+  /**
+   * Threads now waiting for a connection, by the pool's own count; null to use the agent's count of
+   * threads inside getConnection.
+   *
+   * @param pool the pool
+   * @return the count or null
+   */
+  public Integer pending(Object pool) {
+    return null;
+  }
+
+  /**
+   * The configured max lifetime of a physical connection, in seconds; null when the pool has none
+   * (or it is disabled).
+   *
+   * @param pool the pool
+   * @return seconds or null
+   */
+  public Double maxLifetime(Object pool) {
+    return null;
+  }
+
+  /**
+   * Physical connections the pool closed after they idled past its idle timeout, by its own
+   * cumulative count; null when it does not tell.
+   *
+   * @param pool the pool
+   * @return the count or null
+   */
+  public Long idleTimeoutCloses(Object pool) {
+    return null;
+  }
+
+  /**
+   * Physical connections the pool closed as broken (failed validation), by its own cumulative
+   * count; null when it does not tell.
+   *
+   * @param pool the pool
+   * @return the count or null
+   */
+  public Long brokenCloses(Object pool) {
+    return null;
+  }
+
+  /**
+   * Milliseconds as seconds when positive (pools use 0 or a negative value for "none").
+   *
+   * @param ms the configured value
+   * @return seconds or null
+   */
+  static Double positiveMillis(Object ms) {
+    return ms instanceof Number && ((Number) ms).longValue() > 0
+        ? ((Number) ms).longValue() / 1000.0
+        : null;
   }
 
   /**

@@ -9,18 +9,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The known pools, and what the instrumentation needs to know about pools and drivers. */
+/**
+ * The pool adapters, and what the instrumentation derives from their declarations. This class keeps
+ * no per-pool list of its own: every class name and package comes from an adapter's {@link
+ * PoolClasses}, so adding a pool is one adapter class added to {@link #ALL}.
+ */
 public final class PoolAdapters {
 
   private static final PoolAdapter GENERIC =
-      new PoolAdapter(Collections.emptyList()) {
+      new PoolAdapter(PoolClasses.of()) {
         @Override
         public boolean known() {
           return false;
         }
       };
 
-  private static final List<PoolAdapter> KNOWN =
+  private static final List<PoolAdapter> ALL =
       Collections.unmodifiableList(
           Arrays.asList(
               new HikariAdapter(),
@@ -30,16 +34,34 @@ public final class PoolAdapters {
               new ViburAdapter(),
               new H2PoolAdapter(),
               new AgroalAdapter(),
-              new UcpAdapter()));
+              new UcpAdapter(),
+              new DruidAdapter(),
+              new OtherPools()));
 
   private static final Map<String, PoolAdapter> BY_CLASS = new HashMap<>();
+  private static final List<String> POOL_PACKAGES;
+  private static final List<String> INTERNAL_SOURCES;
+  private static final List<String> IN_DRIVER_PACKAGES;
 
   static {
-    for (PoolAdapter a : KNOWN) {
+    List<String> packages = new ArrayList<>();
+    List<String> internal = new ArrayList<>();
+    List<String> inDrivers = new ArrayList<>();
+    for (PoolAdapter a : ALL) {
       for (String c : a.poolClasses()) {
         BY_CLASS.put(c, a);
       }
+      packages.addAll(a.classes().packages());
+      internal.addAll(a.classes().internalSources());
+      for (String p : a.classes().packages()) {
+        if (Drivers.isDriverClass(p)) {
+          inDrivers.add(p);
+        }
+      }
     }
+    POOL_PACKAGES = Collections.unmodifiableList(packages);
+    INTERNAL_SOURCES = Collections.unmodifiableList(internal);
+    IN_DRIVER_PACKAGES = Collections.unmodifiableList(inDrivers);
   }
 
   private static final ClassValue<PoolAdapter> FOR_CLASS =
@@ -55,70 +77,6 @@ public final class PoolAdapters {
           return GENERIC;
         }
       };
-
-  /**
-   * Packages of pools: a physical open with one of these on the stack was made by a pool for itself
-   * (its own thread), not by the application.
-   */
-  public static final List<String> POOL_PACKAGES =
-      Collections.unmodifiableList(
-          Arrays.asList(
-              "com.zaxxer.hikari.",
-              "org.apache.commons.dbcp2.",
-              "org.apache.commons.dbcp.",
-              "org.apache.commons.pool2.",
-              "com.mchange.v2.",
-              "org.apache.tomcat.jdbc.pool.",
-              "org.vibur.dbcp.",
-              "org.h2.jdbcx.JdbcConnectionPool",
-              "io.agroal.",
-              "oracle.ucp.",
-              "com.alibaba.druid.",
-              "org.mariadb.jdbc.pool.",
-              "org.mariadb.jdbc.MariaDbPoolDataSource",
-              "org.apache.ibatis.datasource.pooled.",
-              "org.jboss.jca.",
-              "com.ibm.ws.rsadapter."));
-
-  /**
-   * Packages of JDBC drivers. Their DataSource classes open physical connections; a call to one is
-   * a physical open, not a lease (a pool calls them on its own threads).
-   */
-  public static final List<String> DRIVER_PACKAGES =
-      Collections.unmodifiableList(
-          Arrays.asList(
-              "org.postgresql.",
-              "org.h2.jdbcx.",
-              "com.mysql.",
-              "org.mariadb.jdbc.",
-              "oracle.jdbc.",
-              "com.microsoft.sqlserver.",
-              "org.hsqldb.jdbc.",
-              "org.apache.derby.",
-              "org.sqlite.",
-              "com.ibm.db2.",
-              "net.sourceforge.jtds."));
-
-  /**
-   * Data sources that live inside pools (a pool's own driver adapter): never a lease of their own.
-   * Pool classes inside driver packages are listed too, so they stay lease sources.
-   */
-  public static final List<String> POOL_INTERNAL_DATA_SOURCES =
-      Collections.unmodifiableList(
-          Arrays.asList(
-              "com.zaxxer.hikari.util.DriverDataSource",
-              "com.mchange.v2.c3p0.DriverManagerDataSource",
-              "com.mchange.v2.c3p0.WrapperConnectionPoolDataSource",
-              "org.apache.commons.dbcp2.cpdsadapter.DriverAdapterCPDS",
-              "io.agroal.pool.wrapper."));
-
-  /** Pools that live in driver packages and are lease sources, not physical ones. */
-  public static final List<String> POOLS_IN_DRIVER_PACKAGES =
-      Collections.unmodifiableList(
-          Arrays.asList(
-              "org.h2.jdbcx.JdbcConnectionPool",
-              "org.mariadb.jdbc.MariaDbPoolDataSource",
-              "org.mariadb.jdbc.pool."));
 
   private PoolAdapters() {}
 
@@ -142,21 +100,41 @@ public final class PoolAdapters {
   }
 
   /**
-   * Every known pool adapter.
+   * Every adapter, each declaring its pool's classes; the instrumentation installs each one.
    *
    * @return the adapters
    */
-  public static List<PoolAdapter> known() {
-    return KNOWN;
+  public static List<PoolAdapter> all() {
+    return ALL;
   }
 
   /**
-   * Every known pool class name.
+   * Prefixes of every recognised pool's code: a physical open with one of these on the stack was
+   * made by a pool for itself (its own thread), not by the application.
    *
-   * @return class names
+   * @return class name prefixes
    */
-  public static List<String> poolClassNames() {
-    return new ArrayList<>(BY_CLASS.keySet());
+  public static List<String> poolPackages() {
+    return POOL_PACKAGES;
+  }
+
+  /**
+   * Data sources that live inside pools (a pool's own driver adapter): never a lease of their own.
+   *
+   * @return class name prefixes
+   */
+  public static List<String> internalSources() {
+    return INTERNAL_SOURCES;
+  }
+
+  /**
+   * Pool code inside driver packages (H2's JdbcConnectionPool, MariaDB's pool): lease sources, not
+   * physical ones.
+   *
+   * @return class name prefixes
+   */
+  public static List<String> poolsInDriverPackages() {
+    return IN_DRIVER_PACKAGES;
   }
 
   /**

@@ -61,6 +61,11 @@ final class Reflect {
     return v instanceof Number ? ((Number) v).intValue() : null;
   }
 
+  static Long along(Object target, String... names) {
+    Object v = call(target, names);
+    return v instanceof Number ? ((Number) v).longValue() : null;
+  }
+
   static String string(Object target, String... names) {
     Object v = call(target, names);
     return v == null ? null : v.toString();

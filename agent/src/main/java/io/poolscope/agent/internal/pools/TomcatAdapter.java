@@ -1,7 +1,5 @@
 package io.poolscope.agent.internal.pools;
 
-import java.util.Collections;
-
 /**
  * Tomcat JDBC pool: name (unless generated), maxActive, minIdle, and the active and idle counts of
  * its connection pool.
@@ -13,7 +11,10 @@ import java.util.Collections;
  */
 final class TomcatAdapter extends PoolAdapter {
   TomcatAdapter() {
-    super(Collections.singletonList("org.apache.tomcat.jdbc.pool.DataSourceProxy"), "close");
+    super(
+        PoolClasses.of("org.apache.tomcat.jdbc.pool.DataSourceProxy")
+            .closedBy("close")
+            .packages("org.apache.tomcat.jdbc.pool."));
   }
 
   @Override
@@ -48,5 +49,16 @@ final class TomcatAdapter extends PoolAdapter {
   /** The running pool, or null before the first borrow and after close. */
   private static Object connectionPool(Object pool) {
     return Reflect.field(pool, "pool");
+  }
+
+  @Override
+  public Double maxLifetime(Object pool) {
+    return positiveMillis(Reflect.call(pool, "getMaxAge"));
+  }
+
+  @Override
+  public Long idleTimeoutCloses(Object pool) {
+    Object p = connectionPool(pool);
+    return p == null ? null : Reflect.along(p, "getReleasedIdleCount");
   }
 }

@@ -1,11 +1,9 @@
 package io.poolscope.agent.internal.pools;
 
-import java.util.Collections;
-
 /** Oracle UCP: connectionPoolName, max/minPoolSize, borrowed and available counts. */
 final class UcpAdapter extends PoolAdapter {
   UcpAdapter() {
-    super(Collections.singletonList("oracle.ucp.jdbc.PoolDataSourceImpl"));
+    super(PoolClasses.of("oracle.ucp.jdbc.PoolDataSourceImpl").packages("oracle.ucp."));
   }
 
   @Override
@@ -36,5 +34,13 @@ final class UcpAdapter extends PoolAdapter {
   @Override
   protected String url(Object pool) {
     return Reflect.string(pool, "getURL");
+  }
+
+  @Override
+  public Double maxLifetime(Object pool) {
+    Object s = Reflect.call(pool, "getMaxConnectionReuseTime");
+    return s instanceof Number && ((Number) s).longValue() > 0
+        ? Double.valueOf(((Number) s).longValue())
+        : null;
   }
 }

@@ -1,11 +1,12 @@
 package io.poolscope.agent.internal.pools;
 
-import java.util.Collections;
-
 /** Vibur DBCP: name, poolMaxSize, and the object pool's taken and idle counts. */
 final class ViburAdapter extends PoolAdapter {
   ViburAdapter() {
-    super(Collections.singletonList("org.vibur.dbcp.ViburDBCPDataSource"), "close", "terminate");
+    super(
+        PoolClasses.of("org.vibur.dbcp.ViburDBCPDataSource")
+            .closedBy("close", "terminate")
+            .packages("org.vibur.dbcp."));
   }
 
   @Override

@@ -213,7 +213,6 @@ public final class Hub extends Hooks {
         physical.refused(target, errorType(thrown));
         return;
       }
-      physical.opened(conn, target);
       PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner : null;
       boolean pooled = owner != null || PoolAdapters.calledFromPool();
       if (owner == null && pooled) {
@@ -227,6 +226,7 @@ public final class Hub extends Hooks {
       if (!pooled) {
         owner = registry.unpooled(target, source);
       }
+      physical.opened(conn, target, owner, now);
       if (owner != null) {
         owner.learnTarget(target);
         PoolStats s = ts.stats(owner);

@@ -18,11 +18,17 @@ public final class PhysicalTracker {
   private static final class Ref extends WeakReference<Object> {
     final int hash;
     final DbTarget target;
+    final long openedNanos;
+    // The pool it was opened for; null until known (a pool's own thread before the export thread
+    // read the pool's target). Guarded by byHash.
+    PoolRecorder owner;
 
-    Ref(Object conn, ReferenceQueue<Object> q, DbTarget target) {
+    Ref(Object conn, ReferenceQueue<Object> q, DbTarget target, PoolRecorder owner, long now) {
       super(conn, q);
       this.hash = System.identityHashCode(conn);
       this.target = target;
+      this.owner = owner;
+      this.openedNanos = now;
     }
   }
 
@@ -43,12 +49,12 @@ public final class PhysicalTracker {
     return physicalClasses.contains(c);
   }
 
-  void opened(Object conn, DbTarget target) {
+  void opened(Object conn, DbTarget target, PoolRecorder owner, long now) {
     Class<?> c = conn.getClass();
     if (!isPhysicalClass(c)) {
       physicalClasses.add(c);
     }
-    Ref ref = new Ref(conn, queue, target);
+    Ref ref = new Ref(conn, queue, target, owner, now);
     synchronized (byHash) {
       expunge();
       Object prev = byHash.get(ref.hash);
@@ -79,11 +85,15 @@ public final class PhysicalTracker {
   void closed(Object conn) {
     int h = System.identityHashCode(conn);
     DbTarget target = null;
+    PoolRecorder owner = null;
+    long opened = 0;
     synchronized (byHash) {
       Object prev = byHash.get(h);
       if (prev instanceof Ref) {
         if (((Ref) prev).get() == conn) {
           target = ((Ref) prev).target;
+          owner = ((Ref) prev).owner;
+          opened = ((Ref) prev).openedNanos;
           byHash.remove(h);
         }
       } else if (prev != null) {
@@ -93,6 +103,8 @@ public final class PhysicalTracker {
           Ref r = it.next();
           if (r.get() == conn) {
             target = r.target;
+            owner = r.owner;
+            opened = r.openedNanos;
             it.remove();
             break;
           }
@@ -104,6 +116,45 @@ public final class PhysicalTracker {
     }
     if (target != null) {
       open.get(target).decrementAndGet();
+    }
+    if (owner != null) {
+      owner.physicalLife().closed(System.nanoTime() - opened, owner.adapter(), owner.dataSource());
+    }
+  }
+
+  /**
+   * The opening time of each pool's oldest physical connection still open, after dropping collected
+   * ones. A connection opened on a pool's own thread before its pool was known is attributed here
+   * to the one known pool with its target, as its create time is (export thread only).
+   *
+   * @param registry the pools
+   * @return pool to {@link System#nanoTime()} of its oldest open
+   */
+  public Map<PoolRecorder, Long> oldestOpen(Registry registry) {
+    Map<PoolRecorder, Long> out = new java.util.IdentityHashMap<>();
+    synchronized (byHash) {
+      expunge();
+      for (Object v : byHash.values()) {
+        if (v instanceof Ref) {
+          oldest((Ref) v, registry, out);
+        } else {
+          @SuppressWarnings("unchecked")
+          java.util.List<Ref> list = (java.util.List<Ref>) v;
+          for (Ref r : list) {
+            oldest(r, registry, out);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void oldest(Ref r, Registry registry, Map<PoolRecorder, Long> out) {
+    if (r.owner == null) {
+      r.owner = registry.knownPoolFor(r.target);
+    }
+    if (r.owner != null && r.get() != null) {
+      out.merge(r.owner, r.openedNanos, Math::min);
     }
   }
 

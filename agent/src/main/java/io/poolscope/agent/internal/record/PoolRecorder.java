@@ -45,6 +45,8 @@ public final class PoolRecorder {
   // Weak: a web application's connection class must not keep its loader alive (ClassSet).
   private volatile WeakReference<Class<?>> lastConnClass;
 
+  private final PhysicalLife physicalLife = new PhysicalLife();
+
   /** Leak counts; written only by the scanner thread. */
   public long leaksSuspected;
 
@@ -147,6 +149,15 @@ public final class PoolRecorder {
       to.minNanos = Math.min(to.minNanos, from.minNanos);
       to.maxNanos = Math.max(to.maxNanos, from.maxNanos);
     }
+  }
+
+  /**
+   * Closes and lifetime of the physical connections opened for this pool.
+   *
+   * @return the pool's physical connection figures
+   */
+  public PhysicalLife physicalLife() {
+    return physicalLife;
   }
 
   /**
