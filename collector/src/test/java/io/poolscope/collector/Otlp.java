@@ -77,6 +77,11 @@ final class Otlp {
       return this;
     }
 
+    Pod addGauge(String name, double value, List<KeyValue> attrs) {
+      metrics.add(Otlp.gauge(name, value, attrs));
+      return this;
+    }
+
     Pod counter(String name, double value, List<KeyValue> attrs) {
       metrics.add(
           Metric.newBuilder()
@@ -92,6 +97,11 @@ final class Otlp {
     }
 
     Pod waitHistogram(String db, String pool, long[] counts, double sum) {
+      return histogram("db.client.connection.wait_time", db, pool, counts, sum);
+    }
+
+    /** A cumulative histogram of the contract over {@link #BOUNDS}. */
+    Pod histogram(String name, String db, String pool, long[] counts, double sum) {
       long total = 0;
       for (long c : counts) {
         total += c;
@@ -111,7 +121,7 @@ final class Otlp {
       }
       metrics.add(
           Metric.newBuilder()
-              .setName("db.client.connection.wait_time")
+              .setName(name)
               .setUnit("s")
               .setHistogram(
                   Histogram.newBuilder()

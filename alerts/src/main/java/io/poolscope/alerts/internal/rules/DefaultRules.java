@@ -88,7 +88,40 @@ public final class DefaultRules {
             "{{ $labels.pod }} of {{ $labels.service }} created {{ $value }} pools"
                 + " ({{ $labels.pool_type }}) in 15 minutes",
             "A pod that keeps constructing connection pools (for example one per job) multiplies"
-                + " its connections; compare with poolscope_pools_closed_total."));
+                + " its connections; compare with poolscope_pools_closed_total."),
+        rule(
+            "PoolscopePoolTimeouts",
+            "increase(poolscope_pool_timeouts_total[5m]) > 0",
+            "0s",
+            "critical",
+            "{{ $value }} getConnection call(s) of pool {{ $labels.pool }} ({{ $labels.service"
+                + " }}, {{ $labels.pod }}) failed in 5 minutes",
+            "Borrowers gave up waiting for a connection (or the pool could not open one): the"
+                + " pool is exhausted or its database unreachable. Any timeout is a failed"
+                + " request."),
+        rule(
+            "PoolscopeConnectionPastMaxLifetime",
+            "poolscope_pool_connection_oldest_age_seconds > poolscope_pool_max_lifetime_seconds",
+            "1m",
+            "warning",
+            "Pool {{ $labels.pool }} ({{ $labels.service }}, {{ $labels.pod }}) keeps a"
+                + " connection {{ $value | humanizeDuration }} old, past its max lifetime",
+            "The pool's oldest physical connection has outlived the pool's configured max"
+                + " lifetime for 1 minute: a lease held longer than the lifetime, or a pool that"
+                + " cannot retire connections. Whatever the lifetime protects against (database"
+                + " or proxy idle limits, credential rotation, failover) is not happening."),
+        rule(
+            "PoolscopeConnectionChurn",
+            "increase(poolscope_pool_connections_created_total[15m])"
+                + " > 10 * poolscope_pool_connections_max",
+            "0s",
+            "warning",
+            "Pool {{ $labels.pool }} ({{ $labels.service }}, {{ $labels.pod }}) opened {{ $value"
+                + " }} connections in 15 minutes, over 10 times its size",
+            "The pool keeps reopening physical connections: connections closed as broken, a max"
+                + " lifetime or idle timeout far too short, or leaked connections the pool"
+                + " replaces. Each open costs the database a backend; see"
+                + " poolscope_pool_connections_closed_total for the reasons."));
   }
 
   private static Rule rule(

@@ -8,6 +8,7 @@ import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.PoolView;
 import io.poolscope.collector.internal.fleet.TargetKey;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -122,7 +123,18 @@ final class FleetJson {
         "oldestUse", p.oldestUse(),
         "created", num(p.created()),
         "closed", num(p.closed()),
-        "stale", p.stale());
+        "stale", p.stale(),
+        "connectionsCreated", num(p.physical().created()),
+        "connectionsClosed", closedByReason(p.physical()),
+        "connectionsClosedTotal", num(p.physical().closedTotal()),
+        "oldestConnectionAge", num(p.physical().oldestAge()),
+        "maxLifetime", num(p.physical().maxLifetime()));
+  }
+
+  private static Map<String, Object> closedByReason(PoolView.Physical p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    p.closed().forEach((reason, v) -> m.put(reason, num(v)));
+    return m;
   }
 
   private static double totalOpen(PodView pod) {

@@ -88,6 +88,10 @@ public final class FleetModel {
       case Metrics.OLDEST_USE -> pool.oldestUse = p.value();
       case Metrics.TIMEOUTS -> count(pool.timeouts, p);
       case Metrics.LEAKS -> count(pool.leaks.computeIfAbsent(p.attr(), k -> new Counter()), p);
+      case Metrics.CONNECTIONS_CLOSED ->
+          count(pool.connectionsClosed.computeIfAbsent(p.attr(), k -> new Counter()), p);
+      case Metrics.OLDEST_AGE -> pool.oldestAge = p.value();
+      case Metrics.MAX_LIFETIME -> pool.maxLifetime = p.value();
       case Metrics.WAIT_TIME ->
           pool.wait.apply(p.histogram(), p.temporality(), p.startNanos(), now);
       case Metrics.USE_TIME -> pool.use.apply(p.histogram(), p.temporality(), p.startNanos(), now);
@@ -193,7 +197,8 @@ public final class FleetModel {
               typeClosed.getOrDefault(typeKey, 0.0),
               stale,
               histogram(s.wait),
-              histogram(s.use)));
+              histogram(s.use),
+              physical(s)));
       if (!stale) {
         usedIdle.merge(s.target, s.used + s.idle, Double::sum);
       }
@@ -232,6 +237,16 @@ public final class FleetModel {
       }
     }
     return found;
+  }
+
+  private static PoolView.Physical physical(PoolState s) {
+    Map<String, Double> closed = new java.util.TreeMap<>();
+    s.connectionsClosed.forEach((reason, c) -> closed.put(reason, c.total()));
+    return new PoolView.Physical(
+        s.create.count(),
+        Collections.unmodifiableMap(closed),
+        Double.isNaN(s.oldestAge) ? null : s.oldestAge,
+        Double.isNaN(s.maxLifetime) ? null : s.maxLifetime);
   }
 
   private static double leak(PoolState s, String state) {

@@ -18,6 +18,9 @@ public final class Metrics {
   public static final String OLDEST_USE = "poolscope.connection.oldest_use";
   public static final String POOLS_CREATED = "poolscope.pool.created";
   public static final String POOLS_CLOSED = "poolscope.pool.closed";
+  public static final String CONNECTIONS_CLOSED = "poolscope.connection.closed";
+  public static final String OLDEST_AGE = "poolscope.connection.oldest_age";
+  public static final String MAX_LIFETIME = "poolscope.pool.max_lifetime";
 
   /** Metrics that carry no pool name: they belong to the pod and the target. */
   public static final Set<String> POD_LEVEL = Set.of(OPEN, REFUSED, POOLS_CREATED, POOLS_CLOSED);
@@ -27,7 +30,7 @@ public final class Metrics {
 
   /** Counter metrics: cumulative from the agent, kept reset-safe here. */
   public static final Set<String> COUNTERS =
-      Set.of(TIMEOUTS, REFUSED, LEAKS, POOLS_CREATED, POOLS_CLOSED);
+      Set.of(TIMEOUTS, REFUSED, LEAKS, POOLS_CREATED, POOLS_CLOSED, CONNECTIONS_CLOSED);
 
   /** Every contract metric. */
   public static final Set<String> ALL =
@@ -45,7 +48,10 @@ public final class Metrics {
           LEAKS,
           OLDEST_USE,
           POOLS_CREATED,
-          POOLS_CLOSED);
+          POOLS_CLOSED,
+          CONNECTIONS_CLOSED,
+          OLDEST_AGE,
+          MAX_LIFETIME);
 
   private Metrics() {}
 }

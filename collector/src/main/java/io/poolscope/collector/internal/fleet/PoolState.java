@@ -16,6 +16,9 @@ final class PoolState {
   double oldestUse;
   final Counter timeouts = new Counter();
   final Map<String, Counter> leaks = new HashMap<>();
+  final Map<String, Counter> connectionsClosed = new HashMap<>();
+  double oldestAge = Double.NaN;
+  double maxLifetime = Double.NaN;
   final HistogramState wait = new HistogramState();
   final HistogramState use = new HistogramState();
   final HistogramState create = new HistogramState();

@@ -201,6 +201,7 @@ public final class MetricsTranslator {
           case Metrics.COUNT -> a.get("db.client.connection.state");
           case Metrics.LEAKS -> a.get("poolscope.leak.state");
           case Metrics.REFUSED -> a.getOrDefault("error.type", "unknown");
+          case Metrics.CONNECTIONS_CLOSED -> a.getOrDefault("poolscope.close.reason", "other");
           case Metrics.POOLS_CREATED, Metrics.POOLS_CLOSED ->
               a.getOrDefault("poolscope.pool.type", "unknown");
           default -> null;

@@ -66,6 +66,7 @@ public final class FleetSamples {
               };
           add(out, "poolscope_connection_leaks_total", with(l, "state", state), v);
         }
+        physical(out, l, p.physical());
       }
       pod.refused()
           .forEach(
@@ -99,6 +100,17 @@ public final class FleetSamples {
                               v)));
     }
     return out;
+  }
+
+  /** Physical opens and closes, the oldest physical connection's age, the max lifetime. */
+  private static void physical(List<FleetSample> out, Map<String, String> l, PoolView.Physical p) {
+    add(out, "poolscope_pool_connections_created_total", l, p.created());
+    p.closed()
+        .forEach(
+            (reason, v) ->
+                add(out, "poolscope_pool_connections_closed_total", with(l, "reason", reason), v));
+    add(out, "poolscope_pool_connection_oldest_age_seconds", l, p.oldestAge());
+    add(out, "poolscope_pool_max_lifetime_seconds", l, p.maxLifetime());
   }
 
   static Map<String, String> dbLabels(String id, TargetKey t) {

@@ -51,6 +51,19 @@ final class Help {
               "Physical connection opens the database refused, by SQLState."),
           Map.entry("poolscope_pools_created_total", "Pools constructed, by pool type."),
           Map.entry(
+              "poolscope_pool_connections_created_total",
+              "Physical connections opened for the pool."),
+          Map.entry(
+              "poolscope_pool_connections_closed_total",
+              "Physical connections the pool closed, by reason (idle_timeout, max_lifetime,"
+                  + " broken, other)."),
+          Map.entry(
+              "poolscope_pool_connection_oldest_age_seconds",
+              "Age of the pool's oldest open physical connection."),
+          Map.entry(
+              "poolscope_pool_max_lifetime_seconds",
+              "Configured max lifetime of the pool's physical connections."),
+          Map.entry(
               "poolscope_connection_leaks_recent",
               "Leak events in the last 5 minutes, by call site."),
           Map.entry("poolscope_pools_closed_total", "Pools closed, by pool type."));
