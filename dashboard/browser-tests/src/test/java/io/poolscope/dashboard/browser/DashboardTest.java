@@ -309,6 +309,16 @@ class DashboardTest {
             .map(WebElement::getText)
             .toList();
     assertThat(pools).contains(RunningFleet.XSS);
+    // The pool's physical connections: opened / closed (reasons on hover), oldest / lifetime.
+    WebElement row =
+        chromium.driver.findElement(
+            By.xpath("//tr[contains(@class,'pool-row')][td[text()='" + RunningFleet.XSS + "']]"));
+    WebElement conns = row.findElement(By.cssSelector("td.conns"));
+    assertThat(conns.getText()).isEqualTo("12 / 4");
+    assertThat(conns.getAttribute("title")).isEqualTo("closed: max lifetime 3, other 1");
+    WebElement lifetime = row.findElement(By.cssSelector("td.lifetime"));
+    assertThat(lifetime.getText()).isEqualTo("31 min 40 s / 30 min 0 s");
+    assertThat(lifetime.getAttribute("class")).contains("crit");
     open("/leaks", "tr.leak-row");
     assertThat(
             chromium.driver.findElements(By.cssSelector("td.pool")).stream()

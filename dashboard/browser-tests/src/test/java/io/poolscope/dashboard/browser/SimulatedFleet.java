@@ -168,6 +168,10 @@ final class SimulatedFleet {
     List<NumberDataPoint> oldest = new ArrayList<>();
     List<HistogramDataPoint> wait = new ArrayList<>();
     List<HistogramDataPoint> use = new ArrayList<>();
+    List<HistogramDataPoint> create = new ArrayList<>();
+    List<NumberDataPoint> connClosed = new ArrayList<>();
+    List<NumberDataPoint> oldestAge = new ArrayList<>();
+    List<NumberDataPoint> maxLifetime = new ArrayList<>();
     for (Pool p : pod.pools) {
       Map<String, String> a = poolAttrs(p);
       count.add(point(withState(a, "db.client.connection.state", "used"), p.used, now));
@@ -180,6 +184,13 @@ final class SimulatedFleet {
       oldest.add(point(a, p.used > 0 ? 2.5 : 0, now));
       wait.add(histogram(a, p.waitBucket, 200, now));
       use.add(histogram(a, 6, 200, now));
+      // Physical connections: 12 opened, 3 retired at the max lifetime and 1 closed otherwise;
+      // the oldest open one (31 min 40 s) has outlived the 30 min lifetime.
+      create.add(histogram(a, 3, 12, now));
+      connClosed.add(point(withState(a, "poolscope.close.reason", "max_lifetime"), 3, now));
+      connClosed.add(point(withState(a, "poolscope.close.reason", "other"), 1, now));
+      oldestAge.add(point(a, 1900, now));
+      maxLifetime.add(point(a, 1800, now));
       openPerDb.merge(p.db, p.used + p.idle, Integer::sum);
       typePerDb.putIfAbsent(p.db, p.type);
     }
@@ -205,6 +216,10 @@ final class SimulatedFleet {
     scope.addMetrics(sum("poolscope.pool.closed", "{pool}", dedupe(closed), true));
     scope.addMetrics(histogramMetric("db.client.connection.wait_time", wait));
     scope.addMetrics(histogramMetric("db.client.connection.use_time", use));
+    scope.addMetrics(histogramMetric("db.client.connection.create_time", create));
+    scope.addMetrics(sum("poolscope.connection.closed", "{connection}", connClosed, true));
+    scope.addMetrics(gauge("poolscope.connection.oldest_age", "s", oldestAge));
+    scope.addMetrics(gauge("poolscope.pool.max_lifetime", "s", maxLifetime));
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(
             ResourceMetrics.newBuilder().setResource(resource(pod)).addScopeMetrics(scope))

@@ -161,6 +161,13 @@ function cls(cond, name) {
   return cond ? name : null;
 }
 
+/** Physical closes by reason, as the API sends them, for the cell's tooltip. */
+function closedTitle(pool) {
+  const by = pool.connectionsClosed || {};
+  const parts = Object.keys(by).map((reason) => `${reason.replace('_', ' ')} ${int(by[reason])}`);
+  return parts.length ? `closed: ${parts.join(', ')}` : 'no physical connection closed';
+}
+
 function poolTable(services) {
   const body = [];
   for (const s of services) {
@@ -181,7 +188,7 @@ function poolTable(services) {
             p.stale ? h('span', { class: 'pill' }, `stale · last seen ${ago(p.lastSeen)}`) : null,
           ),
           h('td', { class: 'num', colspan: 3 }, `${int(p.open)} open`),
-          h('td', { colspan: 7 }),
+          h('td', { colspan: 9 }),
         ),
       );
       for (const pool of pools) {
@@ -204,6 +211,12 @@ function poolTable(services) {
             h('td', { class: `num ${cls(leaks > 0, 'crit') || ''}` }, `${int(pool.leaksSuspected)} / ${int(pool.leaksCollected)}`),
             h('td', { class: 'num' }, seconds(pool.oldestUse)),
             h('td', { class: `num ${cls(churn > 1, 'warn') || ''}`, title: 'pools created − closed in this JVM' }, `${int(pool.created)} / ${int(pool.closed)}`),
+            h('td', { class: 'num conns', title: closedTitle(pool) }, `${int(pool.connectionsCreated)} / ${int(pool.connectionsClosedTotal)}`),
+            h(
+              'td',
+              { class: `num lifetime ${cls(pool.oldestConnectionAge != null && pool.maxLifetime != null && pool.oldestConnectionAge > pool.maxLifetime, 'crit') || ''}` },
+              `${pool.oldestConnectionAge == null ? '–' : seconds(pool.oldestConnectionAge)} / ${pool.maxLifetime == null ? '–' : seconds(pool.maxLifetime)}`,
+            ),
           ),
         );
       }
@@ -230,6 +243,8 @@ function poolTable(services) {
         h('th', { class: 'num', title: 'suspected / collected' }, 'Leaks s/c'),
         h('th', { class: 'num' }, 'Oldest lease'),
         h('th', { class: 'num', title: 'pools created / closed' }, 'Created / closed'),
+        h('th', { class: 'num', title: 'physical connections opened / closed (hover a row for the reasons)' }, 'Conns opened / closed'),
+        h('th', { class: 'num', title: "oldest physical connection's age / the pool's max lifetime" }, 'Oldest conn / max life'),
       ),
     ),
     h('tbody', null, body),
