@@ -69,11 +69,11 @@ public final class PlanText {
     sb.append("### ")
         .append(plan.fits() ? "✅" : "❌")
         .append(" Poolscope plan: ")
-        .append(md(verdict(plan)))
+        .append(verdict(plan))
         .append("\n");
     for (Plan.Server s : plan.servers()) {
       sb.append("\n**").append(md(s.server().toString())).append("** (").append(md(s.system()));
-      sb.append("): ").append(md(serverVerdict(s))).append("\n\n");
+      sb.append("): ").append(serverVerdict(s)).append("\n\n");
       sb.append("| ");
       for (String h : HEAD) {
         sb.append(h).append(" | ");
