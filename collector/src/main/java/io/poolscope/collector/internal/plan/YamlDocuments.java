@@ -65,15 +65,27 @@ final class YamlDocuments {
       }
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      String msg = e.getOriginalMessage();
-      int nl = msg == null ? -1 : msg.indexOf('\n');
       throw new PlanInputException(
-          line > 0 ? source + ":" + line : source,
-          "not valid YAML: " + (nl > 0 ? msg.substring(0, nl) : msg));
+          line > 0 ? source + ":" + line : source, "not valid YAML: " + reason(e));
     } catch (IOException e) {
       throw new PlanInputException(source, "cannot read: " + e.getMessage());
     }
     return docs;
+  }
+
+  /**
+   * SnakeYAML's message without its echo of the source: the unindented lines ("while parsing a flow
+   * mapping", "expected ',' or '}', but got <stream end>") joined into one.
+   */
+  private static String reason(JsonProcessingException e) {
+    String msg = String.valueOf(e.getOriginalMessage());
+    StringBuilder sb = new StringBuilder();
+    for (String l : msg.split("\\R")) {
+      if (!l.isBlank() && !Character.isWhitespace(l.charAt(0))) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(l.trim());
+      }
+    }
+    return sb.length() == 0 ? PlanInputException.oneLine(msg) : sb.toString();
   }
 
   private static JsonNode node(JsonParser p, String pointer, Map<String, Integer> lines)

@@ -195,7 +195,11 @@ class PlanCommandTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().toList())
         .singleElement()
-        .satisfies(l -> assertThat(l).startsWith("poolscope plan: " + f + ":7: not valid YAML: "));
+        .isEqualTo(
+            "poolscope plan: "
+                + f
+                + ":7: not valid YAML: while parsing a flow sequence; expected ',' or ']', but"
+                + " got :");
   }
 
   @Test
