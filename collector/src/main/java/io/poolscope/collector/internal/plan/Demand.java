@@ -1,6 +1,9 @@
 package io.poolscope.collector.internal.plan;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One service's claim on one server: how many pods it runs now, at its autoscaler's ceiling and
@@ -60,11 +63,11 @@ public record Demand(
 
   /** One demand per server the workload's pods reach. */
   public static List<Demand> of(Workload w) {
-    java.util.Map<ServerKey, List<PoolSpec>> byServer = new java.util.TreeMap<>();
+    Map<ServerKey, List<PoolSpec>> byServer = new TreeMap<>();
     for (PoolSpec p : w.pools()) {
-      byServer.computeIfAbsent(p.server(), k -> new java.util.ArrayList<>()).add(p);
+      byServer.computeIfAbsent(p.server(), k -> new ArrayList<>()).add(p);
     }
-    List<Demand> out = new java.util.ArrayList<>();
+    List<Demand> out = new ArrayList<>();
     byServer.forEach(
         (server, pools) ->
             out.add(

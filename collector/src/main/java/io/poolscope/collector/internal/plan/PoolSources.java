@@ -63,11 +63,17 @@ final class PoolSources {
       String at = annotationsAt + "/" + WORKERS.replace("/", "~1");
       workers = positive(d, at, WORKERS);
     }
+    JsonNode containers = d.get(tpl + "/spec/containers");
     if (annotations != null && annotations.has(POOLS)) {
+      for (int c = 0; workers == null && c < containers.size(); c++) {
+        Env e = env(d, tpl + "/spec/containers/" + c).get("WEB_CONCURRENCY");
+        if (e != null && e.value() != null) {
+          workers = positive(d, e.pointer(), "WEB_CONCURRENCY");
+        }
+      }
       return fromAnnotation(d, annotationsAt + "/" + POOLS.replace("/", "~1"), workers);
     }
     List<PoolSpec> out = new ArrayList<>();
-    JsonNode containers = d.get(tpl + "/spec/containers");
     for (int c = 0; c < containers.size(); c++) {
       String cp = tpl + "/spec/containers/" + c;
       Map<String, Env> env = env(d, cp);
