@@ -47,6 +47,11 @@ public final class PlanCommand {
       PrintStream out,
       PrintStream err,
       UnaryOperator<String> env) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.println(USAGE);
+      out.println("exit status: 0 fits, 1 does not fit, 2 bad input; see collector/PLAN.md");
+      return FITS;
+    }
     try {
       Options o = Options.parse(args);
       List<Workload> workloads = ManifestReader.read(o.paths, stdin);
@@ -130,7 +135,6 @@ public final class PlanCommand {
             }
             o.set(name, value);
           }
-          case "-h", "--help" -> throw new PlanInputException(null, USAGE);
           default -> {
             if (a.startsWith("--")) {
               throw new PlanInputException(a, "unknown option; " + USAGE);
