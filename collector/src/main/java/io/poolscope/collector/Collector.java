@@ -6,6 +6,7 @@ import io.poolscope.collector.internal.api.AccessControl;
 import io.poolscope.collector.internal.api.ApiServer;
 import io.poolscope.collector.internal.api.EventsHub;
 import io.poolscope.collector.internal.api.IngestHandler;
+import io.poolscope.collector.internal.api.PlanHandler;
 import io.poolscope.collector.internal.api.ReadHandler;
 import io.poolscope.collector.internal.api.ReadService;
 import io.poolscope.collector.internal.budget.BudgetCalculator;
@@ -14,6 +15,7 @@ import io.poolscope.collector.internal.fleet.DeployTracker;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
+import io.poolscope.collector.internal.plan.PlanCommand;
 import io.poolscope.collector.internal.probe.ProbeRunner;
 import io.poolscope.collector.internal.prometheus.Exposition;
 import io.poolscope.collector.internal.prometheus.FleetSamples;
@@ -100,6 +102,7 @@ public final class Collector implements AutoCloseable {
                   config.ingestToken().orElse(null),
                   exposition),
               new ReadHandler(read, () -> alerting.rules().toPrometheusRuleFile()),
+              new PlanHandler(read),
               events,
               exposition::scrape,
               new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()));
@@ -246,10 +249,21 @@ public final class Collector implements AutoCloseable {
   /**
    * {@code java -jar poolscope-collector.jar [--config poolscope.yaml]}, or {@code ... export-rules
    * [--config poolscope.yaml]} to print the rules that configuration evaluates as a Prometheus rule
-   * file and exit 0. Exits with status 2 and a message naming the key and value when the
-   * configuration is invalid.
+   * file and exit 0, or {@code ... plan [options] MANIFEST...} for the capacity check of
+   * collector/PLAN.md (exit 0 fits, 1 does not, 2 bad input). Exits with status 2 and a message
+   * naming the key and value when the configuration is invalid.
    */
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && "plan".equals(args[0])) {
+      // Exits with the verdict: 0 fits, 1 does not fit, 2 bad input (collector/PLAN.md).
+      System.exit(
+          PlanCommand.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.in,
+              System.out,
+              System.err,
+              System::getenv));
+    }
     boolean exportRules = args.length > 0 && "export-rules".equals(args[0]);
     Path file = null;
     for (int i = exportRules ? 1 : 0; i < args.length; i++) {
@@ -259,7 +273,8 @@ public final class Collector implements AutoCloseable {
         file = Path.of(args[i].substring("--config=".length()));
       } else {
         System.err.println(
-            "usage: java -jar poolscope-collector.jar [export-rules] [--config poolscope.yaml]");
+            "usage: java -jar poolscope-collector.jar [export-rules] [--config poolscope.yaml],"
+                + " or: java -jar poolscope-collector.jar plan [options] MANIFEST...");
         System.exit(2);
       }
     }

@@ -30,10 +30,18 @@ final class Otlp {
     final String service;
     final String instanceId;
     final List<Metric> metrics = new ArrayList<>();
+    String podName;
 
     Pod(String service, String instanceId) {
       this.service = service;
       this.instanceId = instanceId;
+      this.podName = instanceId;
+    }
+
+    /** One of several JVMs (workers) in the Kubernetes pod {@code name}. */
+    Pod inPod(String name) {
+      this.podName = name;
+      return this;
     }
 
     Resource resource() {
@@ -41,7 +49,7 @@ final class Otlp {
           .addAttributes(kv("service.name", service))
           .addAttributes(kv("service.instance.id", instanceId))
           .addAttributes(kv("host.name", "node-" + instanceId))
-          .addAttributes(kv("k8s.pod.name", instanceId))
+          .addAttributes(kv("k8s.pod.name", podName))
           .addAttributes(kv("service.version", "1.0.0"))
           .build();
     }

@@ -30,6 +30,7 @@ public final class ApiServer {
   public static Javalin create(
       IngestHandler ingest,
       ReadHandler read,
+      PlanHandler plan,
       EventsHub events,
       Supplier<String> prometheus,
       AccessControl access) {
@@ -79,6 +80,7 @@ public final class ApiServer {
                           get("history", read::history);
                           get("alerts", read::alerts);
                           get("rules/prometheus", read::prometheusRules);
+                          post("plan", plan::plan);
                           get("health", read::health);
                           sse("events", events::connect);
                         });

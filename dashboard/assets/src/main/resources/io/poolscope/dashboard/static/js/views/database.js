@@ -7,6 +7,7 @@ import { cssVar, usageBars, timeLines } from '../charts.js';
 import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
 import { activeList } from './alerts.js';
+import * as whatIf from './whatif.js';
 
 const MAX_POD_BARS = 40;
 
@@ -336,6 +337,7 @@ export function render(data) {
         : h('p', { class: 'sizing muted' }, 'Sizing: needs a known usable limit.'),
       pods.length ? usageBars(`db:${id}:pods`, 'pods', pods, sizing, showPod) : null,
     ),
+    whatIf.whatIfPanel(db, services),
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod')), services.length ? poolTable(services) : h('p', { class: 'empty' }, 'No pools.')),
     h(
       'section',
@@ -353,4 +355,5 @@ export const actions = {
     sessionStorage.setItem('poolscope.range', range);
     rerender(true);
   },
+  ...whatIf.actions,
 };
