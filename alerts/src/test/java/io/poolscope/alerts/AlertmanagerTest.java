@@ -86,7 +86,7 @@ class AlertmanagerTest {
           .isEqualTo("com.acme.OrderDao.find(OrderDao.java:42)");
       assertThat(a.get("annotations").get("summary").asText())
           .isEqualTo(
-              "Connection leak (suspected) in payments pool HikariPool-1 at"
+              "Connection leak in payments pool HikariPool-1 at"
                   + " com.acme.OrderDao.find(OrderDao.java:42)");
       assertThat(a.get("status").get("state").asText()).isEqualTo("active");
       assertThat(Instant.parse(a.get("startsAt").asText()).toEpochMilli()).isEqualTo(now);

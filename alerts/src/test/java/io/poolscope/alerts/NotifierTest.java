@@ -210,8 +210,7 @@ class NotifierTest {
     assertThat(p.get("group").asText()).isEqualTo("pg1");
     assertThat(p.get("class").asText()).isEqualTo("PoolscopeBudgetHigh");
     assertThat(p.get("custom_details").get("value").asDouble()).isEqualTo(0.9);
-    assertThat(p.get("custom_details").get("labels").get("db_system").asText())
-        .isEqualTo("postgresql");
+    assertThat(p.get("custom_details").get("labels").get("severity").asText()).isEqualTo("warning");
     assertThat(resolve.get("event_action").asText()).isEqualTo("resolve");
     assertThat(resolve.get("dedup_key").asText()).isEqualTo(key);
     assertThat(resolve.get("routing_key").asText()).isEqualTo("R0UT1NGKEY0000000000000000000000");
