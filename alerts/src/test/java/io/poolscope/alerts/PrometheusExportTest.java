@@ -31,6 +31,36 @@ class PrometheusExportTest {
   }
 
   @Test
+  void everyAggregationFormPoolscopeAcceptsIsPromqlToPromtool(@TempDir Path dir) throws Exception {
+    Path promtool = Binaries.require("promtool", "prometheus");
+    List<String> exprs =
+        List.of(
+            "sum by (db, service) (x) > 1",
+            "sum (x) by (db) > 1",
+            "max without (pod) (x > 0.1)",
+            "min by () (x) < 1",
+            "count(x) > 3",
+            "count by (service) (rate(c[5m]) > 0)",
+            "sum by (db) (increase(c[90s])) > max by (db) (y)",
+            "max by (db) (sum by (db, service) (x)) / 2 > 0.5");
+    List<Rule> rules = new ArrayList<>();
+    for (int i = 0; i < exprs.size(); i++) {
+      rules.add(
+          Rule.of(
+              "A" + i,
+              exprs.get(i),
+              "15s",
+              Map.of(),
+              Map.of("summary", "{{ $labels.db }} for {{ $for }}")));
+    }
+    Files.writeString(dir.resolve("r.yml"), new RuleSet(rules, "forms").toPrometheusRuleFile());
+    Binaries.Result r = Binaries.run(List.of(promtool.toString(), "check", "rules", "r.yml"), dir);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS: " + exprs.size() + " rules found");
+    assertThat(Files.readString(dir.resolve("r.yml"))).contains("for 15 seconds");
+  }
+
+  @Test
   void promtoolRejectsABrokenFileSoTheCheckAboveMeansSomething(@TempDir Path dir) throws Exception {
     Path promtool = Binaries.require("promtool", "prometheus");
     String broken = RuleSet.defaults().toPrometheusRuleFile().replace("> 0.8", "> > 0.8");
