@@ -148,13 +148,21 @@ public final class AlertEngine implements AutoCloseable {
   }
 
   /**
-   * Stops the engine: no more evaluations or retries. Waits up to two seconds for notifications
-   * already on their way (a resolve at shutdown should still reach the receiver), then shuts down
-   * the scheduler if the engine created it.
+   * Stops the engine: no more evaluations or retries. Sends what the groups have not told yet
+   * (firings and resolves waiting for a group wait or interval), waits up to two seconds for
+   * notifications on their way (a resolve at shutdown should still reach the receiver), then shuts
+   * down the scheduler if the engine created it.
    */
   @Override
   public void close() {
-    closed = true;
+    synchronized (evaluator) {
+      if (!closed && lastEvaluation >= 0) {
+        // Untold resolves would otherwise die with the process: a restarted engine never
+        // resolves them, and PagerDuty would keep the incident open.
+        dispatcher.flushPendingChanges(lastEvaluation);
+      }
+      closed = true;
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
     while (!dispatcher.idle() && System.nanoTime() < deadline) {
       try {

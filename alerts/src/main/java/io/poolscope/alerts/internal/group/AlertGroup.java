@@ -49,20 +49,35 @@ final class AlertGroup {
     return alerts.isEmpty() && now >= nextFlush;
   }
 
+  /** No alerts left at all. */
+  boolean isDrained() {
+    return alerts.isEmpty();
+  }
+
   /**
    * The notification due at {@code now}, or null: at the end of group wait or of a group interval
    * when an alert fired or resolved since the last one; after the repeat interval when only
    * still-firing alerts are left to tell.
    */
   Notification due(long now, long groupIntervalMillis, long repeatIntervalMillis) {
-    if (now < nextFlush || alerts.isEmpty()) {
+    return due(now, groupIntervalMillis, repeatIntervalMillis, false);
+  }
+
+  /**
+   * As {@link #due(long, long, long)}; {@code now} ignores the group's wait or interval and repeats
+   * nothing: what changed is told at once (at shutdown).
+   */
+  Notification due(
+      long now, long groupIntervalMillis, long repeatIntervalMillis, boolean immediately) {
+    if ((!immediately && now < nextFlush) || alerts.isEmpty()) {
       return null;
     }
     boolean changed = false;
     for (Alert a : alerts.values()) {
       changed |= !alreadyTold(a);
     }
-    boolean repeat = !changed && lastSent >= 0 && now - lastSent >= repeatIntervalMillis;
+    boolean repeat =
+        !immediately && !changed && lastSent >= 0 && now - lastSent >= repeatIntervalMillis;
     if (!changed && !repeat) {
       return null;
     }

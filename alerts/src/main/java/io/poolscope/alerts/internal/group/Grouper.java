@@ -52,6 +52,23 @@ public final class Grouper {
     return out;
   }
 
+  /**
+   * Every group's untold changes, whatever its wait or interval: at shutdown, so a resolve is not
+   * lost with the process (a restarted engine would never resolve it).
+   */
+  public List<Notification> pendingChanges(long now) {
+    List<Notification> out = new ArrayList<>();
+    for (AlertGroup g : groups.values()) {
+      Notification n =
+          g.due(now, target.groupInterval().toMillis(), target.repeatInterval().toMillis(), true);
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    groups.values().removeIf(AlertGroup::isDrained);
+    return out;
+  }
+
   /** Groups with alerts still to tell or to repeat. */
   public int size() {
     return groups.size();

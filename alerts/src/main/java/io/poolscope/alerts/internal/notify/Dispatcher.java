@@ -131,6 +131,21 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * Queues every group's untold firings and resolves at once, whatever their wait or interval (at
+   * shutdown), and the Alertmanager batches.
+   */
+  public void flushPendingChanges(long now) {
+    for (NotifierTarget t : targets) {
+      if (t.groups()) {
+        for (Notification n : groupers.get(t.name()).pendingChanges(now)) {
+          enqueue(t, n);
+        }
+      }
+    }
+    flush(now);
+  }
+
   /** Shortest Alertmanager resend interval, or 0 when there is no Alertmanager target. */
   public long resendIntervalMillis() {
     return targets.stream()
