@@ -202,7 +202,8 @@ class RuleFileTest {
           .isEqualTo(
               "Pods of jobs keep creating HikariDataSource pools: up to 14 per pod in 3 minutes"
                   + " 45 seconds");
-      assertThat(c.description()).startsWith("For 1 minute 15 seconds, pods of jobs have each");
+      assertThat(c.description())
+          .startsWith("For 1 minute 15 seconds, pods of jobs (those this alert covers)");
       Alert r =
           engine.active().stream().filter(a -> a.rule().equals(refused.name())).findFirst().get();
       assertThat(r.summary())

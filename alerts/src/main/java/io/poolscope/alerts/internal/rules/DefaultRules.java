@@ -101,8 +101,9 @@ public final class DefaultRules {
             "warning",
             "Pods of {{ $labels.service }} keep creating {{ $labels.pool_type }} pools: up to"
                 + " {{ $value }} per pod in {{ $range }}",
-            "For {{ $for }}, pods of {{ $labels.service }} have each created more than 3"
-                + " {{ $labels.pool_type }} pools in {{ $range }}. A pod that keeps constructing"
+            "For {{ $for }}, pods of {{ $labels.service }} (those this alert covers) have"
+                + " created more than 3 {{ $labels.pool_type }} pools each in {{ $range }}."
+                + " A pod that keeps constructing"
                 + " connection pools (for example one per job) multiplies its connections; compare"
                 + " with poolscope_pools_closed_total."));
   }
