@@ -49,7 +49,10 @@ public final class CollectorConfig {
 
   /**
    * Where alert notifications go (alerts/RULES.md section 5): {@code type} is webhook, slack,
-   * pagerduty, alertmanager or log; {@code match}/{@code matchRegex} select alerts by label.
+   * pagerduty, alertmanager or log; {@code match}/{@code matchRegex} select alerts by label; {@code
+   * groupBy}, {@code groupWait}, {@code groupInterval} and {@code repeatInterval} group
+   * notifications as Alertmanager does ({@code null}: the alerts module's defaults, alertname + db
+   * + service, 30 s, 5 min, 4 h).
    */
   public record Notifier(
       String name,
@@ -57,12 +60,44 @@ public final class CollectorConfig {
       String url,
       String routingKey,
       Map<String, String> match,
-      Map<String, String> matchRegex) {
+      Map<String, String> matchRegex,
+      List<String> groupBy,
+      Duration groupWait,
+      Duration groupInterval,
+      Duration repeatInterval) {
 
-    /** Copies the maps. */
+    /** Copies the maps and the list. */
     public Notifier {
       match = match == null ? Map.of() : Map.copyOf(match);
       matchRegex = matchRegex == null ? Map.of() : Map.copyOf(matchRegex);
+      groupBy = groupBy == null ? null : List.copyOf(groupBy);
+    }
+
+    /** A notifier with the default grouping. */
+    public Notifier(
+        String name,
+        String type,
+        String url,
+        String routingKey,
+        Map<String, String> match,
+        Map<String, String> matchRegex) {
+      this(name, type, url, routingKey, match, matchRegex, null, null, null, null);
+    }
+
+    /** This notifier with other grouping values ({@code null}: the default). */
+    public Notifier withGrouping(
+        List<String> groupBy, Duration groupWait, Duration groupInterval, Duration repeatInterval) {
+      return new Notifier(
+          name,
+          type,
+          url,
+          routingKey,
+          match,
+          matchRegex,
+          groupBy,
+          groupWait,
+          groupInterval,
+          repeatInterval);
     }
 
     @Override
@@ -491,6 +526,25 @@ public final class CollectorConfig {
         Notifier n = notifiers.get(i);
         check(n.name() != null && !n.name().isBlank(), "alerts.notifiers." + i + ".name", n.name());
         check(n.type() != null && !n.type().isBlank(), "alerts.notifiers." + i + ".type", n.type());
+        String k = "alerts.notifiers." + i + ".";
+        if (n.groupBy() != null) {
+          for (String label : n.groupBy()) {
+            check(
+                label.equals("...")
+                    ? n.groupBy().size() == 1
+                    : label.matches("[a-zA-Z_][a-zA-Z0-9_]*"),
+                k + "groupBy",
+                String.join(",", n.groupBy()));
+          }
+        }
+        check(n.groupWait() == null || !n.groupWait().isNegative(), k + "groupWait", n.groupWait());
+        check(
+            n.groupInterval() == null || !n.groupInterval().isNegative(),
+            k + "groupInterval",
+            n.groupInterval());
+        if (n.repeatInterval() != null) {
+          positive(n.repeatInterval(), k + "repeatInterval");
+        }
       }
       for (int i = 0; i < services.size(); i++) {
         Service s = services.get(i);

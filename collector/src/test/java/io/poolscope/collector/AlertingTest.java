@@ -43,12 +43,13 @@ class AlertingTest {
                 .notifiers(
                     List.of(
                         new CollectorConfig.Notifier(
-                            "hook",
-                            "webhook",
-                            "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
-                            null,
-                            null,
-                            null)))
+                                "hook",
+                                "webhook",
+                                "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
+                                null,
+                                null,
+                                null)
+                            .withGrouping(null, Duration.ZERO, null, null)))
                 .build())) {
       Http http = new Http(c);
       Otlp.Pod pod = Otlp.pod("jobs", "jobs-1").pool(DB, "jobs-pool", 1, 1, 5, 0).open(DB, 2);

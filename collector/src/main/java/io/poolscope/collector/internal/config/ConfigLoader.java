@@ -51,6 +51,11 @@ public final class ConfigLoader {
           "alerts.notifiers.#.routingKey",
           "alerts.notifiers.#.match.*",
           "alerts.notifiers.#.matchRegex.*",
+          "alerts.notifiers.#.groupBy",
+          "alerts.notifiers.#.groupBy.*",
+          "alerts.notifiers.#.groupWait",
+          "alerts.notifiers.#.groupInterval",
+          "alerts.notifiers.#.repeatInterval",
           "databases.#.id",
           "databases.#.maxConnections",
           "databases.#.reserved",
@@ -173,14 +178,19 @@ public final class ConfigLoader {
     List<CollectorConfig.Notifier> notifiers = new ArrayList<>();
     for (int i = 0; i < count(f, "alerts.notifiers."); i++) {
       String k = "alerts.notifiers." + i + ".";
+      Duration[] grouping = new Duration[3];
+      parse(f, k + "groupWait", ConfigLoader::parseDuration, d -> grouping[0] = d);
+      parse(f, k + "groupInterval", ConfigLoader::parseDuration, d -> grouping[1] = d);
+      parse(f, k + "repeatInterval", ConfigLoader::parseDuration, d -> grouping[2] = d);
       notifiers.add(
           new CollectorConfig.Notifier(
-              f.get(k + "name"),
-              f.get(k + "type"),
-              f.get(k + "url"),
-              f.get(k + "routingKey"),
-              sub(f, k + "match."),
-              sub(f, k + "matchRegex.")));
+                  f.get(k + "name"),
+                  f.get(k + "type"),
+                  f.get(k + "url"),
+                  f.get(k + "routingKey"),
+                  sub(f, k + "match."),
+                  sub(f, k + "matchRegex."))
+              .withGrouping(groupBy(f, k + "groupBy"), grouping[0], grouping[1], grouping[2]));
     }
     b.notifiers(notifiers);
     List<CollectorConfig.Database> dbs = new ArrayList<>();
@@ -204,6 +214,19 @@ public final class ConfigLoader {
     }
     b.services(services);
     return b.build();
+  }
+
+  /**
+   * A YAML list ({@code groupBy: [alertname, db]}, flattened to {@code groupBy.0}, ...) or a
+   * comma-separated value, as an environment variable gives it; {@code null} when absent.
+   */
+  private static List<String> groupBy(Map<String, String> f, String key) {
+    if (f.containsKey(key)) {
+      return java.util.Arrays.stream(f.get(key).split(",")).map(String::trim).toList();
+    }
+    Map<Integer, String> items = new TreeMap<>();
+    sub(f, key + ".").forEach((i, v) -> items.put(Integer.parseInt(i), v.trim()));
+    return items.isEmpty() ? null : List.copyOf(items.values());
   }
 
   private static Map<String, String> sub(Map<String, String> f, String prefix) {
