@@ -16,6 +16,9 @@ public final class ConstructionSite {
   /** Frames looked at before giving up (the caller then falls back to the pool's name). */
   static final int MAX_FRAMES = 256;
 
+  /** The longest key: what the collector accepts for a name. */
+  static final int MAX_LENGTH = 256;
+
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -33,8 +36,22 @@ public final class ConstructionSite {
     Optional<StackFrame> site =
         WALKER.walk(s -> s.limit(MAX_FRAMES).filter(f -> isApplication(f, pool)).findFirst());
     return site.map(
-            f -> type + "@" + f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber())
+            f ->
+                bounded(type, f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber()))
         .orElse(null);
+  }
+
+  /**
+   * {@code type@where}, at most {@link #MAX_LENGTH} characters: a longer one keeps the end of
+   * {@code where} (method and line tell sites apart best), so the key stays stable.
+   */
+  static String bounded(String type, String where) {
+    String key = type + "@" + where;
+    if (key.length() <= MAX_LENGTH) {
+      return key;
+    }
+    int keep = Math.max(0, MAX_LENGTH - type.length() - 2);
+    return (type + "@~" + where.substring(where.length() - keep)).substring(0, MAX_LENGTH);
   }
 
   /**
