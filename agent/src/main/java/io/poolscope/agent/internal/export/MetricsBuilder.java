@@ -52,6 +52,8 @@ final class MetricsBuilder {
   private final List<LongPointData> refused = new ArrayList<>();
   private final List<LongPointData> created = new ArrayList<>();
   private final List<LongPointData> closed = new ArrayList<>();
+  private final List<LongPointData> poolOpen = new ArrayList<>();
+  private final List<LongPointData> exiting = new ArrayList<>();
 
   MetricsBuilder(Resource resource, InstrumentationScopeInfo scope, long startEpochNanos) {
     this.resource = resource;
@@ -60,9 +62,12 @@ final class MetricsBuilder {
   }
 
   void pool(PoolRecorder r, PoolScan scan, long now, Registry registry, PhysicalTracker physical) {
+    // Before any figure is read: an export that says 0 carries figures read after the close.
+    // Unpooled sources (DriverManager) have no pool object and never close.
+    boolean ended = !r.unpooled() && r.ended();
     Object ds = r.dataSource();
     DbTarget target = r.target();
-    Attributes a = Attrs.pool(r.name(), target);
+    Attributes a = Attrs.pool(r.name(), r.family(), target);
     long start = r.createdEpochNanos();
     PoolAdapter adapter = r.adapter();
     Integer used = ds == null ? null : adapter.used(ds);
@@ -107,6 +112,12 @@ final class MetricsBuilder {
     oldest.add(
         ImmutableDoublePointData.create(
             start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
+    poolOpen.add(ImmutableLongPointData.create(start, now, a, ended ? 0 : 1));
+  }
+
+  /** The final export, made as the JVM exits: {@code poolscope.agent.exiting} = 1. */
+  void exiting(long now) {
+    exiting.add(ImmutableLongPointData.create(startEpochNanos, now, Attributes.empty(), 1));
   }
 
   private static LongPointData leak(long start, long now, Attributes a, String state, long n) {
@@ -212,6 +223,14 @@ final class MetricsBuilder {
     }
     sum(out, "poolscope.pool.created", "Pools constructed in this JVM", "{pool}", created);
     sum(out, "poolscope.pool.closed", "Pools closed in this JVM", "{pool}", closed);
+    gauge(
+        out, "poolscope.pool.open", "1 while the pool is open, 0 once closed", "{pool}", poolOpen);
+    gauge(
+        out,
+        "poolscope.agent.exiting",
+        "1 in the last export of a JVM that exits",
+        "{process}",
+        exiting);
     return out;
   }
 
