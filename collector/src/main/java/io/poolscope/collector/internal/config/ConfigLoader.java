@@ -57,10 +57,19 @@ public final class ConfigLoader {
           "databases.#.probe.url",
           "databases.#.probe.user",
           "databases.#.probe.password",
+          "servers.#.id",
+          "servers.#.maxConnections",
+          "servers.#.reserved",
+          "servers.#.probe.url",
+          "servers.#.probe.user",
+          "servers.#.probe.password",
+          "servers.#.aliases",
+          "servers.#.aliases.#",
           "services.#.name",
           "services.#.maxReplicas");
 
   private static final Pattern INDEX = Pattern.compile("\\.(\\d+)\\.");
+  private static final Pattern TRAILING_INDEX = Pattern.compile("\\.(\\d+)$");
 
   private ConfigLoader() {}
 
@@ -146,8 +155,8 @@ public final class ConfigLoader {
 
   static String template(String key) {
     String t = INDEX.matcher(key).replaceAll(".#.");
-    // Twice, because adjacent indices share a dot.
-    return INDEX.matcher(t).replaceAll(".#.");
+    // Twice, because adjacent indices share a dot; then a list index at the end (aliases.0).
+    return TRAILING_INDEX.matcher(INDEX.matcher(t).replaceAll(".#.")).replaceAll(".#");
   }
 
   private static CollectorConfig toConfig(Map<String, String> f) {
@@ -196,6 +205,20 @@ public final class ConfigLoader {
               f.get(k + "probe.password")));
     }
     b.databases(dbs);
+    List<CollectorConfig.Server> servers = new ArrayList<>();
+    for (int i = 0; i < count(f, "servers."); i++) {
+      String k = "servers." + i + ".";
+      servers.add(
+          new CollectorConfig.Server(
+              f.get(k + "id"),
+              optInt(f, k + "maxConnections"),
+              optInt(f, k + "reserved"),
+              f.get(k + "probe.url"),
+              f.get(k + "probe.user"),
+              f.get(k + "probe.password"),
+              aliases(f, k + "aliases")));
+    }
+    b.servers(servers);
     List<CollectorConfig.Service> services = new ArrayList<>();
     for (int i = 0; i < count(f, "services."); i++) {
       String k = "services." + i + ".";
@@ -204,6 +227,29 @@ public final class ConfigLoader {
     }
     b.services(services);
     return b.build();
+  }
+
+  /** {@code aliases: [a, b]} in a file, or {@code a,b} as one value (an environment variable). */
+  private static List<String> aliases(Map<String, String> f, String key) {
+    List<String> out = new ArrayList<>();
+    String joined = f.get(key);
+    if (joined != null) {
+      for (String a : joined.split(",")) {
+        if (!a.isBlank()) {
+          out.add(a.trim());
+        }
+      }
+    }
+    // A list at the end of a key: count() reads only indices followed by a dot.
+    Map<Integer, String> listed = new TreeMap<>();
+    f.forEach(
+        (k, v) -> {
+          if (k.startsWith(key + ".") && k.substring(key.length() + 1).matches("\\d+")) {
+            listed.put(Integer.parseInt(k.substring(key.length() + 1)), v.trim());
+          }
+        });
+    out.addAll(listed.values());
+    return out;
   }
 
   private static Map<String, String> sub(Map<String, String> f, String prefix) {
