@@ -136,7 +136,11 @@ public final class ProbeRunner implements AutoCloseable {
         closeQuietly();
         String msg = scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         if (!closing) {
-          LOG.warn("probe of {} failed: {}", db.id(), msg);
+          // Named as configured: the old databases: ids where the server came from those.
+          LOG.warn(
+              "probe of {} failed: {}",
+              db.databaseIds().isEmpty() ? db.id() : String.join(", ", db.databaseIds()),
+              msg);
         }
         return ProbeResult.failed(now, msg);
       } finally {
