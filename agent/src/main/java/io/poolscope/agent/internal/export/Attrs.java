@@ -15,6 +15,9 @@ final class Attrs {
   static final AttributeKey<Long> PORT = AttributeKey.longKey("server.port");
   static final AttributeKey<String> NAMESPACE = AttributeKey.stringKey("db.namespace");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> DB_USER = AttributeKey.stringKey("db.user");
+  static final AttributeKey<String> REFUSED_LIMIT =
+      AttributeKey.stringKey("poolscope.refused.limit");
   static final AttributeKey<String> LEAK_STATE = AttributeKey.stringKey("poolscope.leak.state");
   static final AttributeKey<String> POOL_TYPE = AttributeKey.stringKey("poolscope.pool.type");
   static final AttributeKey<String> POOL_FAMILY = AttributeKey.stringKey("poolscope.pool.family");

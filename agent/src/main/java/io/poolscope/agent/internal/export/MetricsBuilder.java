@@ -1,6 +1,7 @@
 package io.poolscope.agent.internal.export;
 
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
@@ -142,17 +143,26 @@ final class MetricsBuilder {
   }
 
   void physical(PhysicalTracker tracker, long now) {
-    for (Map.Entry<DbTarget, Long> e : tracker.open().entrySet()) {
-      Attributes a = Attrs.target(Attributes.builder(), e.getKey()).build();
-      open.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()));
+    for (Map.Entry<DbTarget, Map<String, Long>> e : tracker.openByUser().entrySet()) {
+      for (Map.Entry<String, Long> u : e.getValue().entrySet()) {
+        AttributesBuilder b = Attrs.target(Attributes.builder(), e.getKey());
+        if (!u.getKey().isEmpty()) {
+          b.put(Attrs.DB_USER, u.getKey());
+        }
+        open.add(ImmutableLongPointData.create(startEpochNanos, now, b.build(), u.getValue()));
+      }
     }
-    for (Map.Entry<DbTarget, Map<String, Long>> e : tracker.refused().entrySet()) {
-      for (Map.Entry<String, Long> s : e.getValue().entrySet()) {
-        Attributes a =
-            Attrs.target(Attributes.builder(), e.getKey())
-                .put(Attrs.ERROR_TYPE, s.getKey())
-                .build();
-        refused.add(ImmutableLongPointData.create(startEpochNanos, now, a, s.getValue()));
+    for (Map.Entry<DbTarget, Map<String, Map<String, Long>>> e :
+        tracker.refusedByLimit().entrySet()) {
+      for (Map.Entry<String, Map<String, Long>> s : e.getValue().entrySet()) {
+        for (Map.Entry<String, Long> l : s.getValue().entrySet()) {
+          Attributes a =
+              Attrs.target(Attributes.builder(), e.getKey())
+                  .put(Attrs.ERROR_TYPE, s.getKey())
+                  .put(Attrs.REFUSED_LIMIT, l.getKey())
+                  .build();
+          refused.add(ImmutableLongPointData.create(startEpochNanos, now, a, l.getValue()));
+        }
       }
     }
   }

@@ -62,10 +62,19 @@ public final class ConfigLoader {
           "databases.#.probe.url",
           "databases.#.probe.user",
           "databases.#.probe.password",
+          "servers.#.id",
+          "servers.#.maxConnections",
+          "servers.#.reserved",
+          "servers.#.probe.url",
+          "servers.#.probe.user",
+          "servers.#.probe.password",
+          "servers.#.aliases",
+          "servers.#.aliases.#",
           "services.#.name",
           "services.#.maxReplicas");
 
   private static final Pattern INDEX = Pattern.compile("\\.(\\d+)\\.");
+  private static final Pattern TRAILING_INDEX = Pattern.compile("\\.(\\d+)$");
 
   private ConfigLoader() {}
 
@@ -151,8 +160,8 @@ public final class ConfigLoader {
 
   static String template(String key) {
     String t = INDEX.matcher(key).replaceAll(".#.");
-    // Twice, because adjacent indices share a dot.
-    return INDEX.matcher(t).replaceAll(".#.");
+    // Twice, because adjacent indices share a dot; then a list index at the end (aliases.0).
+    return TRAILING_INDEX.matcher(INDEX.matcher(t).replaceAll(".#.")).replaceAll(".#");
   }
 
   private static CollectorConfig toConfig(Map<String, String> f) {
@@ -206,6 +215,20 @@ public final class ConfigLoader {
               f.get(k + "probe.password")));
     }
     b.databases(dbs);
+    List<CollectorConfig.Server> servers = new ArrayList<>();
+    for (int i = 0; i < count(f, "servers."); i++) {
+      String k = "servers." + i + ".";
+      servers.add(
+          new CollectorConfig.Server(
+              f.get(k + "id"),
+              optInt(f, k + "maxConnections"),
+              optInt(f, k + "reserved"),
+              f.get(k + "probe.url"),
+              f.get(k + "probe.user"),
+              f.get(k + "probe.password"),
+              aliases(f, k + "aliases")));
+    }
+    b.servers(servers);
     List<CollectorConfig.Service> services = new ArrayList<>();
     for (int i = 0; i < count(f, "services."); i++) {
       String k = "services." + i + ".";
@@ -221,12 +244,36 @@ public final class ConfigLoader {
    * comma-separated value, as an environment variable gives it; {@code null} when absent.
    */
   private static List<String> groupBy(Map<String, String> f, String key) {
-    if (f.containsKey(key)) {
-      return java.util.Arrays.stream(f.get(key).split(",")).map(String::trim).toList();
+    List<String> items = stringList(f, key);
+    return items.isEmpty() ? null : items;
+  }
+
+  /** {@code aliases: [a, b]} in a file, or {@code a,b} as one value (an environment variable). */
+  private static List<String> aliases(Map<String, String> f, String key) {
+    return stringList(f, key);
+  }
+
+  /** A list of strings at {@code key}: a YAML list, a comma-separated value, or both. */
+  private static List<String> stringList(Map<String, String> f, String key) {
+    List<String> out = new ArrayList<>();
+    String joined = f.get(key);
+    if (joined != null) {
+      for (String a : joined.split(",")) {
+        if (!a.isBlank()) {
+          out.add(a.trim());
+        }
+      }
     }
-    Map<Integer, String> items = new TreeMap<>();
-    sub(f, key + ".").forEach((i, v) -> items.put(Integer.parseInt(i), v.trim()));
-    return items.isEmpty() ? null : List.copyOf(items.values());
+    // A list at the end of a key: count() reads only indices followed by a dot.
+    Map<Integer, String> listed = new TreeMap<>();
+    f.forEach(
+        (k, v) -> {
+          if (k.startsWith(key + ".") && k.substring(key.length() + 1).matches("\\d+")) {
+            listed.put(Integer.parseInt(k.substring(key.length() + 1)), v.trim());
+          }
+        });
+    out.addAll(listed.values());
+    return out;
   }
 
   private static Map<String, String> sub(Map<String, String> f, String prefix) {

@@ -72,7 +72,11 @@ public final class MetricsTranslator {
       byInstance.put(who.instanceId(), r);
       reports.add(r);
     }
-    return new Result(reports, t.rejected, t.message);
+    List<PodReport> collapsed = new ArrayList<>(reports.size());
+    for (PodReport r : reports) {
+      collapsed.add(Breakdown.collapse(r));
+    }
+    return new Result(collapsed, t.rejected, t.message);
   }
 
   private void metric(Metric m, List<Point> out) {
@@ -213,7 +217,10 @@ public final class MetricsTranslator {
       reject(1, name + ": attribute value over " + Attributes.MAX_NAME + " characters");
       return null;
     }
-    return new Point(name, t, target, pool, attr, poolType, v, h, start);
+    String dbUser = Metrics.OPEN.equals(name) ? Breakdown.user(a.get("db.user")) : null;
+    String limit =
+        Metrics.REFUSED.equals(name) ? Breakdown.limit(a.get("poolscope.refused.limit")) : null;
+    return new Point(name, t, target, pool, attr, poolType, v, h, start, dbUser, limit);
   }
 
   private void reject(long n, String why) {
