@@ -2,8 +2,8 @@ package io.poolscope.collector.internal.prometheus;
 
 import io.poolscope.collector.internal.api.IngestStats;
 import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
-import io.poolscope.collector.internal.fleet.PoolView;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
@@ -108,12 +108,12 @@ public final class Exposition implements IngestStats {
         if (pod.stale()) {
           continue;
         }
-        for (PoolView p : pod.pools()) {
-          PoolView.HistogramView h = wait ? p.waitHistogram() : p.useHistogram();
-          if (p.stale() || h.counts().length == 0) {
+        for (FamilyView f : pod.families()) {
+          FamilyView.HistogramView h = wait ? f.waitHistogram() : f.useHistogram();
+          if (h.counts().length == 0) {
             continue;
           }
-          Map<String, String> l = FleetSamples.poolLabels(pod, podLabel.get(pod), p);
+          Map<String, String> l = FleetSamples.poolLabels(pod, podLabel.get(pod), f);
           List<String> names = new ArrayList<>(l.keySet());
           List<String> values = new ArrayList<>(l.values());
           List<String> leNames = new ArrayList<>(names);
