@@ -195,6 +195,54 @@ class PoolFamiliesTest {
                 + "\",service=\"payments\",pod=\"payments-b\",pool=\"main\",le=\"2.5\",} 1000.0");
   }
 
+  @Test
+  void leakSamplesComeFromPodsStillReportingUnderTheirFamilysName() {
+    churn("payments-v2-a");
+    assertThat(
+            http.postProto(
+                    "/v1/logs",
+                    Otlp.leak(
+                        Otlp.pod("payments", "payments-v2-a"),
+                        DB,
+                        "HikariPool-20",
+                        "suspected",
+                        "com.acme.ReconciliationJob.runOnce(ReconciliationJob.java:57)"))
+                .statusCode())
+        .isEqualTo(200);
+    String line =
+        "poolscope_connection_leaks_recent{db=\""
+            + ID
+            + "\",service=\"payments\",pool=\"HikariPool@ReconciliationJob.runOnce:57\","
+            + "state=\"suspected\",call_site=\"com.acme.ReconciliationJob.runOnce(ReconciliationJob.java:57)\",} 1.0";
+    assertThat(text("/metrics")).contains(line);
+    // The pod exits: its leak leaves the samples, so the leak alert can resolve.
+    send(Otlp.pod("payments", "payments-v2-a").open(DB, 0).exiting());
+    assertThat(text("/metrics")).doesNotContain("poolscope_connection_leaks_recent{");
+  }
+
+  @Test
+  void metricsOfADemoSizedFleetStayUnderFourHundredLines() {
+    // The demo's 4 pods: 3 payments (one with a pool per job, 19 built) and 1 jobs pod.
+    double[] bounds = new double[30];
+    for (int i = 0; i < bounds.length; i++) {
+      bounds[i] = 0.001 * Math.pow(1.5, i);
+    }
+    long[] counts = new long[31];
+    counts[10] = 100;
+    churn("payments-v2-a");
+    for (String pod : List.of("payments-v1-b", "payments-v1-c")) {
+      send(Otlp.pod("payments", pod).pool(DB, "payments-main", 2, 6, 8, 0).open(DB, 8));
+    }
+    send(Otlp.pod("jobs", "jobs-a").pool(DB, "jobs-pool", 1, 3, 5, 0).open(DB, 4));
+    for (String pod : List.of("payments-v2-a", "payments-v1-b", "payments-v1-c")) {
+      send(Otlp.pod("payments", pod).waits(DB, "payments-main", bounds, counts));
+    }
+    send(Otlp.pod("payments", "payments-v2-a").waits(DB, "HikariPool-20", bounds, counts));
+    send(Otlp.pod("jobs", "jobs-a").waits(DB, "jobs-pool", bounds, counts));
+    long lines = text("/metrics").lines().count();
+    assertThat(lines).isLessThan(400);
+  }
+
   String text(String path) {
     return new String(http.get(path).body(), StandardCharsets.UTF_8);
   }

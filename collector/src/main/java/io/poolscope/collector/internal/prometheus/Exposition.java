@@ -119,8 +119,16 @@ public final class Exposition implements IngestStats {
           List<String> leNames = new ArrayList<>(names);
           leNames.add("le");
           long cum = 0;
-          for (int i = 0; i < h.counts().length; i++) {
-            cum += h.counts()[i];
+          long[] c = h.counts();
+          for (int i = 0; i < c.length; i++) {
+            cum += c[i];
+            // A bucket empty itself and below an empty one is left out: histogram_quantile reads
+            // the same (every non-empty bucket keeps its lower edge), the series never flap (counts
+            // only grow), and fine bucket layouts do not multiply the exposition. 0.1 s stays, so
+            // "waits above 100 ms" can always be read.
+            if (i < c.length - 1 && c[i] == 0 && c[i + 1] == 0 && h.bounds()[i] != 0.1) {
+              continue;
+            }
             String le = i < h.bounds().length ? Collector.doubleToGoString(h.bounds()[i]) : "+Inf";
             List<String> leValues = new ArrayList<>(values);
             leValues.add(le);

@@ -82,6 +82,40 @@ class FleetModelTest {
   }
 
   @Test
+  void aClosedPoolsCountersStayInItsFamilyAfterItIsDropped() {
+    String family = "HikariPool@com.acme.Job.run:12";
+    PoolReading.Builder first =
+        new PoolReading.Builder(DB, "HikariPool-2").family(family).max(2).open(true);
+    report(0, first.timeouts(new CounterReading(3, false, 1)).build());
+    assertThat(family(0).label()).isEqualTo("HikariPool-2");
+    report(1_000, new PoolReading.Builder(DB, "HikariPool-2").family(family).open(false).build());
+    report(
+        2_000,
+        new PoolReading.Builder(DB, "HikariPool-3")
+            .family(family)
+            .max(2)
+            .open(true)
+            .timeouts(new CounterReading(1, false, 1))
+            .build());
+    FamilyView f = family(2_000);
+    // Two names: the short form, bounded however many pools follow.
+    assertThat(f.label()).isEqualTo("HikariPool@Job.run:12");
+    assertThat(f.livePools()).isEqualTo(1);
+    assertThat(f.closedPools()).isEqualTo(1);
+    assertThat(f.max()).isEqualTo(2);
+    assertThat(f.timeouts()).isEqualTo(4);
+    // Past 15 minutes the closed pool is dropped; its 3 timeouts stay in the family's total.
+    long later = 1_000 + FleetModel.CLOSED_KEPT_MILLIS + 1;
+    report(later - 1, new PoolReading.Builder(DB, "HikariPool-3").family(family).build());
+    fleet.forget(later);
+    f = family(later);
+    assertThat(f.pools()).extracting(PoolView::name).containsExactly("HikariPool-3");
+    assertThat(f.closedPools()).isZero();
+    assertThat(f.timeouts()).isEqualTo(4);
+    assertThat(f.label()).isEqualTo("HikariPool@Job.run:12");
+  }
+
+  @Test
   void quantileIsExactAtTheHundredMillisecondBound() {
     // 99 of 100 at or below 0.1 s: p99 is at most 0.1; 98 of 100: above it.
     assertThat(HistogramState.quantile(0.99, BOUNDS, new long[] {0, 99, 1, 0}, 100))
