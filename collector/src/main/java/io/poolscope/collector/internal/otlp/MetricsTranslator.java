@@ -60,7 +60,11 @@ public final class MetricsTranslator {
     for (ResourceMetrics rm : req.getResourceMetricsList()) {
       ResourceInfo info = ResourceInfo.of(Attributes.of(rm.getResource().getAttributesList()));
       long rejectedBefore = t.rejected;
-      Resource r = new Resource();
+      // Two resources of one JVM in one request read into one set of readings, later points
+      // winning, as in two requests.
+      Resource earlier = info == null ? null : byInstance.get(info.instanceId());
+      Resource r = earlier != null ? earlier : new Resource();
+      int pointsBefore = r.points;
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {
           if (Metrics.ALL.contains(m.getName())) {
@@ -76,20 +80,14 @@ public final class MetricsTranslator {
                 + " characters");
         continue;
       }
-      if (r.points == 0 && t.rejected > rejectedBefore) {
+      if (earlier == null && r.points == pointsBefore && t.rejected > rejectedBefore) {
         // Every point of this resource was rejected: like a rejected request, it changes nothing
         // (no new pod, no refreshed lastSeen), or garbage could keep a pod alive or invent one.
         continue;
       }
-      Resource earlier = byInstance.get(info.instanceId());
       if (earlier == null) {
         byInstance.put(info.instanceId(), r);
         who.put(info.instanceId(), info);
-      } else {
-        // Two resources of one JVM in one request: the later figures win, as in two requests.
-        earlier.exiting |= r.exiting;
-        r.pools.forEach((k, b) -> earlier.pools.put(k, b));
-        r.targets.forEach((k, b) -> earlier.targets.put(k, b));
       }
     }
     List<PodReport> reports = new ArrayList<>(byInstance.size());
