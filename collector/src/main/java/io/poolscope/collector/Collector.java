@@ -1,6 +1,7 @@
 package io.poolscope.collector;
 
 import io.javalin.Javalin;
+import io.poolscope.alerts.RuleSet;
 import io.poolscope.collector.internal.alerting.Alerting;
 import io.poolscope.collector.internal.api.AccessControl;
 import io.poolscope.collector.internal.api.ApiServer;
@@ -11,6 +12,7 @@ import io.poolscope.collector.internal.api.ReadHandler;
 import io.poolscope.collector.internal.api.ReadService;
 import io.poolscope.collector.internal.budget.BudgetCalculator;
 import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.budget.Thresholds;
 import io.poolscope.collector.internal.fleet.DeployTracker;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.otlp.IngestService;
@@ -31,7 +33,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +81,16 @@ public final class Collector implements AutoCloseable {
       this.overviewRefresher = refresher;
       OverviewService overview =
           new OverviewService(
-              fleet, probes::results, new BudgetCalculator(config), clock, overviewRefresher);
+              fleet,
+              probes::results,
+              new BudgetCalculator(config, thresholds(alerts)),
+              clock,
+              overviewRefresher);
       this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
       RecentLeaks recentLeaks = new RecentLeaks();
       Exposition exposition =
-          new Exposition(overview::current, () -> recentLeaks.samples(clock.getAsLong()));
+          new Exposition(
+              overview::current, () -> recentLeaks.samples(clock.getAsLong(), overview.current()));
       IngestService ingest =
           new IngestService(
               fleet,
@@ -126,7 +135,7 @@ public final class Collector implements AutoCloseable {
               }
             }
             var samples = new java.util.ArrayList<>(FleetSamples.derive(current));
-            samples.addAll(recentLeaks.samples(now));
+            samples.addAll(recentLeaks.samples(now, current));
             alerting.evaluate(samples, now);
           },
           interval);
@@ -148,6 +157,20 @@ public final class Collector implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** The budget colours of the rules being evaluated, re-read only when they are reloaded. */
+  private static Supplier<Thresholds> thresholds(Alerting alerts) {
+    AtomicReference<Object[]> last = new AtomicReference<>(new Object[] {null, null});
+    return () -> {
+      RuleSet rules = alerts.rules();
+      Object[] l = last.get();
+      if (l[0] != rules) {
+        l = new Object[] {rules, Thresholds.from(rules)};
+        last.set(l);
+      }
+      return (Thresholds) l[1];
+    };
   }
 
   private void schedule(Runnable task, long everyMillis) {

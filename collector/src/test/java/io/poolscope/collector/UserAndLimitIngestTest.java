@@ -1,12 +1,13 @@
 package io.poolscope.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.poolscope.collector.internal.fleet.Metrics;
 import io.poolscope.collector.internal.fleet.PodReport;
-import io.poolscope.collector.internal.fleet.Point;
+import io.poolscope.collector.internal.fleet.TargetKey;
+import io.poolscope.collector.internal.fleet.TargetReading;
 import io.poolscope.collector.internal.otlp.MetricsTranslator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,29 +48,25 @@ class UserAndLimitIngestTest {
     return p;
   }
 
+  static TargetReading target(PodReport r) {
+    TargetKey key = new TargetKey("postgresql", "127.0.0.1", 5432, "payments");
+    return r.targets().stream().filter(t -> t.target().equals(key)).findFirst().orElseThrow();
+  }
+
   @Test
   void usersAndLimitsAreKeptPerPointAndSummedPerTarget() {
     ExportMetricsServiceRequest req = pod().request();
-    PodReport r = MetricsTranslator.translate(req).reports().get(0);
+    TargetReading t = target(MetricsTranslator.translate(req).reports().get(0));
 
-    List<Point> open = r.points().stream().filter(p -> p.metric().equals(Metrics.OPEN)).toList();
-    assertThat(open).hasSize(1);
-    assertThat(open.get(0).value()).isEqualTo(5);
-    assertThat(open.get(0).dbUser()).isNull();
-    List<Point> refused =
-        r.points().stream().filter(p -> p.metric().equals(Metrics.REFUSED)).toList();
-    assertThat(refused).hasSize(1);
-    assertThat(refused.get(0).attr()).isEqualTo("53300");
-    assertThat(refused.get(0).value()).isEqualTo(7);
-
-    assertThat(r.breakdown())
-        .extracting(Point::metric, Point::dbUser, Point::refusedLimit, Point::value)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Metrics.OPEN, "app_a", null, 2.0),
-            org.assertj.core.groups.Tuple.tuple(Metrics.OPEN, "app_b", null, 3.0),
-            org.assertj.core.groups.Tuple.tuple(Metrics.REFUSED, null, "role", 1.0),
-            org.assertj.core.groups.Tuple.tuple(Metrics.REFUSED, null, "server", 2.0),
-            org.assertj.core.groups.Tuple.tuple(Metrics.REFUSED, null, "unknown", 4.0));
+    assertThat(t.open()).isEqualTo(5);
+    assertThat(t.openByUser()).containsExactly(entry("app_a", 2.0), entry("app_b", 3.0));
+    assertThat(t.refused()).containsOnlyKeys("53300");
+    assertThat(t.refused().get("53300").value()).isEqualTo(7);
+    assertThat(t.refusedByLimit()).containsOnlyKeys("role", "server", "unknown");
+    assertThat(t.refusedByLimit().get("role").value()).isEqualTo(1);
+    assertThat(t.refusedByLimit().get("server").value()).isEqualTo(2);
+    // Outside the contract: read as unknown, not kept as sent.
+    assertThat(t.refusedByLimit().get("unknown").value()).isEqualTo(4);
   }
 
   @Test
@@ -82,14 +79,12 @@ class UserAndLimitIngestTest {
       p.metrics.add(
           Otlp.gauge("poolscope.connection.open", 1, with(Otlp.target(DB), "db.user", "u" + i)));
     }
-    PodReport r = MetricsTranslator.translate(p.request()).reports().get(0);
+    TargetReading t = target(MetricsTranslator.translate(p.request()).reports().get(0));
     // The overlong name is no user; of the 40 others, 32 are kept and 8 summed as no user.
-    assertThat(r.breakdown()).hasSize(33);
-    assertThat(r.breakdown().subList(0, 32))
-        .allSatisfy(b -> assertThat(b.dbUser()).matches("u\\d+"));
-    assertThat(r.breakdown().get(32).dbUser()).isNull();
-    assertThat(r.breakdown().get(32).value()).isEqualTo(8);
-    assertThat(r.points()).singleElement().extracting(Point::value).isEqualTo(41.0);
+    assertThat(t.openByUser()).hasSize(33);
+    assertThat(t.openByUser().keySet().stream().filter(u -> u.matches("u\\d+"))).hasSize(32);
+    assertThat(t.openByUser().get(TargetReading.NO_USER)).isEqualTo(9);
+    assertThat(t.open()).isEqualTo(41.0);
   }
 
   @Test

@@ -3,15 +3,10 @@ package io.poolscope.collector.internal.fleet;
 import java.util.List;
 
 /**
- * Everything one OTLP resource (one agent JVM) said in one request, decoded and validated before
- * anything is applied, so a rejected request changes nothing.
+ * Everything one OTLP resource (one agent JVM) said in one request, decoded, validated and typed
+ * before anything is applied, so a rejected request changes nothing.
  *
- * @param points the contract's points, {@code poolscope.connection.open} summed over {@code
- *     db.user} and {@code poolscope.connection.refused} over {@code poolscope.refused.limit}: one
- *     point per target (and SQLState), as before those attributes existed
- * @param breakdown the open and refused points as sent, one per database user and per refusal limit
- *     ({@link Point#dbUser()}, {@link Point#refusedLimit()}); only points that carried one of those
- *     attributes
+ * @param exiting whether this is the JVM's final export ({@code poolscope.agent.exiting})
  */
 public record PodReport(
     String service,
@@ -19,17 +14,6 @@ public record PodReport(
     String podName,
     String host,
     String version,
-    List<Point> points,
-    List<Point> breakdown) {
-
-  /** A report without a breakdown. */
-  public PodReport(
-      String service,
-      String instanceId,
-      String podName,
-      String host,
-      String version,
-      List<Point> points) {
-    this(service, instanceId, podName, host, version, points, new java.util.ArrayList<>());
-  }
-}
+    boolean exiting,
+    List<PoolReading> pools,
+    List<TargetReading> targets) {}
