@@ -70,6 +70,9 @@ public final class IngestHandler {
       // The agent backs off on 503 and honours Retry-After; nothing of the body was applied.
       status = 503;
       ctx.header("Retry-After", "1");
+      // The body is left unread: closing the connection after the answer keeps the server from
+      // waiting for the rest of a slow upload on this thread.
+      ctx.header("Connection", "close");
       throw new ApiException(503, "ingest_saturated", e.getMessage());
     } catch (ApiException e) {
       status = e.status();
