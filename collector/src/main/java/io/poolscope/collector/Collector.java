@@ -11,6 +11,7 @@ import io.poolscope.collector.internal.api.ReadService;
 import io.poolscope.collector.internal.budget.BudgetCalculator;
 import io.poolscope.collector.internal.budget.OverviewService;
 import io.poolscope.collector.internal.fleet.DeployTracker;
+import io.poolscope.collector.internal.fleet.FleetBounds;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.limits.IngestGate;
 import io.poolscope.collector.internal.limits.LimitSamples;
@@ -68,8 +69,11 @@ public final class Collector implements AutoCloseable {
     long interval = config.exportInterval().toMillis();
     Refusals refusals = new Refusals(clock, LOG_EVERY_MILLIS);
     this.steps = new Steps(clock, LOG_EVERY_MILLIS);
-    FleetModel fleet = new FleetModel(interval, config.fleetRetention().toMillis());
+    FleetModel fleet =
+        new FleetModel(
+            interval, config.fleetRetention().toMillis(), new FleetBounds(limits, refusals));
     AtomicLong changes = new AtomicLong();
+
     this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
     Alerting alerts = null;
     ProbeRunner probeRunner = null;

@@ -22,15 +22,29 @@ public final class FleetModel {
   private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
 
+  private final FleetBounds bounds;
+
   /** Stale after three {@code intervalMillis}; forgotten after {@code retentionMillis}. */
   public FleetModel(long intervalMillis, long retentionMillis) {
+    this(intervalMillis, retentionMillis, FleetBounds.NONE);
+  }
+
+  /** As {@link #FleetModel(long, long)}, holding at most what {@code bounds} allows. */
+  public FleetModel(long intervalMillis, long retentionMillis, FleetBounds bounds) {
     this.staleAfterMillis = 3 * intervalMillis;
     this.forgetAfterMillis = Math.max(retentionMillis, staleAfterMillis);
+    this.bounds = bounds;
   }
 
   /** Applies one decoded resource's points. */
   public void apply(PodReport r, long now) {
-    PodState pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
+    PodState pod = pods.get(r.instanceId());
+    if (pod == null) {
+      if (!bounds.admitPod(pods.size())) {
+        return;
+      }
+      pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
+    }
     synchronized (pod) {
       pod.service = r.service();
       pod.podName = r.podName();
@@ -38,7 +52,9 @@ public final class FleetModel {
       pod.version = r.version();
       pod.lastSeen = Math.max(pod.lastSeen, now);
       for (Point p : r.points()) {
-        applyPoint(pod, p, now);
+        if (bounds.admitPoint(pod, p)) {
+          applyPoint(pod, p, now);
+        }
       }
     }
     changes.incrementAndGet();
