@@ -14,19 +14,28 @@ import io.poolscope.collector.internal.budget.BudgetCalculator;
 import io.poolscope.collector.internal.budget.OverviewService;
 import io.poolscope.collector.internal.budget.Thresholds;
 import io.poolscope.collector.internal.fleet.DeployTracker;
+import io.poolscope.collector.internal.fleet.FleetBounds;
 import io.poolscope.collector.internal.fleet.FleetModel;
+import io.poolscope.collector.internal.limits.IngestGate;
+import io.poolscope.collector.internal.limits.LimitSamples;
+import io.poolscope.collector.internal.limits.Limits;
+import io.poolscope.collector.internal.limits.Refusals;
 import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
 import io.poolscope.collector.internal.plan.PlanCommand;
 import io.poolscope.collector.internal.probe.ProbeRunner;
 import io.poolscope.collector.internal.prometheus.Exposition;
+import io.poolscope.collector.internal.prometheus.FleetSample;
 import io.poolscope.collector.internal.prometheus.FleetSamples;
 import io.poolscope.collector.internal.prometheus.RecentLeaks;
+import io.poolscope.collector.internal.round.Steps;
 import io.poolscope.collector.internal.store.HistoryRecorder;
 import io.poolscope.collector.internal.store.JdbcStore;
 import io.poolscope.collector.internal.store.Store;
 import io.poolscope.collector.internal.store.TimelineEvent;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,12 +65,21 @@ public final class Collector implements AutoCloseable {
   private final EventsHub events;
   private final Javalin app;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Steps steps;
 
-  private Collector(CollectorConfig config, LongSupplier clock) {
+  /** A refusal or a failing step is logged at most once a minute per kind. */
+  private static final long LOG_EVERY_MILLIS = 60_000;
+
+  private Collector(CollectorConfig config, LongSupplier clock, Limits limits) {
     this.config = config;
     long interval = config.exportInterval().toMillis();
-    FleetModel fleet = new FleetModel(interval, config.fleetRetention().toMillis());
+    Refusals refusals = new Refusals(clock, LOG_EVERY_MILLIS);
+    this.steps = new Steps(clock, LOG_EVERY_MILLIS);
+    FleetModel fleet =
+        new FleetModel(
+            interval, config.fleetRetention().toMillis(), new FleetBounds(limits, refusals));
     AtomicLong changes = new AtomicLong();
+
     this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
     Alerting alerts = null;
     ProbeRunner probeRunner = null;
@@ -90,7 +108,13 @@ public final class Collector implements AutoCloseable {
       RecentLeaks recentLeaks = new RecentLeaks();
       Exposition exposition =
           new Exposition(
-              overview::current, () -> recentLeaks.samples(clock.getAsLong(), overview.current()));
+              overview::current,
+              () -> {
+                List<FleetSample> extra =
+                    new ArrayList<>(recentLeaks.samples(clock.getAsLong(), overview.current()));
+                extra.addAll(LimitSamples.of(refusals, steps.failures()));
+                return extra;
+              });
       IngestService ingest =
           new IngestService(
               fleet,
@@ -99,7 +123,8 @@ public final class Collector implements AutoCloseable {
               leaks -> {
                 recentLeaks.add(leaks);
                 changes.incrementAndGet();
-              });
+              },
+              refusals);
       ReadService read =
           new ReadService(
               overview, store, alerts, clock, interval, config.historyStep().toMillis(), version());
@@ -109,12 +134,15 @@ public final class Collector implements AutoCloseable {
                   ingest,
                   new OtlpBody(config.maxBodyBytes()),
                   config.ingestToken().orElse(null),
-                  exposition),
+                  exposition,
+                  new IngestGate(limits, refusals),
+                  limits.bodyDeadline()),
               new ReadHandler(read, () -> alerting.rules().toPrometheusRuleFile()),
               new PlanHandler(read),
               events,
               exposition::scrape,
-              new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()));
+              new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()),
+              limits.bodyReadTimeout());
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -124,24 +152,40 @@ public final class Collector implements AutoCloseable {
               });
       DeployTracker deploys = new DeployTracker();
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
+      // Each step of a round on its own: a failing one (a store error on a deploy marker, one
+      // bad pod's figures) is counted and logged, and never skips the steps after it.
       schedule(
+          "evaluation",
           () -> {
             long now = clock.getAsLong();
-            fleet.forget(now);
+            steps.run("forget", () -> fleet.forget(now));
             var current = overview.fresh();
-            for (DeployTracker.Deploy d : deploys.observe(current.fleet())) {
-              for (String target : d.targets()) {
-                store.addEvent(new TimelineEvent(d.time(), target, "deploy", d.text()));
-              }
-            }
-            var samples = new java.util.ArrayList<>(FleetSamples.derive(current));
-            samples.addAll(recentLeaks.samples(now, current));
-            alerting.evaluate(samples, now);
+            steps.run(
+                "deploy_markers",
+                () -> {
+                  for (DeployTracker.Deploy d : deploys.observe(current.fleet())) {
+                    String text = Limits.clip(d.text(), Limits.MAX_EVENT_TEXT, refusals, "event");
+                    for (String target : d.targets()) {
+                      steps.run(
+                          "deploy_marker",
+                          () ->
+                              store.addEvent(new TimelineEvent(d.time(), target, "deploy", text)));
+                    }
+                  }
+                });
+            steps.run(
+                "alerts",
+                () -> {
+                  var samples = new ArrayList<>(FleetSamples.derive(current));
+                  samples.addAll(recentLeaks.samples(now, current));
+                  alerting.evaluate(samples, now);
+                });
           },
           interval);
-      schedule(() -> history.record(overview.fresh()), config.historyStep().toMillis());
-      schedule(events::tick, 1000);
+      schedule("history", () -> history.record(overview.fresh()), config.historyStep().toMillis());
+      schedule("events", events::tick, 1000);
       schedule(
+          "purge",
           () -> store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis()),
           Math.min(3_600_000L, config.storeRetention().toMillis()));
     } catch (RuntimeException e) {
@@ -173,19 +217,10 @@ public final class Collector implements AutoCloseable {
     };
   }
 
-  private void schedule(Runnable task, long everyMillis) {
+  private void schedule(String name, Runnable task, long everyMillis) {
+    // One failed round (store briefly down) must not cancel every later one.
     scheduler.scheduleAtFixedRate(
-        () -> {
-          try {
-            task.run();
-          } catch (RuntimeException e) {
-            // One failed round (store briefly down) must not cancel every later one.
-            LOG.warn("scheduled task failed: {}", e.toString());
-          }
-        },
-        everyMillis,
-        everyMillis,
-        TimeUnit.MILLISECONDS);
+        () -> steps.run(name, task), everyMillis, everyMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -199,7 +234,12 @@ public final class Collector implements AutoCloseable {
 
   /** As {@link #start(CollectorConfig)} with a clock (epoch milliseconds), for tests. */
   public static Collector start(CollectorConfig config, LongSupplier clock) {
-    Collector c = new Collector(config, clock);
+    return start(config, clock, Limits.defaults());
+  }
+
+  /** As {@link #start(CollectorConfig, LongSupplier)} with other bounds, for tests. */
+  static Collector start(CollectorConfig config, LongSupplier clock, Limits limits) {
+    Collector c = new Collector(config, clock, limits);
     try {
       c.app.start(config.host(), config.port());
     } catch (RuntimeException e) {

@@ -114,7 +114,12 @@ public final class Evaluator {
         LOG.log(Level.WARNING, "rule " + c.rule.name() + " failed to evaluate", e);
         continue;
       }
-      apply(c, v, now, events);
+      try {
+        apply(c, v, now, events);
+      } catch (RuntimeException e) {
+        // Nor one whose labels or annotations fail to render.
+        LOG.log(Level.WARNING, "rule " + c.rule.name() + " failed to apply", e);
+      }
     }
     return events;
   }

@@ -28,16 +28,30 @@ public final class FleetModel {
   private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
 
+  private final FleetBounds bounds;
+
   /** Stale after three {@code intervalMillis}; forgotten after {@code retentionMillis}. */
   public FleetModel(long intervalMillis, long retentionMillis) {
+    this(intervalMillis, retentionMillis, FleetBounds.NONE);
+  }
+
+  /** As {@link #FleetModel(long, long)}, holding at most what {@code bounds} allows. */
+  public FleetModel(long intervalMillis, long retentionMillis, FleetBounds bounds) {
     this.intervalMillis = intervalMillis;
     this.staleAfterMillis = 3 * intervalMillis;
     this.forgetAfterMillis = Math.max(retentionMillis, staleAfterMillis);
+    this.bounds = bounds;
   }
 
   /** Applies one decoded resource's readings. */
   public void apply(PodReport r, long now) {
-    PodState pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
+    PodState pod = pods.get(r.instanceId());
+    if (pod == null) {
+      if (!bounds.admitPod(pods.size())) {
+        return;
+      }
+      pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
+    }
     synchronized (pod) {
       pod.service = r.service();
       pod.podName = r.podName();
@@ -49,10 +63,14 @@ public final class FleetModel {
         pod.exitedAt = now;
       }
       for (TargetReading t : r.targets()) {
-        applyTarget(pod, t, now);
+        if (bounds.admitTarget(pod, t)) {
+          applyTarget(pod, t, now);
+        }
       }
       for (PoolReading p : r.pools()) {
-        applyPool(pod, p, now);
+        if (bounds.admitPool(pod, p)) {
+          applyPool(pod, p, now);
+        }
       }
     }
     changes.incrementAndGet();

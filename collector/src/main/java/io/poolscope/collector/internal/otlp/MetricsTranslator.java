@@ -249,13 +249,19 @@ public final class MetricsTranslator {
       }
     }
     long[] counts = new long[nb + 1];
+    long total = 0;
     for (int i = 0; i <= nb; i++) {
       counts[i] = p.getBucketCounts(i);
-      if (counts[i] < 0) {
+      if (counts[i] < 0 || total + counts[i] < 0) {
         // fixed64 in the protocol; a "negative" count is an overflow or garbage.
         reject(1, name + ": bucket count out of range");
         return;
       }
+      total += counts[i];
+    }
+    if (total != p.getCount()) {
+      reject(1, name + ": count " + p.getCount() + " is not the sum of its bucket counts " + total);
+      return;
     }
     double sum = p.hasSum() ? p.getSum() : 0;
     if (!Double.isFinite(sum)) {

@@ -21,7 +21,15 @@ public final class HistoryRecorder {
   }
 
   private static PoolHistoryRow merge(PoolHistoryRow a, PoolHistoryRow b) {
-    Double max = a.max() == null ? b.max() : b.max() == null ? a.max() : a.max() + b.max();
+    // Written out: a nested ?: mixing Double and double is typed double and unboxes a null max.
+    Double max;
+    if (a.max() == null) {
+      max = b.max();
+    } else if (b.max() == null) {
+      max = a.max();
+    } else {
+      max = a.max() + b.max();
+    }
     return new PoolHistoryRow(
         a.db(),
         a.time(),
