@@ -1,6 +1,7 @@
 package io.poolscope.alerts;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A snapshot of one alert instance: one rule and one label set.
@@ -16,6 +17,11 @@ import java.util.Map;
  * @param resolvedAt when it resolved, epoch ms; 0 unless resolved
  * @param fingerprint stable hex id of rule name and labels: the same for firing and resolve, used
  *     as PagerDuty's {@code dedup_key} and to deduplicate notifications
+ * @param pods the distinct {@code pod} label values of the series behind this alert at the last
+ *     evaluation that returned it: one for a per-pod series, every pod of the group for an
+ *     aggregation such as {@code max by (service, pool) (...)}
+ * @param pools the distinct pools behind it: {@code pod/pool} label pairs (only {@code pool} where
+ *     a series has no pod), so three pods' pools of one family count three
  */
 public record Alert(
     String rule,
@@ -27,12 +33,16 @@ public record Alert(
     long activeSince,
     long firedAt,
     long resolvedAt,
-    String fingerprint) {
+    String fingerprint,
+    Set<String> pods,
+    Set<String> pools) {
 
-  /** Copies the maps so a snapshot never changes under its reader. */
+  /** Copies the maps and sets so a snapshot never changes under its reader. */
   public Alert {
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
+    pods = pods == null ? Set.of() : Set.copyOf(pods);
+    pools = pools == null ? Set.of() : Set.copyOf(pools);
   }
 
   /** The {@code summary} annotation, or {@code null}. */

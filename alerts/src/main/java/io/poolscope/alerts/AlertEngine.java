@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * Evaluates rules over the samples the collector hands it each interval and sends notifications.
  *
  * <p>{@link #evaluate} is cheap and never blocks on a receiver: deliveries, retries and their
- * backoff run on the engine's scheduler. Thread-safe; evaluations are serialised.
+ * backoff run on the engine's scheduler. Notifications are grouped per target (alerts/RULES.md
+ * section 5); group wait, group interval and repeat interval are measured in evaluation times, and
+ * each evaluation sends what is due. Thread-safe; evaluations are serialised.
  *
  * <pre>{@code
  * AlertEngine engine = AlertEngine.builder()
@@ -40,6 +42,9 @@ public final class AlertEngine implements AutoCloseable {
   private final boolean ownsScheduler;
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+
+  /** Time of the last evaluation: the time base of notification grouping. */
+  private long lastEvaluation = -1;
 
   /**
    * The pending and firing alerts as of the last evaluation or reload, published as an immutable
@@ -86,14 +91,17 @@ public final class AlertEngine implements AutoCloseable {
     // Listeners and the dispatcher are told inside the lock so that events of consecutive
     // evaluations can never interleave (a resolve queued before its firing).
     synchronized (evaluator) {
+      lastEvaluation = nowMillis;
       List<AlertEvent> events = evaluator.evaluate(samples, nowMillis);
       // Published before listeners hear of the transitions, so one that reads active() sees them.
       active = List.copyOf(evaluator.active());
-      deliver(events);
+      deliver(events, nowMillis);
       long interval = dispatcher.resendIntervalMillis();
       if (interval > 0) {
         evaluator.dueForResend(nowMillis, interval).forEach(dispatcher::resend);
       }
+      // Group waits and intervals run on evaluation time: deterministic, and a test's clock.
+      dispatcher.flush(nowMillis);
     }
   }
 
@@ -128,21 +136,33 @@ public final class AlertEngine implements AutoCloseable {
   public void reload(RuleSet rules) {
     Objects.requireNonNull(rules, "rules");
     synchronized (evaluator) {
-      List<AlertEvent> events = evaluator.reload(rules, clock.millis());
+      long now = clock.millis();
+      List<AlertEvent> events = evaluator.reload(rules, now);
       active = List.copyOf(evaluator.active());
-      deliver(events);
+      // Grouping runs on evaluation time, which a caller may choose: stay on that time base.
+      long groupingNow = lastEvaluation >= 0 ? lastEvaluation : now;
+      deliver(events, groupingNow);
+      dispatcher.flush(groupingNow);
       this.rules = rules;
     }
   }
 
   /**
-   * Stops the engine: no more evaluations or retries. Waits up to two seconds for notifications
-   * already on their way (a resolve at shutdown should still reach the receiver), then shuts down
-   * the scheduler if the engine created it.
+   * Stops the engine: no more evaluations or retries. Sends what the groups have not told yet
+   * (firings and resolves waiting for a group wait or interval), waits up to two seconds for
+   * notifications on their way (a resolve at shutdown should still reach the receiver), then shuts
+   * down the scheduler if the engine created it.
    */
   @Override
   public void close() {
-    closed = true;
+    synchronized (evaluator) {
+      if (!closed && lastEvaluation >= 0) {
+        // Untold resolves would otherwise die with the process: a restarted engine never
+        // resolves them, and PagerDuty would keep the incident open.
+        dispatcher.flushPendingChanges(lastEvaluation);
+      }
+      closed = true;
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
     while (!dispatcher.idle() && System.nanoTime() < deadline) {
       try {
@@ -158,11 +178,11 @@ public final class AlertEngine implements AutoCloseable {
     }
   }
 
-  private void deliver(List<AlertEvent> events) {
+  private void deliver(List<AlertEvent> events, long now) {
     for (AlertEvent e : events) {
       publish(e);
       if (e.type() == AlertEvent.Type.FIRING || e.type() == AlertEvent.Type.RESOLVED) {
-        dispatcher.submit(e.alert());
+        dispatcher.submit(e.alert(), now);
       }
     }
   }

@@ -2,7 +2,8 @@ package io.poolscope.alerts;
 
 /**
  * One entry of alert history: a state change of an alert instance, or one delivery attempt of a
- * notification about it. The collector persists these.
+ * notification that carried it (a group's notification gives one event per alert in it). The
+ * collector persists these.
  *
  * @param type what happened
  * @param timeMillis when, epoch ms (evaluation time for state changes, clock time for deliveries)
@@ -35,9 +36,19 @@ public record AlertEvent(Type type, long timeMillis, Alert alert, Delivery deliv
    * @param status the HTTP status, or 0 when no response came (connection refused, timeout)
    * @param error why it failed, or {@code null} when delivered
    * @param willRetry whether another attempt is scheduled after this failure
-   * @param keepAlive whether this was an Alertmanager re-post of a still-firing alert rather than
-   *     the notification of a transition (a history view may leave these out)
+   * @param keepAlive whether the notification repeated this alert's state rather than telling its
+   *     transition: a still-firing alert listed again in its group's next notification, a repeat
+   *     after the repeat interval, or an Alertmanager re-post (a history view may leave these out)
+   * @param groupKey the notification group the alert was sent in ({@code {alertname="...",
+   *     db="...", service="..."}}; for Alertmanager the target's name): one request carries every
+   *     alert with the same target, attempt and group key
    */
   public record Delivery(
-      String target, int attempt, int status, String error, boolean willRetry, boolean keepAlive) {}
+      String target,
+      int attempt,
+      int status,
+      String error,
+      boolean willRetry,
+      boolean keepAlive,
+      String groupKey) {}
 }

@@ -2,7 +2,9 @@ package io.poolscope.alerts;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +31,12 @@ import java.util.regex.PatternSyntaxException;
  * @param maxBackoff longest wait between two attempts
  * @param resendInterval Alertmanager only: how often a firing alert is re-posted so Alertmanager
  *     does not time it out (Prometheus does the same); {@link Duration#ZERO} for other types
+ * @param groupBy labels whose values make a notification group, as Alertmanager's {@code group_by}
+ *     ({@code alertname} is the rule name); {@code ["..."]} groups by every label, so each alert is
+ *     its own group. Not used by Alertmanager targets, which group themselves.
+ * @param groupWait how long a new group waits for more alerts before its first notification
+ * @param groupInterval least time between two notifications of one group that tell of changes
+ * @param repeatInterval after how long a group whose alerts still fire is notified again
  */
 public record NotifierTarget(
     String name,
@@ -41,7 +49,17 @@ public record NotifierTarget(
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
-    Duration resendInterval) {
+    Duration resendInterval,
+    List<String> groupBy,
+    Duration groupWait,
+    Duration groupInterval,
+    Duration repeatInterval) {
+
+  /** Alertmanager's default {@code group_by} for Poolscope: one group per rule, db and service. */
+  public static final List<String> DEFAULT_GROUP_BY = List.of("alertname", "db", "service");
+
+  /** {@code group_by} value that groups by every label: no grouping. */
+  public static final String ALL_LABELS = "...";
 
   /** PagerDuty's Events API v2 endpoint, the default URL of a {@link Type#PAGERDUTY} target. */
   public static final URI PAGERDUTY_EVENTS_V2 =
@@ -82,6 +100,12 @@ public record NotifierTarget(
     match = Map.copyOf(match == null ? Map.of() : match);
     matchRegex = Map.copyOf(matchRegex == null ? Map.of() : matchRegex);
     headers = Map.copyOf(headers == null ? Map.of() : headers);
+    groupBy = List.copyOf(groupBy == null ? DEFAULT_GROUP_BY : groupBy);
+  }
+
+  /** Whether this target sends one notification per group (every type but Alertmanager). */
+  public boolean groups() {
+    return type != Type.ALERTMANAGER;
   }
 
   /**
@@ -151,6 +175,10 @@ public record NotifierTarget(
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofMinutes(1);
     private Duration resendInterval = Duration.ofMinutes(1);
+    private List<String> groupBy = DEFAULT_GROUP_BY;
+    private Duration groupWait = Duration.ofSeconds(30);
+    private Duration groupInterval = Duration.ofMinutes(5);
+    private Duration repeatInterval = Duration.ofHours(4);
 
     private Builder(String name, Type type) {
       this.name = name;
@@ -223,6 +251,39 @@ public record NotifierTarget(
     }
 
     /**
+     * Labels that make a group ({@code group_by}; default alertname, db, service). {@code null}
+     * keeps the default.
+     */
+    public Builder groupBy(List<String> labels) {
+      this.groupBy = labels == null ? DEFAULT_GROUP_BY : new ArrayList<>(labels);
+      return this;
+    }
+
+    /** Wait of a new group before its first notification (default 30 s); null keeps it. */
+    public Builder groupWait(Duration d) {
+      if (d != null) {
+        this.groupWait = d;
+      }
+      return this;
+    }
+
+    /** Least time between a group's notifications of changes (default 5 min); null keeps it. */
+    public Builder groupInterval(Duration d) {
+      if (d != null) {
+        this.groupInterval = d;
+      }
+      return this;
+    }
+
+    /** Re-notification interval of a still-firing group (default 4 h); null keeps it. */
+    public Builder repeatInterval(Duration d) {
+      if (d != null) {
+        this.repeatInterval = d;
+      }
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the target, the field and the value
@@ -285,6 +346,28 @@ public record NotifierTarget(
         throw new IllegalArgumentException(
             where + "backoff " + initialBackoff + ".." + maxBackoff + " is not a valid range");
       }
+      for (String l : groupBy) {
+        boolean ok = l != null && (l.equals(ALL_LABELS) || l.matches("[a-zA-Z_][a-zA-Z0-9_]*"));
+        if (!ok || (l.equals(ALL_LABELS) && groupBy.size() > 1)) {
+          throw new IllegalArgumentException(
+              where
+                  + "group by: '"
+                  + l
+                  + "' is not a label name"
+                  + (ok ? " ('...' stands alone: group by every label)" : ""));
+        }
+      }
+      if (groupWait.isNegative()) {
+        throw new IllegalArgumentException(where + "group wait " + groupWait + " is negative");
+      }
+      if (groupInterval.isNegative()) {
+        throw new IllegalArgumentException(
+            where + "group interval " + groupInterval + " is negative");
+      }
+      if (repeatInterval.isNegative() || repeatInterval.isZero()) {
+        throw new IllegalArgumentException(
+            where + "repeat interval " + repeatInterval + " must be positive");
+      }
       Duration resend = type == Type.ALERTMANAGER ? resendInterval : Duration.ZERO;
       return new NotifierTarget(
           name,
@@ -297,7 +380,11 @@ public record NotifierTarget(
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          resend);
+          resend,
+          groupBy,
+          groupWait,
+          groupInterval,
+          repeatInterval);
     }
   }
 }

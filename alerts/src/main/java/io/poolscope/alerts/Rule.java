@@ -41,8 +41,9 @@ public record Rule(
     if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
       throw new IllegalArgumentException("alert: '" + name + "' is not a valid alert name");
     }
+    long rangeMillis;
     try {
-      ExprParser.parse(expr);
+      rangeMillis = ExprParser.parse(expr).maxRangeMillis();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("expr: " + e.getMessage(), e);
     }
@@ -66,12 +67,42 @@ public record Rule(
         java.util.Collections.unmodifiableMap(
             new LinkedHashMap<>(annotations == null ? Map.of() : annotations));
     for (Map.Entry<String, String> a : annotations.entrySet()) {
+      Template t;
       try {
-        Template.compile(a.getValue());
+        t = Template.compile(a.getValue());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("annotations." + a.getKey() + ": " + e.getMessage(), e);
       }
+      if (rangeMillis == 0 && t.constantsUsed().contains("range")) {
+        throw new IllegalArgumentException(
+            "annotations."
+                + a.getKey()
+                + ": template: {{ $range }} needs an increase() or rate() window in expr");
+      }
     }
+  }
+
+  /**
+   * The values of the per-rule template variables, in words: {@code for} ({@code {{ $for }}}, the
+   * rule's {@code for:}) and, when the expression has an {@code increase}/{@code rate} window,
+   * {@code range} ({@code {{ $range }}}, the longest such window).
+   */
+  public Map<String, String> templateValues() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("for", Durations.words(forDuration));
+    long range = ExprParser.parse(expr).maxRangeMillis();
+    if (range > 0) {
+      out.put("range", Durations.words(Duration.ofMillis(range)));
+    }
+    return out;
+  }
+
+  /** The annotations as a Prometheus rule file needs them: {@code $for}, {@code $range} as text. */
+  public Map<String, String> exportedAnnotations() {
+    Map<String, String> values = templateValues();
+    Map<String, String> out = new LinkedHashMap<>();
+    annotations.forEach((k, v) -> out.put(k, Template.compile(v).with(values).exportText()));
+    return out;
   }
 
   /** Convenience constructor taking {@code for:} as Prometheus text ({@code 1m}). */

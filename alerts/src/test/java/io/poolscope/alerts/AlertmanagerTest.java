@@ -80,13 +80,20 @@ class AlertmanagerTest {
           now);
       Await.until("alert listed by alertmanager", WAIT, () -> listed(base).size() == 1);
       JsonNode a = listed(base).get(0);
+      // A second call site joins: both posted as individual alerts, and both listed.
+      engine.evaluate(
+          List.of(
+              leak(now + 1, "com.acme.OrderDao.find(OrderDao.java:42)"),
+              leak(now + 1, "com.acme.Report.run(Report.java:7)")),
+          now + 1);
+      Await.until("two alerts listed", WAIT, () -> listed(base).size() == 2);
       assertThat(a.get("labels").get("alertname").asText()).isEqualTo("PoolscopeConnectionLeak");
       assertThat(a.get("labels").get("severity").asText()).isEqualTo("critical");
       assertThat(a.get("labels").get("call_site").asText())
           .isEqualTo("com.acme.OrderDao.find(OrderDao.java:42)");
       assertThat(a.get("annotations").get("summary").asText())
           .isEqualTo(
-              "Connection leak (suspected) in payments pool HikariPool-1 at"
+              "Connection leak in payments pool HikariPool-1 at"
                   + " com.acme.OrderDao.find(OrderDao.java:42)");
       assertThat(a.get("status").get("state").asText()).isEqualTo("active");
       assertThat(Instant.parse(a.get("startsAt").asText()).toEpochMilli()).isEqualTo(now);
@@ -94,14 +101,31 @@ class AlertmanagerTest {
           .isAfter(Instant.ofEpochMilli(now + Duration.ofMinutes(3).toMillis()));
       assertThat(a.get("generatorURL").asText()).isEqualTo("http://poolscope.example:4318/");
 
-      engine.evaluate(List.of(), now + 1);
-      Await.until("alert resolved in alertmanager", WAIT, () -> listed(base).isEmpty());
+      engine.evaluate(List.of(), now + 2);
+      Await.until("both resolved in alertmanager", WAIT, () -> listed(base).isEmpty());
     } finally {
       am.destroy();
       if (!am.waitFor(10, TimeUnit.SECONDS)) {
         am.destroyForcibly();
       }
     }
+  }
+
+  private static Sample leak(long t, String callSite) {
+    return s(
+        "poolscope_connection_leaks_recent",
+        1,
+        t,
+        "db",
+        "pg1",
+        "service",
+        "payments",
+        "pool",
+        "HikariPool-1",
+        "state",
+        "suspected",
+        "call_site",
+        callSite);
   }
 
   private List<JsonNode> listed(String base) {

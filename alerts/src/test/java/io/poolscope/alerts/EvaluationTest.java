@@ -262,7 +262,7 @@ class EvaluationTest {
               assertThat(a.severity()).isEqualTo("critical");
               assertThat(a.summary())
                   .isEqualTo(
-                      "Connection leak (suspected) in payments pool"
+                      "Connection leak in payments pool"
                           + " HikariPool-1 at com.acme.OrderDao.find(OrderDao.java:42)");
             });
   }

@@ -3,6 +3,8 @@ package io.poolscope.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +69,56 @@ class NotifierTargetTest {
     NotifierTarget a = NotifierTarget.of("same", "log", null, null, null);
     assertThatThrownBy(() -> AlertEngine.builder().target(a).target(a).build())
         .hasMessage("duplicate notifier name 'same'");
+  }
+
+  @Test
+  void groupingDefaultsAreAlertmanagersAndBadValuesNameTheField() {
+    NotifierTarget hook = NotifierTarget.of("hook", "webhook", "http://a/", null, null);
+    assertThat(hook.groupBy()).containsExactly("alertname", "db", "service");
+    assertThat(hook.groupWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(hook.groupInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(hook.repeatInterval()).isEqualTo(Duration.ofHours(4));
+    assertThat(hook.groups()).isTrue();
+    assertThat(NotifierTarget.of("am", "alertmanager", "http://a/", null, null).groups()).isFalse();
+    NotifierTarget custom =
+        NotifierTarget.builder("hook", "webhook")
+            .url("http://a/")
+            .groupBy(List.of("alertname", "call_site"))
+            .groupWait(Duration.ofSeconds(5))
+            .groupInterval(null) // null keeps the default, as an absent config key does
+            .build();
+    assertThat(custom.groupBy()).containsExactly("alertname", "call_site");
+    assertThat(custom.groupWait()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(custom.groupInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(
+            () ->
+                NotifierTarget.builder("hook", "webhook")
+                    .url("http://a/")
+                    .groupBy(List.of("call-site"))
+                    .build())
+        .hasMessage("notifier 'hook' (webhook): group by: 'call-site' is not a label name");
+    assertThatThrownBy(
+            () ->
+                NotifierTarget.builder("hook", "webhook")
+                    .url("http://a/")
+                    .groupBy(List.of("...", "db"))
+                    .build())
+        .hasMessage(
+            "notifier 'hook' (webhook): group by: '...' is not a label name ('...' stands alone:"
+                + " group by every label)");
+    assertThatThrownBy(
+            () ->
+                NotifierTarget.builder("hook", "webhook")
+                    .url("http://a/")
+                    .repeatInterval(Duration.ZERO)
+                    .build())
+        .hasMessage("notifier 'hook' (webhook): repeat interval PT0S must be positive");
+    assertThatThrownBy(
+            () ->
+                NotifierTarget.builder("hook", "webhook")
+                    .url("http://a/")
+                    .groupWait(Duration.ofSeconds(-1))
+                    .build())
+        .hasMessage("notifier 'hook' (webhook): group wait PT-1S is negative");
   }
 }

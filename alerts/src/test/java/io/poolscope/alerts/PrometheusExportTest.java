@@ -31,6 +31,36 @@ class PrometheusExportTest {
   }
 
   @Test
+  void everyAggregationFormPoolscopeAcceptsIsPromqlToPromtool(@TempDir Path dir) throws Exception {
+    Path promtool = Binaries.require("promtool", "prometheus");
+    List<String> exprs =
+        List.of(
+            "sum by (db, service) (x) > 1",
+            "sum (x) by (db) > 1",
+            "max without (pod) (x > 0.1)",
+            "min by () (x) < 1",
+            "count(x) > 3",
+            "count by (service) (rate(c[5m]) > 0)",
+            "sum by (db) (increase(c[90s])) > max by (db) (y)",
+            "max by (db) (sum by (db, service) (x)) / 2 > 0.5");
+    List<Rule> rules = new ArrayList<>();
+    for (int i = 0; i < exprs.size(); i++) {
+      rules.add(
+          Rule.of(
+              "A" + i,
+              exprs.get(i),
+              "15s",
+              Map.of(),
+              Map.of("summary", "{{ $labels.db }} for {{ $for }}")));
+    }
+    Files.writeString(dir.resolve("r.yml"), new RuleSet(rules, "forms").toPrometheusRuleFile());
+    Binaries.Result r = Binaries.run(List.of(promtool.toString(), "check", "rules", "r.yml"), dir);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS: " + exprs.size() + " rules found");
+    assertThat(Files.readString(dir.resolve("r.yml"))).contains("for 15 seconds");
+  }
+
+  @Test
   void promtoolRejectsABrokenFileSoTheCheckAboveMeansSomething(@TempDir Path dir) throws Exception {
     Path promtool = Binaries.require("promtool", "prometheus");
     String broken = RuleSet.defaults().toPrometheusRuleFile().replace("> 0.8", "> > 0.8");
@@ -63,11 +93,25 @@ class PrometheusExportTest {
       "call_site",
       "com.acme.OrderDao.find(OrderDao.java:42)"
     };
+    String[] otherLeak = leak.clone();
+    otherLeak[7] = "suspected"; // same call site, other state: one alert, the two summed
+    // Key: name and a tag, so one name may have several series (pods aggregated by the rules).
     Map<String, Object[]> series = new LinkedHashMap<>();
     series.put("poolscope_db_connections_utilization_ratio", new Object[] {db, 0.875});
     series.put("poolscope_db_connections_planned", new Object[] {db, 80.0});
     series.put("poolscope_db_connections_usable", new Object[] {db, 57.0});
     series.put("poolscope_connection_leaks_recent", new Object[] {leak, 2.0});
+    series.put("poolscope_connection_leaks_recent#2", new Object[] {otherLeak, 1.0});
+    for (int pod = 1; pod <= 3; pod++) {
+      series.put(
+          "poolscope_pool_wait_seconds_p99#" + pod,
+          new Object[] {
+            new String[] {
+              "db", "pg1", "service", "payments", "pod", "payments-" + pod, "pool", "orders"
+            },
+            pod * 0.25 - 0.2 // 0.05 (below the threshold), 0.3, 0.55
+          });
+    }
 
     List<Alert> poolscope;
     try (AlertEngine engine = AlertEngine.builder().rules(RuleSet.defaults()).build()) {
@@ -75,7 +119,8 @@ class PrometheusExportTest {
       for (int i = 0; i <= 7; i++) {
         long t = t0 + i * 10_000L;
         List<Sample> samples = new ArrayList<>();
-        series.forEach((name, v) -> samples.add(s(name, (Double) v[1], t, (String[]) v[0])));
+        series.forEach(
+            (name, v) -> samples.add(s(name.split("#")[0], (Double) v[1], t, (String[]) v[0])));
         engine.evaluate(samples, t);
       }
       poolscope = engine.active(); // at 70 s: the 1 m rules have fired too
@@ -83,15 +128,31 @@ class PrometheusExportTest {
     assertThat(poolscope)
         .extracting(Alert::rule)
         .containsExactlyInAnyOrder(
-            "PoolscopeBudgetHigh", "PoolscopePlannedOverUsable", "PoolscopeConnectionLeak");
+            "PoolscopeBudgetHigh",
+            "PoolscopePlannedOverUsable",
+            "PoolscopeConnectionLeak",
+            "PoolscopeAcquireWaitHigh");
     assertThat(poolscope).allMatch(a -> a.state() == AlertState.FIRING);
+    Alert wait =
+        poolscope.stream()
+            .filter(a -> a.rule().equals("PoolscopeAcquireWaitHigh"))
+            .findFirst()
+            .get();
+    assertThat(wait.summary()).isEqualTo("Acquire wait p99 of payments pool orders is up to 550ms");
+    assertThat(wait.pods()).containsExactlyInAnyOrder("payments-2", "payments-3");
+    Alert leakAlert =
+        poolscope.stream()
+            .filter(a -> a.rule().equals("PoolscopeConnectionLeak"))
+            .findFirst()
+            .get();
+    assertThat(leakAlert.value()).isEqualTo(3.0);
 
     List<Map<String, Object>> inputSeries = new ArrayList<>();
     series.forEach(
         (name, v) ->
             inputSeries.add(
                 Map.of(
-                    "series", name + selector((String[]) v[0]),
+                    "series", name.split("#")[0] + selector((String[]) v[0]),
                     "values", Samples.plain((Double) v[1]) + "x12")));
     List<Map<String, Object>> alertTests = new ArrayList<>();
     for (Alert a : poolscope) {

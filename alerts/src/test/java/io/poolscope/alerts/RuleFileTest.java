@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +132,103 @@ class RuleFileTest {
   void exportedDefaultsAreAValidPoolscopeRuleFileWithTheSameRules() {
     String exported = RuleSet.defaults().toPrometheusRuleFile();
     RuleSet back = RuleSet.parse(exported, "exported.yml");
-    assertThat(back.rules()).isEqualTo(RuleSet.defaults().rules());
+    // The same rules, with {{ $for }} and {{ $range }} written out as the text they stand for.
+    List<Rule> expected =
+        RuleSet.defaults().rules().stream()
+            .map(
+                r ->
+                    new Rule(
+                        r.name(), r.expr(), r.forDuration(), r.labels(), r.exportedAnnotations()))
+            .toList();
+    assertThat(back.rules()).isEqualTo(expected);
+    assertThat(back.rules().get(0).annotations().get("description")).contains("for 1 minute.");
+    assertThat(exported).doesNotContain("$for").doesNotContain("$range");
+  }
+
+  @Test
+  void alertTextsStateTheRulesOwnForAndWindow() {
+    Rule refused = byName(RuleSet.defaults(), "PoolscopeConnectionRefused");
+    Rule churn = byName(RuleSet.defaults(), "PoolscopePoolChurn");
+    // The demo's way of running the defaults on a faster clock: for: and windows divided by 4.
+    Rule fastChurn =
+        new Rule(
+            churn.name(),
+            churn.expr().replace("[15m]", "[225s]"),
+            churn.forDuration().dividedBy(4),
+            churn.labels(),
+            churn.annotations());
+    Rule fastRefused =
+        new Rule(
+            refused.name(),
+            refused.expr().replace("[5m]", "[75s]"),
+            refused.forDuration(),
+            refused.labels(),
+            refused.annotations());
+    assertThat(fastChurn.templateValues())
+        .containsEntry("for", "1 minute 15 seconds")
+        .containsEntry("range", "3 minutes 45 seconds");
+    List<Sample> samples = new java.util.ArrayList<>();
+    try (AlertEngine engine =
+        AlertEngine.builder().rules(new RuleSet(List.of(fastChurn, fastRefused), "fast")).build()) {
+      long t0 = 1_000_000L;
+      for (int i = 0; i <= 14; i++) {
+        long t = t0 + i * 10_000L;
+        engine.evaluate(
+            List.of(
+                new Sample(
+                    "poolscope_pools_created_total",
+                    Map.of(
+                        "db",
+                        "pg1",
+                        "service",
+                        "jobs",
+                        "pod",
+                        "j-1",
+                        "pool_type",
+                        "HikariDataSource"),
+                    i,
+                    t),
+                new Sample(
+                    "poolscope_connection_refused_total",
+                    Map.of("db", "pg1", "service", "jobs", "pod", "j-1", "error_type", "53300"),
+                    i,
+                    t)),
+            t);
+      }
+      Alert c =
+          engine.active().stream().filter(a -> a.rule().equals(churn.name())).findFirst().get();
+      assertThat(c.state()).isEqualTo(AlertState.FIRING);
+      assertThat(c.summary())
+          .isEqualTo(
+              "Pods of jobs keep creating HikariDataSource pools: up to 14 per pod in 3 minutes"
+                  + " 45 seconds");
+      assertThat(c.description())
+          .startsWith("For 1 minute 15 seconds, pods of jobs (those this alert covers)");
+      Alert r =
+          engine.active().stream().filter(a -> a.rule().equals(refused.name())).findFirst().get();
+      assertThat(r.summary())
+          .isEqualTo(
+              "Database pg1 refused 7 connection(s) from jobs in 1 minute 15 seconds, SQLState"
+                  + " 53300");
+    }
+    String file = new RuleSet(List.of(fastChurn), "fast").toPrometheusRuleFile();
+    assertThat(file)
+        .contains("For 1 minute 15 seconds, pods of jobs".replace("jobs", "{{ $labels.service }}"));
+    assertThat(file).contains("in 3 minutes 45 seconds");
+  }
+
+  @Test
+  void rangeValueWithoutAWindowIsAnError() {
+    assertThat(
+            error(
+                "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: x > 1\n"
+                    + "        annotations:\n          summary: 'in {{ $range }}'\n"))
+        .hasMessage(
+            "r.yml:7: rule 'A': annotations.summary: template: {{ $range }} needs an increase()"
+                + " or rate() window in expr");
+  }
+
+  private static Rule byName(RuleSet set, String name) {
+    return set.rules().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
   }
 }

@@ -1,35 +1,50 @@
 package io.poolscope.collector;
 
 import io.javalin.Javalin;
+import io.poolscope.alerts.RuleSet;
 import io.poolscope.collector.internal.alerting.Alerting;
 import io.poolscope.collector.internal.api.AccessControl;
 import io.poolscope.collector.internal.api.ApiServer;
 import io.poolscope.collector.internal.api.EventsHub;
 import io.poolscope.collector.internal.api.IngestHandler;
+import io.poolscope.collector.internal.api.PlanHandler;
 import io.poolscope.collector.internal.api.ReadHandler;
 import io.poolscope.collector.internal.api.ReadService;
 import io.poolscope.collector.internal.budget.BudgetCalculator;
 import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.budget.Thresholds;
 import io.poolscope.collector.internal.fleet.DeployTracker;
+import io.poolscope.collector.internal.fleet.FleetBounds;
 import io.poolscope.collector.internal.fleet.FleetModel;
+import io.poolscope.collector.internal.limits.IngestGate;
+import io.poolscope.collector.internal.limits.LimitSamples;
+import io.poolscope.collector.internal.limits.Limits;
+import io.poolscope.collector.internal.limits.Refusals;
 import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
+import io.poolscope.collector.internal.plan.PlanCommand;
 import io.poolscope.collector.internal.probe.ProbeRunner;
 import io.poolscope.collector.internal.prometheus.Exposition;
+import io.poolscope.collector.internal.prometheus.FleetSample;
 import io.poolscope.collector.internal.prometheus.FleetSamples;
 import io.poolscope.collector.internal.prometheus.RecentLeaks;
+import io.poolscope.collector.internal.round.Steps;
 import io.poolscope.collector.internal.store.HistoryRecorder;
 import io.poolscope.collector.internal.store.JdbcStore;
 import io.poolscope.collector.internal.store.Store;
 import io.poolscope.collector.internal.store.TimelineEvent;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +65,21 @@ public final class Collector implements AutoCloseable {
   private final EventsHub events;
   private final Javalin app;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Steps steps;
 
-  private Collector(CollectorConfig config, LongSupplier clock) {
+  /** A refusal or a failing step is logged at most once a minute per kind. */
+  private static final long LOG_EVERY_MILLIS = 60_000;
+
+  private Collector(CollectorConfig config, LongSupplier clock, Limits limits) {
     this.config = config;
     long interval = config.exportInterval().toMillis();
-    FleetModel fleet = new FleetModel(interval, config.fleetRetention().toMillis());
+    Refusals refusals = new Refusals(clock, LOG_EVERY_MILLIS);
+    this.steps = new Steps(clock, LOG_EVERY_MILLIS);
+    FleetModel fleet =
+        new FleetModel(
+            interval, config.fleetRetention().toMillis(), new FleetBounds(limits, refusals));
     AtomicLong changes = new AtomicLong();
+
     this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
     Alerting alerts = null;
     ProbeRunner probeRunner = null;
@@ -75,11 +99,22 @@ public final class Collector implements AutoCloseable {
       this.overviewRefresher = refresher;
       OverviewService overview =
           new OverviewService(
-              fleet, probes::results, new BudgetCalculator(config), clock, overviewRefresher);
+              fleet,
+              probes::results,
+              new BudgetCalculator(config, thresholds(alerts)),
+              clock,
+              overviewRefresher);
       this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
       RecentLeaks recentLeaks = new RecentLeaks();
       Exposition exposition =
-          new Exposition(overview::current, () -> recentLeaks.samples(clock.getAsLong()));
+          new Exposition(
+              overview::current,
+              () -> {
+                List<FleetSample> extra =
+                    new ArrayList<>(recentLeaks.samples(clock.getAsLong(), overview.current()));
+                extra.addAll(LimitSamples.of(refusals, steps.failures()));
+                return extra;
+              });
       IngestService ingest =
           new IngestService(
               fleet,
@@ -88,7 +123,8 @@ public final class Collector implements AutoCloseable {
               leaks -> {
                 recentLeaks.add(leaks);
                 changes.incrementAndGet();
-              });
+              },
+              refusals);
       ReadService read =
           new ReadService(
               overview, store, alerts, clock, interval, config.historyStep().toMillis(), version());
@@ -98,11 +134,15 @@ public final class Collector implements AutoCloseable {
                   ingest,
                   new OtlpBody(config.maxBodyBytes()),
                   config.ingestToken().orElse(null),
-                  exposition),
+                  exposition,
+                  new IngestGate(limits, refusals),
+                  limits.bodyDeadline()),
               new ReadHandler(read, () -> alerting.rules().toPrometheusRuleFile()),
+              new PlanHandler(read),
               events,
               exposition::scrape,
-              new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()));
+              new AccessControl(config.apiToken().orElse(null), config.ingestRateLimit()),
+              limits.bodyReadTimeout());
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -112,24 +152,40 @@ public final class Collector implements AutoCloseable {
               });
       DeployTracker deploys = new DeployTracker();
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
+      // Each step of a round on its own: a failing one (a store error on a deploy marker, one
+      // bad pod's figures) is counted and logged, and never skips the steps after it.
       schedule(
+          "evaluation",
           () -> {
             long now = clock.getAsLong();
-            fleet.forget(now);
+            steps.run("forget", () -> fleet.forget(now));
             var current = overview.fresh();
-            for (DeployTracker.Deploy d : deploys.observe(current.fleet())) {
-              for (String target : d.targets()) {
-                store.addEvent(new TimelineEvent(d.time(), target, "deploy", d.text()));
-              }
-            }
-            var samples = new java.util.ArrayList<>(FleetSamples.derive(current));
-            samples.addAll(recentLeaks.samples(now));
-            alerting.evaluate(samples, now);
+            steps.run(
+                "deploy_markers",
+                () -> {
+                  for (DeployTracker.Deploy d : deploys.observe(current.fleet())) {
+                    String text = Limits.clip(d.text(), Limits.MAX_EVENT_TEXT, refusals, "event");
+                    for (String target : d.targets()) {
+                      steps.run(
+                          "deploy_marker",
+                          () ->
+                              store.addEvent(new TimelineEvent(d.time(), target, "deploy", text)));
+                    }
+                  }
+                });
+            steps.run(
+                "alerts",
+                () -> {
+                  var samples = new ArrayList<>(FleetSamples.derive(current));
+                  samples.addAll(recentLeaks.samples(now, current));
+                  alerting.evaluate(samples, now);
+                });
           },
           interval);
-      schedule(() -> history.record(overview.fresh()), config.historyStep().toMillis());
-      schedule(events::tick, 1000);
+      schedule("history", () -> history.record(overview.fresh()), config.historyStep().toMillis());
+      schedule("events", events::tick, 1000);
       schedule(
+          "purge",
           () -> store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis()),
           Math.min(3_600_000L, config.storeRetention().toMillis()));
     } catch (RuntimeException e) {
@@ -147,19 +203,24 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  private void schedule(Runnable task, long everyMillis) {
+  /** The budget colours of the rules being evaluated, re-read only when they are reloaded. */
+  private static Supplier<Thresholds> thresholds(Alerting alerts) {
+    AtomicReference<Object[]> last = new AtomicReference<>(new Object[] {null, null});
+    return () -> {
+      RuleSet rules = alerts.rules();
+      Object[] l = last.get();
+      if (l[0] != rules) {
+        l = new Object[] {rules, Thresholds.from(rules)};
+        last.set(l);
+      }
+      return (Thresholds) l[1];
+    };
+  }
+
+  private void schedule(String name, Runnable task, long everyMillis) {
+    // One failed round (store briefly down) must not cancel every later one.
     scheduler.scheduleAtFixedRate(
-        () -> {
-          try {
-            task.run();
-          } catch (RuntimeException e) {
-            // One failed round (store briefly down) must not cancel every later one.
-            LOG.warn("scheduled task failed: {}", e.toString());
-          }
-        },
-        everyMillis,
-        everyMillis,
-        TimeUnit.MILLISECONDS);
+        () -> steps.run(name, task), everyMillis, everyMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -173,7 +234,12 @@ public final class Collector implements AutoCloseable {
 
   /** As {@link #start(CollectorConfig)} with a clock (epoch milliseconds), for tests. */
   public static Collector start(CollectorConfig config, LongSupplier clock) {
-    Collector c = new Collector(config, clock);
+    return start(config, clock, Limits.defaults());
+  }
+
+  /** As {@link #start(CollectorConfig, LongSupplier)} with other bounds, for tests. */
+  static Collector start(CollectorConfig config, LongSupplier clock, Limits limits) {
+    Collector c = new Collector(config, clock, limits);
     try {
       c.app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -246,10 +312,21 @@ public final class Collector implements AutoCloseable {
   /**
    * {@code java -jar poolscope-collector.jar [--config poolscope.yaml]}, or {@code ... export-rules
    * [--config poolscope.yaml]} to print the rules that configuration evaluates as a Prometheus rule
-   * file and exit 0. Exits with status 2 and a message naming the key and value when the
-   * configuration is invalid.
+   * file and exit 0, or {@code ... plan [options] MANIFEST...} for the capacity check of
+   * collector/PLAN.md (exit 0 fits, 1 does not, 2 bad input). Exits with status 2 and a message
+   * naming the key and value when the configuration is invalid.
    */
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && "plan".equals(args[0])) {
+      // Exits with the verdict: 0 fits, 1 does not fit, 2 bad input (collector/PLAN.md).
+      System.exit(
+          PlanCommand.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.in,
+              System.out,
+              System.err,
+              System::getenv));
+    }
     boolean exportRules = args.length > 0 && "export-rules".equals(args[0]);
     Path file = null;
     for (int i = exportRules ? 1 : 0; i < args.length; i++) {
@@ -259,7 +336,8 @@ public final class Collector implements AutoCloseable {
         file = Path.of(args[i].substring("--config=".length()));
       } else {
         System.err.println(
-            "usage: java -jar poolscope-collector.jar [export-rules] [--config poolscope.yaml]");
+            "usage: java -jar poolscope-collector.jar [export-rules] [--config poolscope.yaml],"
+                + " or: java -jar poolscope-collector.jar plan [options] MANIFEST...");
         System.exit(2);
       }
     }

@@ -48,8 +48,59 @@ public final class CollectorConfig {
   }
 
   /**
+   * A database server, named once ({@code servers:}): its limit or its probe, and the other names
+   * it is reached by. Every agent target on it (each of its databases, each host name of it) shares
+   * its budget.
+   *
+   * @param aliases {@code host:port} (or {@code host} for any port, {@code [v6]:port}) the server
+   *     is also reached at: a DNS alias, a load balancer, an RDS endpoint and its CNAME
+   */
+  public record Server(
+      String id,
+      Integer maxConnections,
+      Integer reserved,
+      String probeUrl,
+      String probeUser,
+      String probePassword,
+      List<String> aliases) {
+
+    /** Copies the aliases. */
+    public Server {
+      aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+
+    /** A server with a configured limit and no probe. */
+    public static Server withLimit(String id, int maxConnections, String... aliases) {
+      return new Server(id, maxConnections, null, null, null, null, List.of(aliases));
+    }
+
+    /** A server whose limits and connection counts come from a JDBC probe. */
+    public static Server withProbe(
+        String id, String url, String user, String password, String... aliases) {
+      return new Server(id, null, null, url, user, password, List.of(aliases));
+    }
+
+    @Override
+    public String toString() {
+      // The password never appears in logs or error messages.
+      return "Server[id="
+          + id
+          + ", maxConnections="
+          + maxConnections
+          + ", probeUrl="
+          + redactUrl(probeUrl)
+          + ", aliases="
+          + aliases
+          + "]";
+    }
+  }
+
+  /**
    * Where alert notifications go (alerts/RULES.md section 5): {@code type} is webhook, slack,
-   * pagerduty, alertmanager or log; {@code match}/{@code matchRegex} select alerts by label.
+   * pagerduty, alertmanager or log; {@code match}/{@code matchRegex} select alerts by label; {@code
+   * groupBy}, {@code groupWait}, {@code groupInterval} and {@code repeatInterval} group
+   * notifications as Alertmanager does ({@code null}: the alerts module's defaults, alertname + db
+   * + service, 30 s, 5 min, 4 h).
    */
   public record Notifier(
       String name,
@@ -57,12 +108,44 @@ public final class CollectorConfig {
       String url,
       String routingKey,
       Map<String, String> match,
-      Map<String, String> matchRegex) {
+      Map<String, String> matchRegex,
+      List<String> groupBy,
+      Duration groupWait,
+      Duration groupInterval,
+      Duration repeatInterval) {
 
-    /** Copies the maps. */
+    /** Copies the maps and the list. */
     public Notifier {
       match = match == null ? Map.of() : Map.copyOf(match);
       matchRegex = matchRegex == null ? Map.of() : Map.copyOf(matchRegex);
+      groupBy = groupBy == null ? null : List.copyOf(groupBy);
+    }
+
+    /** A notifier with the default grouping. */
+    public Notifier(
+        String name,
+        String type,
+        String url,
+        String routingKey,
+        Map<String, String> match,
+        Map<String, String> matchRegex) {
+      this(name, type, url, routingKey, match, matchRegex, null, null, null, null);
+    }
+
+    /** This notifier with other grouping values ({@code null}: the default). */
+    public Notifier withGrouping(
+        List<String> groupBy, Duration groupWait, Duration groupInterval, Duration repeatInterval) {
+      return new Notifier(
+          name,
+          type,
+          url,
+          routingKey,
+          match,
+          matchRegex,
+          groupBy,
+          groupWait,
+          groupInterval,
+          repeatInterval);
     }
 
     @Override
@@ -95,6 +178,7 @@ public final class CollectorConfig {
   private final String externalUrl;
   private final List<Notifier> notifiers;
   private final List<Database> databases;
+  private final List<Server> servers;
   private final List<Service> services;
 
   private CollectorConfig(Builder b) {
@@ -118,6 +202,7 @@ public final class CollectorConfig {
     externalUrl = b.externalUrl;
     notifiers = List.copyOf(b.notifiers);
     databases = List.copyOf(b.databases);
+    servers = List.copyOf(b.servers);
     services = List.copyOf(b.services);
   }
 
@@ -169,6 +254,7 @@ public final class CollectorConfig {
     b.externalUrl = externalUrl;
     b.notifiers = notifiers;
     b.databases = databases;
+    b.servers = servers;
     b.services = services;
     return b;
   }
@@ -279,6 +365,15 @@ public final class CollectorConfig {
     return databases;
   }
 
+  /**
+   * Configured servers ({@code servers}); {@code
+   * io.poolscope.collector.internal.server.ServerCatalog.of(config)} adds the servers of the old
+   * {@code databases} entries.
+   */
+  public List<Server> servers() {
+    return servers;
+  }
+
   /** Configured services ({@code services}). */
   public List<Service> services() {
     return services;
@@ -317,6 +412,7 @@ public final class CollectorConfig {
     private String externalUrl;
     private List<Notifier> notifiers = List.of();
     private List<Database> databases = List.of();
+    private List<Server> servers = List.of();
     private List<Service> services = List.of();
 
     private Builder() {}
@@ -441,6 +537,12 @@ public final class CollectorConfig {
       return this;
     }
 
+    /** Sets {@code servers}. */
+    public Builder servers(List<Server> v) {
+      servers = List.copyOf(v);
+      return this;
+    }
+
     /** Sets {@code services}. */
     public Builder services(List<Service> v) {
       services = List.copyOf(v);
@@ -487,17 +589,75 @@ public final class CollectorConfig {
             k + "probe.url",
             redactUrl(d.probeUrl()));
       }
+      java.util.Set<String> serverIds = new java.util.HashSet<>();
+      for (int i = 0; i < servers.size(); i++) {
+        Server sv = servers.get(i);
+        String k = "servers." + i + ".";
+        check(
+            sv.id() != null && sv.id().matches("[A-Za-z0-9._~-]+"),
+            k + "id",
+            Objects.toString(sv.id()));
+        check(serverIds.add(sv.id()), k + "id (a second server with this id)", sv.id());
+        check(
+            sv.maxConnections() == null || sv.maxConnections() > 0,
+            k + "maxConnections",
+            sv.maxConnections());
+        check(sv.reserved() == null || sv.reserved() >= 0, k + "reserved", sv.reserved());
+        check(
+            sv.probeUrl() == null || sv.probeUrl().startsWith("jdbc:"),
+            k + "probe.url",
+            redactUrl(sv.probeUrl()));
+        for (int j = 0; j < sv.aliases().size(); j++) {
+          String alias = sv.aliases().get(j);
+          try {
+            io.poolscope.collector.internal.server.Endpoint.parse(alias);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "invalid configuration: "
+                    + k
+                    + "aliases."
+                    + j
+                    + " = '"
+                    + alias
+                    + "' (expected host:port, host or [v6]:port: "
+                    + e.getMessage()
+                    + ")");
+          }
+        }
+      }
       for (int i = 0; i < notifiers.size(); i++) {
         Notifier n = notifiers.get(i);
         check(n.name() != null && !n.name().isBlank(), "alerts.notifiers." + i + ".name", n.name());
         check(n.type() != null && !n.type().isBlank(), "alerts.notifiers." + i + ".type", n.type());
+        String k = "alerts.notifiers." + i + ".";
+        if (n.groupBy() != null) {
+          for (String label : n.groupBy()) {
+            check(
+                label.equals("...")
+                    ? n.groupBy().size() == 1
+                    : label.matches("[a-zA-Z_][a-zA-Z0-9_]*"),
+                k + "groupBy",
+                String.join(",", n.groupBy()));
+          }
+        }
+        check(n.groupWait() == null || !n.groupWait().isNegative(), k + "groupWait", n.groupWait());
+        check(
+            n.groupInterval() == null || !n.groupInterval().isNegative(),
+            k + "groupInterval",
+            n.groupInterval());
+        if (n.repeatInterval() != null) {
+          positive(n.repeatInterval(), k + "repeatInterval");
+        }
       }
       for (int i = 0; i < services.size(); i++) {
         Service s = services.get(i);
         check(s.name() != null && !s.name().isBlank(), "services." + i + ".name", s.name());
         check(s.maxReplicas() > 0, "services." + i + ".maxReplicas", s.maxReplicas());
       }
-      return new CollectorConfig(this);
+      CollectorConfig config = new CollectorConfig(this);
+      // Old databases: entries map to their server, or fail here with what to write instead.
+      io.poolscope.collector.internal.server.ServerCatalog.of(config);
+      return config;
     }
 
     private static void positive(Duration d, String key) {

@@ -244,7 +244,9 @@ class BudgetAlertEndToEndTest {
 
   private static CollectorConfig.Notifier notifier(
       String name, String type, String url, String routingKey) {
-    return new CollectorConfig.Notifier(name, type, url, routingKey, null, null);
+    // Told at the evaluation that fires or resolves: grouping has its own tests in alerts.
+    return new CollectorConfig.Notifier(name, type, url, routingKey, null, null)
+        .withGrouping(null, Duration.ZERO, Duration.ZERO, null);
   }
 
   /** Each pod exports every 100 ms, as agents do every interval (a silent pod goes stale). */

@@ -106,6 +106,65 @@ class CollectorConfigTest {
   }
 
   @Test
+  void notifierGroupingComesFromTheFileOrTheEnvironmentAndDefaultsWhenAbsent() throws Exception {
+    Path file = dir.resolve("grouping.yaml");
+    Files.writeString(
+        file,
+        """
+        alerts:
+          notifiers:
+            - name: oncall
+              type: pagerduty
+              routingKey: k
+              groupBy: [alertname, service, call_site]
+              groupWait: 10s
+              repeatInterval: 1h
+            - name: log
+              type: log
+        """);
+    CollectorConfig c =
+        CollectorConfig.load(
+            file,
+            Map.of(
+                "POOLSCOPE_ALERTS_NOTIFIERS_0_GROUP_INTERVAL", "2m",
+                "POOLSCOPE_ALERTS_NOTIFIERS_1_GROUP_BY", "alertname, db"));
+    CollectorConfig.Notifier pd = c.notifiers().get(0);
+    assertThat(pd.groupBy()).containsExactly("alertname", "service", "call_site");
+    assertThat(pd.groupWait()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(pd.groupInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(pd.repeatInterval()).isEqualTo(Duration.ofHours(1));
+    CollectorConfig.Notifier log = c.notifiers().get(1);
+    assertThat(log.groupBy()).containsExactly("alertname", "db");
+    assertThat(log.groupWait()).isNull(); // the alerts module's default applies
+    assertThat(log.repeatInterval()).isNull();
+  }
+
+  @Test
+  void badNotifierGroupingNamesTheKey() throws Exception {
+    Path file = dir.resolve("bad-grouping.yaml");
+    Files.writeString(
+        file,
+        "alerts:\n  notifiers:\n    - {name: l, type: log, groupBy: [alertname, call-site]}\n");
+    assertThatThrownBy(() -> CollectorConfig.load(file, Map.of()))
+        .hasMessage(
+            "invalid configuration: alerts.notifiers.0.groupBy = 'alertname,call-site' is not"
+                + " allowed");
+    Files.writeString(file, "alerts:\n  notifiers:\n    - {name: l, type: log, groupWait: soon}\n");
+    assertThatThrownBy(() -> CollectorConfig.load(file, Map.of()))
+        .hasMessage(
+            "invalid configuration: alerts.notifiers.0.groupWait = 'soon' (expected a duration"
+                + " such as 200ms, 10s, 5m, 2h, 30d)");
+    Files.writeString(
+        file, "alerts:\n  notifiers:\n    - {name: l, type: log, repeatInterval: 0s}\n");
+    assertThatThrownBy(() -> CollectorConfig.load(file, Map.of()))
+        .hasMessage(
+            "invalid configuration: alerts.notifiers.0.repeatInterval = 'PT0S' is not allowed");
+    Files.writeString(file, "alerts:\n  notifiers:\n    - {name: l, type: log, groupWiat: 1s}\n");
+    assertThatThrownBy(() -> CollectorConfig.load(file, Map.of()))
+        .hasMessage("invalid configuration: unknown key alerts.notifiers.0.groupWiat = '1s'");
+  }
+
+  @Test
   void mainExitsWithTheMessageOnInvalidConfig() throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(file, "budget:\n  headroom: -1\n");

@@ -259,7 +259,7 @@ final class FuzzBodies {
     String[] pod = rnd.nextInt(3) == 0 ? newPod() : pick(pods);
     String[] db = pick(dbs);
     List<KeyValue> a = poolAttrs(db, pick(poolNames));
-    int c = rnd.nextInt(30);
+    int c = rnd.nextInt(31);
     switch (c) {
       case 0, 1, 2, 3 -> {
         double[] bad = {-1, -1e-9, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -557,6 +557,15 @@ final class FuzzBodies {
                                     gauge("db.client.connection.pending_requests", 1, target(db)))))
                 .build();
         return encode("new pod, all points bad", Kind.INVALID, "/v1/metrics", req, 3);
+      }
+      case 29 -> {
+        // A histogram whose count is not the sum of its bucket counts (RELIABILITY.md: dropped).
+        Metric.Builder m =
+            histogram(pickOf("db.client.connection.wait_time", "db.client.connection.use_time"), a)
+                .toBuilder();
+        HistogramDataPoint.Builder p = m.getHistogramBuilder().getDataPointsBuilder(0);
+        p.setCount(p.getCount() + 1 + rnd.nextInt(5));
+        return metricsRejecting("histogram count disagrees with buckets", pod, m.build(), 1);
       }
       default -> {
         // Names far longer than any sane pool, service or thread name.

@@ -40,8 +40,11 @@ final class MariaDbServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /** Initialises a data directory and starts a server with this {@code max_connections}. */
-  static MariaDbServer start(int maxConnections) throws Exception {
+  /**
+   * Initialises a data directory and starts a server with this {@code max_connections} and any
+   * further server options (such as {@code --max-user-connections=20}).
+   */
+  static MariaDbServer start(int maxConnections, String... options) throws Exception {
     Path server = find("mariadbd", "mysqld");
     Path installDb = find("mariadb-install-db", "mysql_install_db");
     Path dir = Files.createTempDirectory("poolscope-mariadb");
@@ -76,6 +79,7 @@ final class MariaDbServer implements AutoCloseable {
     cmd.add("--bind-address=127.0.0.1");
     cmd.add("--skip-name-resolve");
     cmd.add("--max-connections=" + maxConnections);
+    cmd.addAll(List.of(options));
     // Small memory footprint: the tests hold a few dozen connections and no data.
     cmd.add("--innodb-buffer-pool-size=16M");
     if (root) {

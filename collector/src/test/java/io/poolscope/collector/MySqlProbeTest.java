@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MySqlProbeTest {
   static final int MAX_CONNECTIONS = 30;
+  static final int MAX_USER_CONNECTIONS = 20;
   static final String MONITOR_PASSWORD = "Mon-pw-4f9a";
   static MariaDbServer db;
 
@@ -39,7 +40,9 @@ class MySqlProbeTest {
 
   @BeforeAll
   static void startMariaDb() throws Exception {
-    db = MariaDbServer.start(MAX_CONNECTIONS);
+    // A global max_user_connections that no other test reaches; one set at 0 at start-up could
+    // not be changed at run time.
+    db = MariaDbServer.start(MAX_CONNECTIONS, "--max-user-connections=" + MAX_USER_CONNECTIONS);
     try (Connection c = db.root();
         Statement s = c.createStatement()) {
       s.execute("create database payments");
@@ -51,6 +54,12 @@ class MySqlProbeTest {
         s.execute("create user " + u + "@'127.0.0.1' identified by '" + u + "-pw'");
         s.execute("grant select on payments.* to " + u + "@'127.0.0.1'");
       }
+      s.execute(
+          "create user capped@'127.0.0.1' identified by 'capped-pw' with max_user_connections 2");
+      // A monitoring user that may also read mysql.user, for the per-account limits.
+      s.execute("create user auditor@'127.0.0.1' identified by '" + MONITOR_PASSWORD + "'");
+      s.execute("grant process on *.* to auditor@'127.0.0.1'");
+      s.execute("grant select on mysql.user to auditor@'127.0.0.1'");
     }
   }
 
@@ -154,6 +163,74 @@ class MySqlProbeTest {
           .containsExactly(
               new ProbeResult.Client(null, "app", "127.0.0.1", 4),
               new ProbeResult.Client(null, "batch", "127.0.0.1", 2));
+    }
+  }
+
+  @Test
+  void serverIdentityAndAccountLimitsAreTheServersOwn() throws Exception {
+    String serverId;
+    String hostname;
+    try (Connection c = db.root();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select @@server_id, @@hostname")) {
+      rs.next();
+      serverId = rs.getString(1);
+      hostname = rs.getString(2);
+      s.execute("set global max_user_connections = 3");
+    }
+    try {
+      for (int i = 0; i < 3; i++) {
+        client("app");
+      }
+      // The two limits refuse with their own error codes: the global one, the account's own.
+      assertThatThrownBy(() -> client("app"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1203));
+      client("capped");
+      client("capped");
+      assertThatThrownBy(() -> client("capped"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1226));
+
+      List<String> users = List.of("app", "auditor", "batch", "capped");
+      try (ProbeRunner r = probe("auditor", MONITOR_PASSWORD)) {
+        ProbeResult res = await(r, p -> p.isOk() && p.actual() == 5);
+        // MariaDB has no @@server_uuid: server_id, host name and port name the server.
+        assertThat(res.server())
+            .isEqualTo(
+                new ProbeResult.Server(
+                    "mariadb:" + serverId + "@" + hostname + ":" + db.port(),
+                    MAX_CONNECTIONS,
+                    0,
+                    null,
+                    3));
+        assertThat(res.server().usable()).isEqualTo(MAX_CONNECTIONS);
+        assertThat(res.roles())
+            .filteredOn(a -> users.contains(a.name()))
+            .containsExactly(
+                new ProbeResult.Scope("app", 3, 3),
+                // The probe's own session is not counted.
+                new ProbeResult.Scope("auditor", 3, 0),
+                new ProbeResult.Scope("batch", 3, 0),
+                new ProbeResult.Scope("capped", 2, 2));
+        assertThat(res.databases()).containsExactly(new ProbeResult.Scope("", null, 5));
+        assertThat(res.sessions())
+            .containsExactly(
+                new ProbeResult.Session("", "app", null, "127.0.0.1", 3),
+                new ProbeResult.Session("", "capped", null, "127.0.0.1", 2));
+      }
+      // PROCESS alone: the accounts seen in the processlist, each under the global limit.
+      try (ProbeRunner r = probe("poolscope", MONITOR_PASSWORD)) {
+        ProbeResult res = await(r, p -> p.isOk() && p.actual() == 5);
+        assertThat(res.roles())
+            .containsExactly(
+                new ProbeResult.Scope("app", 3, 3), new ProbeResult.Scope("capped", 3, 2));
+      }
+    } finally {
+      try (Connection c = db.root();
+          Statement s = c.createStatement()) {
+        s.execute("set global max_user_connections = " + MAX_USER_CONNECTIONS);
+      }
     }
   }
 

@@ -30,20 +30,92 @@ final class Otlp {
     final String service;
     final String instanceId;
     final List<Metric> metrics = new ArrayList<>();
+    String podName;
+    List<KeyValue> resourceAttrs;
 
     Pod(String service, String instanceId) {
       this.service = service;
       this.instanceId = instanceId;
+      this.podName = instanceId;
+    }
+
+    /** One of several JVMs (workers) in the Kubernetes pod {@code name}. */
+    Pod inPod(String name) {
+      this.podName = name;
+      return this;
+    }
+
+    /** Replaces the resource attributes (a pod outside Kubernetes, an agent-only version). */
+    Pod resource(KeyValue... attrs) {
+      resourceAttrs = List.of(attrs);
+      return this;
     }
 
     Resource resource() {
+      if (resourceAttrs != null) {
+        return Resource.newBuilder().addAllAttributes(resourceAttrs).build();
+      }
       return Resource.newBuilder()
           .addAttributes(kv("service.name", service))
           .addAttributes(kv("service.instance.id", instanceId))
           .addAttributes(kv("host.name", "node-" + instanceId))
-          .addAttributes(kv("k8s.pod.name", instanceId))
+          .addAttributes(kv("k8s.pod.name", podName))
           .addAttributes(kv("service.version", "1.0.0"))
           .build();
+    }
+
+    /**
+     * A pool of a family (the new contract's {@code poolscope.pool.family}) with its {@code
+     * poolscope.pool.open} gauge: {@code open} false in the export of its final figures.
+     */
+    Pod familyPool(
+        String db, String pool, String family, int used, int idle, int max, boolean open) {
+      List<KeyValue> a = new ArrayList<>(poolAttrs(db, pool));
+      a.add(kv("poolscope.pool.family", family));
+      metrics.add(
+          gauge("db.client.connection.count", used, with(a, "db.client.connection.state", "used")));
+      metrics.add(
+          gauge("db.client.connection.count", idle, with(a, "db.client.connection.state", "idle")));
+      metrics.add(gauge("db.client.connection.max", max, a));
+      metrics.add(gauge("db.client.connection.pending_requests", 0, a));
+      metrics.add(gauge("poolscope.pool.open", open ? 1 : 0, a));
+      return this;
+    }
+
+    /** The JVM's final export: {@code poolscope.agent.exiting} = 1. */
+    Pod exiting() {
+      metrics.add(gauge("poolscope.agent.exiting", 1, List.of()));
+      return this;
+    }
+
+    /** A cumulative wait histogram of a pool with any bounds. */
+    Pod waits(String db, String pool, double[] bounds, long[] counts) {
+      long total = 0;
+      for (long c : counts) {
+        total += c;
+      }
+      HistogramDataPoint.Builder p =
+          HistogramDataPoint.newBuilder()
+              .setStartTimeUnixNano(START)
+              .setTimeUnixNano(START + 1)
+              .setCount(total)
+              .addAllAttributes(poolAttrs(db, pool));
+      for (double b : bounds) {
+        p.addExplicitBounds(b);
+      }
+      for (long c : counts) {
+        p.addBucketCounts(c);
+      }
+      metrics.add(
+          Metric.newBuilder()
+              .setName("db.client.connection.wait_time")
+              .setHistogram(
+                  Histogram.newBuilder()
+                      .setAggregationTemporality(
+                          AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                      .addDataPoints(p))
+              .build());
+      return this;
     }
 
     /** A pool's gauges, as an UpDownCounter (count) and gauges (max, pending). */
@@ -187,6 +259,12 @@ final class Otlp {
     List<KeyValue> a = new ArrayList<>(target(db));
     a.add(kv("db.client.connection.pool.name", pool));
     return a;
+  }
+
+  static List<KeyValue> with(List<KeyValue> a, String k, String v) {
+    List<KeyValue> out = new ArrayList<>(a);
+    out.add(kv(k, v));
+    return out;
   }
 
   static KeyValue kv(String k, String v) {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,7 @@ public final class Demo implements AutoCloseable {
           "  --steady 60s           healthy phase before the rollout (Enter: now)",
           "  --incident 180s        incident phase before the automatic rollback (Enter: now)",
           "  --alert-for-divisor N  divide the default rules' for: and windows by N (default 4)",
-          "  --quick                the whole story in about a minute (what the tests run)",
+          "  --quick                the whole story in about a minute, then runs until Ctrl-C",
           "  --no-input             ignore Enter (timers only)",
           "  --exit-when-resolved   stop once every alert has resolved",
           "  --agent PATH           the agent jar (default agent/target/poolscope-agent.jar)");
@@ -79,6 +80,7 @@ public final class Demo implements AutoCloseable {
   private final Timeline timeline;
   private final ChildProcesses processes = new ChildProcesses();
   private final Semaphore advance = new Semaphore(0);
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Long> postgresPids = new ArrayList<>();
   private volatile Phase phase = Phase.STARTING;
   private boolean closed;
@@ -125,21 +127,29 @@ public final class Demo implements AutoCloseable {
     }
     Demo demo = new Demo(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+    int status = 0;
     try {
       demo.run();
     } catch (Exception e) {
       if (demo.phase() != Phase.STOPPED) {
-        throw e;
+        System.err.println("poolscope demo: " + e.getMessage());
+        status = 1;
       }
-      // Ctrl-C: the shutdown hook stopped everything under the running story's feet.
+      // Else Ctrl-C: the shutdown hook stopped everything under the running story's feet.
     } finally {
       demo.close();
     }
+    // Everything the demo started is stopped. Exit now rather than when the last non-daemon
+    // thread ends: the embedded collector's Javalin serves the dashboard's event stream from its
+    // own async pool, whose idle threads are not daemons and outlive Collector.close() by their
+    // 60 s keep-alive. (During Ctrl-C this waits for the shutdown hook, then the JVM halts.)
+    System.exit(status);
   }
 
   /**
    * Runs the whole story on the calling thread; returns when every alert has resolved and the
-   * settings say to exit, else runs until the process is stopped.
+   * settings say to exit, else once {@link #close()} was called (Ctrl-C, or a test that has seen
+   * what it needs).
    *
    * @throws Exception when a part of the demo cannot start
    */
@@ -160,7 +170,8 @@ public final class Demo implements AutoCloseable {
     watcher.printSummary(out);
     if (!settings.exitWhenResolved()) {
       out.println("The fleet keeps running on v1: explore the dashboard, Ctrl-C to stop.");
-      new Semaphore(0).acquire();
+      out.flush();
+      stopped.await();
     }
   }
 
@@ -402,26 +413,30 @@ public final class Demo implements AutoCloseable {
     }
     closed = true;
     phase = Phase.STOPPED;
-    if (watcher != null) {
-      watcher.close();
-    }
-    processes.close();
-    if (database != null) {
-      try {
-        database.close();
-      } catch (RuntimeException e) {
-        System.err.println("demo: " + e.getMessage());
+    try {
+      if (watcher != null) {
+        watcher.close();
       }
-    }
-    if (collector != null) {
-      collector.close();
-    }
-    if (work != null) {
-      work.delete();
-    }
-    if (timeline.entries().size() > 0) {
-      out.println("Demo stopped: every process it started is gone and its files are removed.");
-      out.flush();
+      processes.close();
+      if (database != null) {
+        try {
+          database.close();
+        } catch (RuntimeException e) {
+          System.err.println("demo: " + e.getMessage());
+        }
+      }
+      if (collector != null) {
+        collector.close();
+      }
+      if (work != null) {
+        work.delete();
+      }
+      if (timeline.entries().size() > 0) {
+        out.println("Demo stopped: every process it started is gone and its files are removed.");
+        out.flush();
+      }
+    } finally {
+      stopped.countDown(); // run() returns once everything is stopped
     }
   }
 

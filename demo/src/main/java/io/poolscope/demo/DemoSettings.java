@@ -73,7 +73,6 @@ public record DemoSettings(
    */
   public static DemoSettings quick() {
     Builder b = new Builder();
-    b.port = 0;
     b.paymentsPods = 2;
     b.maxConnections = 30;
     b.paymentsPoolSize = 4;
@@ -91,7 +90,6 @@ public record DemoSettings(
     b.rolloutSurge = 2;
     b.alertForDivisor = 60;
     b.interactive = false;
-    b.exitWhenResolved = true;
     return b.build();
   }
 

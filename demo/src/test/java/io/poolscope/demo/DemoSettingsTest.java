@@ -35,7 +35,9 @@ class DemoSettingsTest {
 
     assertThat(settings.exportInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.maxConnections()).isEqualTo(40);
-    assertThat(settings.exitWhenResolved()).isTrue();
+    // Like the full story: on port 4318, and running on once every alert resolved.
+    assertThat(settings.port()).isEqualTo(4318);
+    assertThat(settings.exitWhenResolved()).isFalse();
   }
 
   @Test

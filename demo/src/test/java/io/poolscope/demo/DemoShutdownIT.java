@@ -36,6 +36,8 @@ class DemoShutdownIT {
                 "-jar",
                 System.getProperty("poolscope.demo.classpath"),
                 "--quick",
+                "--port",
+                "0",
                 "--steady",
                 "5m",
                 "--agent",

@@ -73,6 +73,29 @@ public final class Bridge {
   }
 
   /**
+   * See {@link Hooks#physicalEnter(Object, String, java.util.Properties)}.
+   *
+   * @param source the driver
+   * @param url the URL
+   * @param info the connection properties
+   * @return the token
+   */
+  public static Object physicalEnter(Object source, String url, java.util.Properties info) {
+    return hooks.physicalEnter(source, url, info);
+  }
+
+  /**
+   * See {@link Hooks#physicalEnterAs}.
+   *
+   * @param source the data source
+   * @param user the user name argument
+   * @return the token
+   */
+  public static Object physicalEnterAs(Object source, String user) {
+    return hooks.physicalEnterAs(source, user);
+  }
+
+  /**
    * See {@link Hooks#physicalExit}.
    *
    * @param token the token

@@ -64,6 +64,32 @@ public abstract class Hooks {
   }
 
   /**
+   * Entry into {@code Driver.connect(url, info)}: as {@link #physicalEnter(Object, String)}, with
+   * the connection properties, of which only the user name is read.
+   *
+   * @param source the driver
+   * @param url the JDBC URL
+   * @param info the connection properties, may be null
+   * @return a token handed back to {@link #physicalExit}
+   */
+  public Object physicalEnter(Object source, String url, java.util.Properties info) {
+    return null;
+  }
+
+  /**
+   * Entry into a driver data source's {@code getConnection(user, password)}: as {@link
+   * #physicalEnter(Object, String)}, with the user name of the call (the password is never passed
+   * in).
+   *
+   * @param source the data source
+   * @param user the user name argument, may be null
+   * @return a token handed back to {@link #physicalExit}
+   */
+  public Object physicalEnterAs(Object source, String user) {
+    return null;
+  }
+
+  /**
    * Exit from a physical open.
    *
    * @param token what {@link #physicalEnter} returned

@@ -63,7 +63,8 @@ public final class AgentMain {
             cfg.maxBackoff().toMillis(),
             Instrumenter::releaseTypeCaches);
     loop.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(loop::shutdown, "poolscope-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> loop.shutdown(cfg.timeout()), "poolscope-shutdown"));
     System.err.println(
         "poolscope agent "
             + version

@@ -3,6 +3,7 @@ package io.poolscope.alerts.internal;
 import io.poolscope.alerts.Alert;
 import io.poolscope.alerts.AlertState;
 import java.util.Map;
+import java.util.Set;
 
 /** Mutable state of one alert instance, owned by the evaluator (confined to its lock). */
 final class AlertInstance {
@@ -13,6 +14,11 @@ final class AlertInstance {
   long activeSince;
   long firedAt;
   long resolvedAt;
+
+  /** Pods and pools behind the last result (see {@link Alert#pods()}). */
+  Set<String> pods = Set.of();
+
+  Set<String> pools = Set.of();
 
   /** Last time a firing re-post went to Alertmanager targets. */
   long lastResend;
@@ -35,6 +41,8 @@ final class AlertInstance {
         activeSince,
         firedAt,
         resolvedAt,
-        fingerprint);
+        fingerprint,
+        pods,
+        pools);
   }
 }

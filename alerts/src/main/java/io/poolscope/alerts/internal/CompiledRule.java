@@ -19,7 +19,8 @@ final class CompiledRule {
   CompiledRule(Rule rule, Map<Map<String, String>, AlertInstance> carriedOver) {
     this.rule = rule;
     this.expr = ExprParser.parse(rule.expr());
-    rule.annotations().forEach((k, v) -> annotations.put(k, Template.compile(v)));
+    Map<String, String> values = rule.templateValues();
+    rule.annotations().forEach((k, v) -> annotations.put(k, Template.compile(v).with(values)));
     this.active = carriedOver;
   }
 

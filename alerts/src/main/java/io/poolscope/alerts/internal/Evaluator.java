@@ -114,7 +114,12 @@ public final class Evaluator {
         LOG.log(Level.WARNING, "rule " + c.rule.name() + " failed to evaluate", e);
         continue;
       }
-      apply(c, v, now, events);
+      try {
+        apply(c, v, now, events);
+      } catch (RuntimeException e) {
+        // Nor one whose labels or annotations fail to render.
+        LOG.log(Level.WARNING, "rule " + c.rule.name() + " failed to apply", e);
+      }
     }
     return events;
   }
@@ -138,11 +143,14 @@ public final class Evaluator {
         a = new AlertInstance(Fingerprints.of(c.rule.name(), copy), copy, now);
         c.active.put(copy, a);
         a.value = e.value();
+        coverage(a, e);
         if (!c.rule.forDuration().isZero()) {
           events.add(event(AlertEvent.Type.PENDING, now, c, a));
         }
+      } else {
+        a.value = e.value();
+        coverage(a, e);
       }
-      a.value = e.value();
     }
     Iterator<AlertInstance> it = c.active.values().iterator();
     long forMillis = c.rule.forDuration().toMillis();
@@ -160,6 +168,28 @@ public final class Evaluator {
         a.firedAt = now;
         events.add(event(AlertEvent.Type.FIRING, now, c, a));
       }
+    }
+  }
+
+  /** Which pods and pools the element was computed from. */
+  private static void coverage(AlertInstance a, Value.Element e) {
+    Set<String> pods = new java.util.TreeSet<>();
+    Set<String> pools = new java.util.TreeSet<>();
+    for (Map<String, String> l : e.from()) {
+      String pod = l.getOrDefault("pod", "");
+      String pool = l.getOrDefault("pool", "");
+      if (!pod.isEmpty()) {
+        pods.add(pod);
+      }
+      if (!pool.isEmpty()) {
+        pools.add(pod.isEmpty() ? pool : pod + "/" + pool);
+      }
+    }
+    if (!pods.equals(a.pods)) {
+      a.pods = Set.copyOf(pods);
+    }
+    if (!pools.equals(a.pools)) {
+      a.pools = Set.copyOf(pools);
     }
   }
 

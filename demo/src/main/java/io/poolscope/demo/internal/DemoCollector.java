@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.FileHandler;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
@@ -26,25 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class DemoCollector implements AutoCloseable {
   private static final Pattern RANGE = Pattern.compile("\\[(\\d+)([smh])]");
-
-  /**
-   * The default leak rule reads {@code poolscope_connection_leaks_recent}, whose five-minute window
-   * is fixed inside the collector, so on a compressed clock it would stay firing for five real
-   * minutes after the rollback. The demo's version counts the same leak states over a compressed
-   * window of the per-pod counter instead: it fires on the same leaks and resolves once the leaking
-   * pods are gone, but names the pod and pool rather than the call site (the timeline and {@code
-   * /api/leaks} show the call site).
-   */
-  static final String LEAK_RULE = "PoolscopeConnectionLeak";
-
-  private static final Map<String, String> LEAK_ANNOTATIONS =
-      Map.of(
-          "summary",
-          "Connection leak ({{ $labels.state }}) in {{ $labels.service }} pool {{ $labels.pool }}"
-              + " on {{ $labels.pod }}",
-          "description",
-          "{{ $value }} lease(s) were {{ $labels.state }} recently: held past the leak threshold"
-              + " (suspected) or dropped without close() (collected). Call sites: /api/leaks.");
 
   private final Collector collector;
   private final Path rules;
@@ -112,7 +92,7 @@ public final class DemoCollector implements AutoCloseable {
             .databases(
                 List.of(CollectorConfig.Database.withProbe(databaseId, probeUrl, "postgres", "")))
             .services(services)
-            .notifiers(List.of(new CollectorConfig.Notifier("log", "log", null, null, null, null)))
+            .notifiers(List.of(logNotifier(alertForDivisor)))
             .build();
     try {
       return new DemoCollector(
@@ -122,6 +102,21 @@ public final class DemoCollector implements AutoCloseable {
       notificationFile.close();
       throw e;
     }
+  }
+
+  /**
+   * The log notifier, grouping like Alertmanager on the demo's faster clock: the default group
+   * wait, interval and repeat interval divided like the rules' {@code for:}, so a resolve is told
+   * within the story, not minutes after it.
+   */
+  static CollectorConfig.Notifier logNotifier(int divisor) {
+    int d = Math.max(1, divisor);
+    return new CollectorConfig.Notifier("log", "log", null, null, null, null)
+        .withGrouping(
+            null,
+            Duration.ofSeconds(30).dividedBy(d),
+            Duration.ofMinutes(5).dividedBy(d),
+            Duration.ofHours(4).dividedBy(d));
   }
 
   /**
@@ -152,16 +147,10 @@ public final class DemoCollector implements AutoCloseable {
                 r ->
                     new Rule(
                         r.name(),
-                        divisor > 1 && r.name().equals(LEAK_RULE)
-                            ? "increase(poolscope_connection_leaks_total{state=~\"suspected|collected\"}["
-                                + Math.max(1, 300 / divisor)
-                                + "s]) > 0"
-                            : compressRanges(r.expr(), divisor),
+                        compressRanges(r.expr(), divisor),
                         r.forDuration().dividedBy(divisor),
                         r.labels(),
-                        divisor > 1 && r.name().equals(LEAK_RULE)
-                            ? LEAK_ANNOTATIONS
-                            : r.annotations()))
+                        r.annotations()))
             .toList();
     return new RuleSet(rules, "built-in defaults, time divided by " + divisor);
   }

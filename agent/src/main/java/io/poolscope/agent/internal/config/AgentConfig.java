@@ -60,7 +60,11 @@ public final class AgentConfig {
       svc = env.get("OTEL_SERVICE_NAME");
     }
     service = svc == null || svc.isEmpty() ? null : svc;
-    serviceVersion = v.get("serviceVersion");
+    String version = v.get("serviceVersion");
+    if (version == null || version.isEmpty()) {
+      version = resourceAttribute(env.get("OTEL_RESOURCE_ATTRIBUTES"), "service.version");
+    }
+    serviceVersion = version == null || version.isEmpty() ? null : version;
     String tok = v.get("token");
     token = tok == null || tok.isEmpty() ? null : tok;
     interval = duration(v, "interval", "10s", Duration.ofMillis(50), Duration.ofHours(1));
@@ -137,6 +141,47 @@ public final class AgentConfig {
           "poolscope: " + e.getMessage() + " (agent disabled, the application runs without it)");
       return null;
     }
+  }
+
+  /**
+   * One key of {@code OTEL_RESOURCE_ATTRIBUTES} ({@code key1=value1,key2=value2}, values
+   * percent-encoded as the OpenTelemetry specification says); null when absent or malformed, as the
+   * OpenTelemetry SDK ignores what it cannot read there.
+   */
+  static String resourceAttribute(String attributes, String key) {
+    if (attributes == null) {
+      return null;
+    }
+    for (String pair : attributes.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).trim().equals(key)) {
+        return percentDecode(pair.substring(eq + 1).trim());
+      }
+    }
+    return null;
+  }
+
+  /** %XX escapes (UTF-8) only: unlike URL form decoding, a '+' stays a '+'. */
+  private static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder();
+    java.io.ByteArrayOutputStream escaped = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      int hi = i + 2 < s.length() && s.charAt(i) == '%' ? Character.digit(s.charAt(i + 1), 16) : -1;
+      int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+      if (lo >= 0) {
+        escaped.write(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+      out.append(new String(escaped.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+      escaped.reset();
+      out.append(s.charAt(i));
+    }
+    out.append(new String(escaped.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+    return out.toString();
   }
 
   /** leakThreshold becomes POOLSCOPE_LEAK_THRESHOLD. */

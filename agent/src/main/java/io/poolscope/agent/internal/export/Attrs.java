@@ -15,9 +15,13 @@ final class Attrs {
   static final AttributeKey<Long> PORT = AttributeKey.longKey("server.port");
   static final AttributeKey<String> NAMESPACE = AttributeKey.stringKey("db.namespace");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> DB_USER = AttributeKey.stringKey("db.user");
+  static final AttributeKey<String> REFUSED_LIMIT =
+      AttributeKey.stringKey("poolscope.refused.limit");
   static final AttributeKey<String> LEAK_STATE = AttributeKey.stringKey("poolscope.leak.state");
   static final AttributeKey<String> CLOSE_REASON = AttributeKey.stringKey("poolscope.close.reason");
   static final AttributeKey<String> POOL_TYPE = AttributeKey.stringKey("poolscope.pool.type");
+  static final AttributeKey<String> POOL_FAMILY = AttributeKey.stringKey("poolscope.pool.family");
   static final AttributeKey<String> EVENT_NAME = AttributeKey.stringKey("event.name");
   static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
   static final AttributeKey<Double> LEASE_AGE = AttributeKey.doubleKey("poolscope.lease.age");
@@ -43,5 +47,10 @@ final class Attrs {
 
   static Attributes pool(String name, DbTarget t) {
     return target(Attributes.builder().put(POOL_NAME, name), t).build();
+  }
+
+  /** A pool metric's attributes: name, family and target. */
+  static Attributes pool(String name, String family, DbTarget t) {
+    return target(Attributes.builder().put(POOL_NAME, name).put(POOL_FAMILY, family), t).build();
   }
 }

@@ -13,6 +13,7 @@ import io.poolscope.agent.internal.leak.LeakScanner.PoolScan;
 import io.poolscope.agent.internal.record.PhysicalTracker;
 import io.poolscope.agent.internal.record.PoolRecorder;
 import io.poolscope.agent.internal.record.Registry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class ExportLoop {
   // turns.
   private final ScheduledExecutorService scanExecutor;
   private final Object scanLock = new Object();
+  // The periodic export and the final one (on the shutdown hook's own thread) never overlap.
+  private final Object exportLock = new Object();
   private Set<PoolRecorder> exported = new HashSet<>();
   // Halved on a 413 (the collector's body limit), so large stacks cannot wedge the buffer; doubled
   // again (up to the maximum) after GROW_AFTER full batches in a row were accepted, so one
@@ -142,7 +145,9 @@ public final class ExportLoop {
     long start = System.nanoTime();
     long delay = intervalMillis;
     try {
-      delay = export();
+      synchronized (exportLock) {
+        delay = export(false);
+      }
     } catch (Throwable t) {
       Diagnostics.error("export", t);
     }
@@ -153,18 +158,47 @@ public final class ExportLoop {
     schedule(Math.max(0, delay));
   }
 
-  /**
-   * Last export at JVM exit, bounded by the request timeout, so short-lived jobs still report;
-   * tried once even while backing off.
-   */
+  /** {@link #shutdown(Duration)} with a bound of 10 s. */
   public void shutdown() {
-    try {
-      executor.submit(this::exportSafely).get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // Exiting anyway.
-    }
+    shutdown(Duration.ofSeconds(10));
+  }
+
+  /**
+   * The last export, at JVM exit (the agent's shutdown hook): it carries {@code
+   * poolscope.agent.exiting} = 1, so the collector drops this JVM from its sums at once, and lets
+   * short-lived jobs report their final figures. Tried once even while backing off. Returns within
+   * {@code bound} whatever the collector does: the export runs on a daemon thread of its own that
+   * the exiting JVM does not wait for beyond that. An export already in progress is interrupted
+   * (its request gives up at once), so the final one does not queue behind it.
+   *
+   * @param bound how long the JVM's exit may wait for the final export (the request timeout)
+   */
+  public void shutdown(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
     executor.shutdownNow();
     scanExecutor.shutdownNow();
+    Thread last =
+        new Thread(
+            () -> {
+              try {
+                synchronized (exportLock) {
+                  export(true);
+                }
+              } catch (Throwable t) {
+                Diagnostics.error("final export", t);
+              }
+            },
+            "poolscope-final-export");
+    last.setDaemon(true);
+    last.start();
+    try {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        last.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // exiting anyway
+    }
   }
 
   private void scanSafely() {
@@ -172,14 +206,6 @@ public final class ExportLoop {
       scan();
     } catch (Throwable t) {
       Diagnostics.error("leak scan", t);
-    }
-  }
-
-  private void exportSafely() {
-    try {
-      export();
-    } catch (Throwable t) {
-      Diagnostics.error("export", t);
     }
   }
 
@@ -198,11 +224,12 @@ public final class ExportLoop {
   }
 
   /**
-   * One export: metrics, then buffered leak events.
+   * One export: metrics, then buffered leak events. Callers hold {@link #exportLock}.
    *
+   * @param exiting whether this is the final export of an exiting JVM
    * @return the delay until the next export
    */
-  private long export() {
+  private long export(boolean exiting) {
     Map<PoolRecorder, PoolScan> fresh = scan();
     long now = System.currentTimeMillis() * 1_000_000L;
     MetricsBuilder m = new MetricsBuilder(resource, scope, startEpochNanos);
@@ -220,6 +247,9 @@ public final class ExportLoop {
     }
     m.physical(physical, now);
     m.churn(registry, now);
+    if (exiting) {
+      m.exiting(now);
+    }
     OtlpSender.Outcome metrics = sender.sendMetrics(MetricsRequestMarshaler.create(m.build()));
     if (metrics.accepted()) {
       registry.retire(exported);

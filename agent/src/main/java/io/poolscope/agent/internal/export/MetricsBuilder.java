@@ -1,6 +1,7 @@
 package io.poolscope.agent.internal.export;
 
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
@@ -60,6 +61,8 @@ final class MetricsBuilder {
   // Each pool's oldest physical open (System.nanoTime), read once per export at the first pool.
   private Map<PoolRecorder, Long> oldestOpen;
   private long oldestAt;
+  private final List<LongPointData> poolOpen = new ArrayList<>();
+  private final List<LongPointData> exiting = new ArrayList<>();
 
   MetricsBuilder(Resource resource, InstrumentationScopeInfo scope, long startEpochNanos) {
     this.resource = resource;
@@ -68,9 +71,12 @@ final class MetricsBuilder {
   }
 
   void pool(PoolRecorder r, PoolScan scan, long now, Registry registry, PhysicalTracker physical) {
+    // Before any figure is read: an export that says 0 carries figures read after the close.
+    // Unpooled sources (DriverManager) have no pool object and never close.
+    boolean ended = !r.unpooled() && r.ended();
     Object ds = r.dataSource();
     DbTarget target = r.target();
-    Attributes a = Attrs.pool(r.name(), target);
+    Attributes a = Attrs.pool(r.name(), r.family(), target);
     long start = r.createdEpochNanos();
     PoolAdapter adapter = r.adapter();
     Integer used = ds == null ? null : adapter.used(ds);
@@ -117,6 +123,7 @@ final class MetricsBuilder {
     oldest.add(
         ImmutableDoublePointData.create(
             start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
+    poolOpen.add(ImmutableLongPointData.create(start, now, a, ended ? 0 : 1));
     physicalLife(r, ds, a, start, now, registry, physical);
   }
 
@@ -154,6 +161,11 @@ final class MetricsBuilder {
     }
   }
 
+  /** The final export, made as the JVM exits: {@code poolscope.agent.exiting} = 1. */
+  void exiting(long now) {
+    exiting.add(ImmutableLongPointData.create(startEpochNanos, now, Attributes.empty(), 1));
+  }
+
   private static LongPointData leak(long start, long now, Attributes a, String state, long n) {
     return ImmutableLongPointData.create(
         start, now, a.toBuilder().put(Attrs.LEAK_STATE, state).build(), n);
@@ -176,17 +188,26 @@ final class MetricsBuilder {
   }
 
   void physical(PhysicalTracker tracker, long now) {
-    for (Map.Entry<DbTarget, Long> e : tracker.open().entrySet()) {
-      Attributes a = Attrs.target(Attributes.builder(), e.getKey()).build();
-      open.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()));
+    for (Map.Entry<DbTarget, Map<String, Long>> e : tracker.openByUser().entrySet()) {
+      for (Map.Entry<String, Long> u : e.getValue().entrySet()) {
+        AttributesBuilder b = Attrs.target(Attributes.builder(), e.getKey());
+        if (!u.getKey().isEmpty()) {
+          b.put(Attrs.DB_USER, u.getKey());
+        }
+        open.add(ImmutableLongPointData.create(startEpochNanos, now, b.build(), u.getValue()));
+      }
     }
-    for (Map.Entry<DbTarget, Map<String, Long>> e : tracker.refused().entrySet()) {
-      for (Map.Entry<String, Long> s : e.getValue().entrySet()) {
-        Attributes a =
-            Attrs.target(Attributes.builder(), e.getKey())
-                .put(Attrs.ERROR_TYPE, s.getKey())
-                .build();
-        refused.add(ImmutableLongPointData.create(startEpochNanos, now, a, s.getValue()));
+    for (Map.Entry<DbTarget, Map<String, Map<String, Long>>> e :
+        tracker.refusedByLimit().entrySet()) {
+      for (Map.Entry<String, Map<String, Long>> s : e.getValue().entrySet()) {
+        for (Map.Entry<String, Long> l : s.getValue().entrySet()) {
+          Attributes a =
+              Attrs.target(Attributes.builder(), e.getKey())
+                  .put(Attrs.ERROR_TYPE, s.getKey())
+                  .put(Attrs.REFUSED_LIMIT, l.getKey())
+                  .build();
+          refused.add(ImmutableLongPointData.create(startEpochNanos, now, a, l.getValue()));
+        }
       }
     }
   }
@@ -273,6 +294,14 @@ final class MetricsBuilder {
         maxLifetime);
     sum(out, "poolscope.pool.created", "Pools constructed in this JVM", "{pool}", created);
     sum(out, "poolscope.pool.closed", "Pools closed in this JVM", "{pool}", closed);
+    gauge(
+        out, "poolscope.pool.open", "1 while the pool is open, 0 once closed", "{pool}", poolOpen);
+    gauge(
+        out,
+        "poolscope.agent.exiting",
+        "1 in the last export of a JVM that exits",
+        "{process}",
+        exiting);
     return out;
   }
 

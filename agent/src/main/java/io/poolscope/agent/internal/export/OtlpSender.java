@@ -10,6 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * OTLP/HTTP protobuf over the JDK's own HttpClient: no OkHttp, no Kotlin, no ServiceLoader. No
@@ -152,7 +156,27 @@ public final class OtlpSender {
       if (authorization != null) {
         b.header("Authorization", authorization);
       }
-      HttpResponse<Void> r = client.send(b.build(), HttpResponse.BodyHandlers.discarding());
+      // The request timeout ends only the wait for the response headers; a server that sends
+      // them and then never the body would hold the export thread for good. So the whole
+      // exchange, body included, is bounded by the timeout, and abandoned (cancelled, its
+      // connection closed) beyond it.
+      CompletableFuture<HttpResponse<Void>> exchange =
+          client.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r;
+      try {
+        r = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        exchange.cancel(true);
+        return new Outcome(0, -1, "HttpTimeoutException");
+      } catch (ExecutionException e) {
+        exchange.cancel(true);
+        Throwable cause = e.getCause();
+        return new Outcome(
+            0, -1, cause == null ? "ExecutionException" : cause.getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        exchange.cancel(true);
+        throw e;
+      }
       int status = r.statusCode();
       long retryAfter = -1;
       if (status == 429 || status == 503) {

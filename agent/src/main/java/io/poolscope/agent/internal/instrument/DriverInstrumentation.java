@@ -41,7 +41,14 @@ final class DriverInstrumentation {
 
   static ElementMatcher<MethodDescription> sourceMethods() {
     return namedOneOf("getConnection", "getPooledConnection", "getXAConnection")
-        .and(takesArguments(0).or(takesArguments(String.class, String.class)))
+        .and(takesArguments(0))
+        .and(not(isAbstract()));
+  }
+
+  /** The variants that name a user and password: the user name is what is kept. */
+  static ElementMatcher<MethodDescription> sourceMethodsWithUser() {
+    return namedOneOf("getConnection", "getPooledConnection", "getXAConnection")
+        .and(takesArguments(String.class, String.class))
         .and(not(isAbstract()));
   }
 
@@ -60,8 +67,11 @@ final class DriverInstrumentation {
     private ConnectAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.This Object driver, @Advice.Argument(0) String url) {
-      return Bridge.physicalEnter(driver, url);
+    static Object enter(
+        @Advice.This Object driver,
+        @Advice.Argument(0) String url,
+        @Advice.Argument(1) Properties info) {
+      return Bridge.physicalEnter(driver, url, info);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -80,6 +90,24 @@ final class DriverInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.This Object source) {
       return Bridge.physicalEnter(source, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @Advice.Enter Object token,
+        @Advice.Return Object connection,
+        @Advice.Thrown Throwable thrown) {
+      Bridge.physicalExit(token, connection, thrown);
+    }
+  }
+
+  /** A driver data source's getConnection(user, password) and its pooled and XA variants. */
+  static final class SourceUserAdvice {
+    private SourceUserAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.This Object source, @Advice.Argument(0) String user) {
+      return Bridge.physicalEnterAs(source, user);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -76,6 +76,11 @@ public final class Instrumenter {
                     DriverInstrumentation.SourceAdvice.class,
                     DriverInstrumentation.sourceMethods(),
                     handler))
+            .transform(
+                advise(
+                    DriverInstrumentation.SourceUserAdvice.class,
+                    DriverInstrumentation.sourceMethodsWithUser(),
+                    handler))
             .type(DriverInstrumentation.pooledConnectionTypes())
             .transform(
                 advise(

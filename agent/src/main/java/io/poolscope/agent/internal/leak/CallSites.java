@@ -83,7 +83,14 @@ public final class CallSites {
     return format(frames, first);
   }
 
-  static boolean isInfrastructure(StackTraceElement f) {
+  /**
+   * Whether a frame belongs to the JDK, the agent, a pool, a driver, a data-access framework or
+   * generated code, rather than to the application.
+   *
+   * @param f the frame
+   * @return true for frames that are not the application's own
+   */
+  public static boolean isInfrastructure(StackTraceElement f) {
     String c = f.getClassName();
     if (c.contains("$$") || c.startsWith("com.sun.proxy.") || c.startsWith("jdk.proxy")) {
       return true; // generated proxies (CGLIB, JDK dynamic proxies)

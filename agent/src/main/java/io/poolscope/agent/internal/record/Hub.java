@@ -4,7 +4,9 @@ import io.poolscope.agent.bootstrap.Hooks;
 import io.poolscope.agent.internal.Diagnostics;
 import io.poolscope.agent.internal.pools.PoolAdapters;
 import io.poolscope.agent.internal.target.DbTarget;
+import io.poolscope.agent.internal.target.DbUser;
 import io.poolscope.agent.internal.target.JdbcUrls;
+import io.poolscope.agent.internal.target.RefusalLimit;
 import java.sql.SQLException;
 
 /**
@@ -185,7 +187,28 @@ public final class Hub extends Hooks {
     if (ts.physDepth++ == 0) {
       ts.physSource = source;
       ts.physUrl = url;
+      ts.physUser = null;
       ts.physStart = System.nanoTime();
+    }
+    return ts;
+  }
+
+  @Override
+  public Object physicalEnter(Object source, String url, java.util.Properties info) {
+    ThreadState ts = (ThreadState) physicalEnter(source, url);
+    // The outermost call that names a user wins: a data source's getConnection(user, password)
+    // over the properties it hands its driver, those over the data source's configured user.
+    if (ts.physUser == null && info != null) {
+      ts.physUser = info.getProperty("user");
+    }
+    return ts;
+  }
+
+  @Override
+  public Object physicalEnterAs(Object source, String user) {
+    ThreadState ts = (ThreadState) physicalEnter(source, null);
+    if (ts.physUser == null) {
+      ts.physUser = user;
     }
     return ts;
   }
@@ -202,15 +225,17 @@ public final class Hub extends Hooks {
     long now = System.nanoTime();
     Object source = ts.physSource;
     String url = ts.physUrl;
+    String user = ts.physUser;
     ts.physSource = null;
     ts.physUrl = null;
+    ts.physUser = null;
     if (conn == null && thrown == null) {
       return; // a driver declining a URL that is not its own
     }
     try {
       DbTarget target = url != null ? JdbcUrls.parse(url) : PoolAdapters.sourceTarget(source);
       if (thrown != null) {
-        physical.refused(target, errorType(thrown));
+        physical.refused(target, errorType(thrown), RefusalLimit.of(thrown, target.system()));
         return;
       }
       PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner : null;
@@ -226,7 +251,7 @@ public final class Hub extends Hooks {
       if (!pooled) {
         owner = registry.unpooled(target, source);
       }
-      physical.opened(conn, target, owner, now);
+      physical.opened(conn, target, DbUser.of(user, url, source), owner, now);
       if (owner != null) {
         owner.learnTarget(target);
         PoolStats s = ts.stats(owner);

@@ -1,6 +1,8 @@
 package io.poolscope.agent.internal.record;
 
 import io.poolscope.agent.internal.target.DbTarget;
+import io.poolscope.agent.internal.target.DbUser;
+import io.poolscope.agent.internal.target.RefusalLimit;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.HashMap;
@@ -9,24 +11,52 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Physical connections this JVM holds open, per database target: what counts against the database's
- * max_connections. Opens and closes are rare (milliseconds of network I/O each), so this class may
- * lock and allocate; the per-close class check is lock-free.
+ * Physical connections this JVM holds open, per database target and database user: what counts
+ * against the database's max_connections and its per-role limits. Opens and closes are rare
+ * (milliseconds of network I/O each), so this class may lock and allocate; the per-close class
+ * check is lock-free.
  */
 public final class PhysicalTracker {
 
+  /**
+   * Most (target, user) pairs kept apart; beyond it, opens count under an unknown user, so an
+   * application that makes up user names cannot grow this without bound.
+   */
+  static final int MAX_KEYS = 256;
+
+  /** A target and the database user of its connections ({@link DbUser#UNKNOWN} when unknown). */
+  private static final class Key {
+    final DbTarget target;
+    final String user;
+
+    Key(DbTarget target, String user) {
+      this.target = target;
+      this.user = user;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && ((Key) o).target.equals(target) && ((Key) o).user.equals(user);
+    }
+
+    @Override
+    public int hashCode() {
+      return target.hashCode() * 31 + user.hashCode();
+    }
+  }
+
   private static final class Ref extends WeakReference<Object> {
     final int hash;
-    final DbTarget target;
+    final Key key;
     final long openedNanos;
     // The pool it was opened for; null until known (a pool's own thread before the export thread
     // read the pool's target). Guarded by byHash.
     PoolRecorder owner;
 
-    Ref(Object conn, ReferenceQueue<Object> q, DbTarget target, PoolRecorder owner, long now) {
+    Ref(Object conn, ReferenceQueue<Object> q, Key key, PoolRecorder owner, long now) {
       super(conn, q);
       this.hash = System.identityHashCode(conn);
-      this.target = target;
+      this.key = key;
       this.owner = owner;
       this.openedNanos = now;
     }
@@ -34,9 +64,11 @@ public final class PhysicalTracker {
 
   private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
   private final Map<Integer, Object> byHash = new HashMap<>();
-  private final ConcurrentHashMap<DbTarget, AtomicLong> open = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<DbTarget, ConcurrentHashMap<String, AtomicLong>> refused =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, AtomicLong> open = new ConcurrentHashMap<>();
+  // target -> SQLState -> limit (RefusalLimit) -> count
+  private final ConcurrentHashMap<
+          DbTarget, ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicLong>>>
+      refused = new ConcurrentHashMap<>();
   private final ClassSet physicalClasses = new ClassSet();
 
   /**
@@ -49,12 +81,16 @@ public final class PhysicalTracker {
     return physicalClasses.contains(c);
   }
 
-  void opened(Object conn, DbTarget target, PoolRecorder owner, long now) {
+  void opened(Object conn, DbTarget target, String user, PoolRecorder owner, long now) {
     Class<?> c = conn.getClass();
     if (!isPhysicalClass(c)) {
       physicalClasses.add(c);
     }
-    Ref ref = new Ref(conn, queue, target, owner, now);
+    Key key = new Key(target, user == null ? DbUser.UNKNOWN : user);
+    if (open.size() >= MAX_KEYS && !open.containsKey(key)) {
+      key = new Key(target, DbUser.UNKNOWN);
+    }
+    Ref ref = new Ref(conn, queue, key, owner, now);
     synchronized (byHash) {
       expunge();
       Object prev = byHash.get(ref.hash);
@@ -79,19 +115,19 @@ public final class PhysicalTracker {
         list.add(ref);
       }
     }
-    open.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
+    open.computeIfAbsent(key, t -> new AtomicLong()).incrementAndGet();
   }
 
   void closed(Object conn) {
     int h = System.identityHashCode(conn);
-    DbTarget target = null;
+    Key target = null;
     PoolRecorder owner = null;
     long opened = 0;
     synchronized (byHash) {
       Object prev = byHash.get(h);
       if (prev instanceof Ref) {
         if (((Ref) prev).get() == conn) {
-          target = ((Ref) prev).target;
+          target = ((Ref) prev).key;
           owner = ((Ref) prev).owner;
           opened = ((Ref) prev).openedNanos;
           byHash.remove(h);
@@ -102,7 +138,7 @@ public final class PhysicalTracker {
         for (java.util.Iterator<Ref> it = list.iterator(); it.hasNext(); ) {
           Ref r = it.next();
           if (r.get() == conn) {
-            target = r.target;
+            target = r.key;
             owner = r.owner;
             opened = r.openedNanos;
             it.remove();
@@ -151,7 +187,7 @@ public final class PhysicalTracker {
 
   private static void oldest(Ref r, Registry registry, Map<PoolRecorder, Long> out) {
     if (r.owner == null) {
-      r.owner = registry.knownPoolFor(r.target);
+      r.owner = registry.knownPoolFor(r.key.target);
     }
     if (r.owner != null && r.get() != null) {
       out.merge(r.owner, r.openedNanos, Math::min);
@@ -175,7 +211,7 @@ public final class PhysicalTracker {
         }
       }
       if (removed) {
-        open.get(ref.target).decrementAndGet();
+        open.get(ref.key).decrementAndGet();
       }
     }
   }
@@ -205,9 +241,14 @@ public final class PhysicalTracker {
   }
 
   void refused(DbTarget target, String sqlState) {
+    refused(target, sqlState, RefusalLimit.UNKNOWN);
+  }
+
+  void refused(DbTarget target, String sqlState, String limit) {
     refused
         .computeIfAbsent(target, t -> new ConcurrentHashMap<>())
-        .computeIfAbsent(sqlState, s -> new AtomicLong())
+        .computeIfAbsent(sqlState, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(limit, s -> new AtomicLong())
         .incrementAndGet();
   }
 
@@ -217,11 +258,24 @@ public final class PhysicalTracker {
    * @return target to count
    */
   public Map<DbTarget, Long> open() {
+    Map<DbTarget, Long> out = new HashMap<>();
+    openByUser().forEach((t, users) -> out.put(t, sum(users.values())));
+    return out;
+  }
+
+  /**
+   * Open physical connections per target and database user, after dropping collected ones.
+   *
+   * @return target to (user, {@link DbUser#UNKNOWN} when unknown, to count)
+   */
+  public Map<DbTarget, Map<String, Long>> openByUser() {
     synchronized (byHash) {
       expunge();
     }
-    Map<DbTarget, Long> out = new HashMap<>();
-    open.forEach((t, n) -> out.put(t, n.get()));
+    Map<DbTarget, Map<String, Long>> out = new HashMap<>();
+    open.forEach(
+        (k, n) ->
+            out.computeIfAbsent(k.target, t -> new HashMap<>()).merge(k.user, n.get(), Long::sum));
     return out;
   }
 
@@ -232,12 +286,42 @@ public final class PhysicalTracker {
    */
   public Map<DbTarget, Map<String, Long>> refused() {
     Map<DbTarget, Map<String, Long>> out = new HashMap<>();
+    refusedByLimit()
+        .forEach(
+            (t, m) -> {
+              Map<String, Long> inner = new HashMap<>();
+              m.forEach((s, limits) -> inner.put(s, sum(limits.values())));
+              out.put(t, inner);
+            });
+    return out;
+  }
+
+  /**
+   * Refused opens per target, SQLState and the limit that refused them.
+   *
+   * @return target to (state to (limit, a {@link RefusalLimit} constant, to count))
+   */
+  public Map<DbTarget, Map<String, Map<String, Long>>> refusedByLimit() {
+    Map<DbTarget, Map<String, Map<String, Long>>> out = new HashMap<>();
     refused.forEach(
         (t, m) -> {
-          Map<String, Long> inner = new HashMap<>();
-          m.forEach((s, n) -> inner.put(s, n.get()));
-          out.put(t, inner);
+          Map<String, Map<String, Long>> states = new HashMap<>();
+          m.forEach(
+              (s, limits) -> {
+                Map<String, Long> inner = new HashMap<>();
+                limits.forEach((l, n) -> inner.put(l, n.get()));
+                states.put(s, inner);
+              });
+          out.put(t, states);
         });
     return out;
+  }
+
+  private static long sum(java.util.Collection<Long> values) {
+    long n = 0;
+    for (long v : values) {
+      n += v;
+    }
+    return n;
   }
 }

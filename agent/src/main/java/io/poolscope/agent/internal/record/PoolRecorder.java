@@ -32,6 +32,9 @@ public final class PoolRecorder {
   private volatile DbTarget target;
   private volatile String name;
   private volatile boolean nameFrozen;
+  // Set once, in the pool's constructor; null for sources the agent did not see being built.
+  private volatile String familyKey;
+  private volatile boolean familyTried;
   private volatile boolean closed;
   // Dropped from the export after its pool was closed; a borrow attempt on the closed pool brings
   // it back for the export that carries that attempt.
@@ -232,6 +235,31 @@ public final class PoolRecorder {
       nameFrozen = true;
     }
     return n;
+  }
+
+  /**
+   * The pool family, {@code poolscope.pool.family}: the key of the line that constructed the pool
+   * ({@link io.poolscope.agent.internal.family.ConstructionSite}), or the pool's {@link #name()}
+   * when the agent did not see it being constructed by application code (unpooled sources,
+   * wrappers, pools built before the agent was attached).
+   *
+   * @return the family key
+   */
+  public String family() {
+    String f = familyKey;
+    return f != null ? f : name();
+  }
+
+  /** Registry, in the pool's constructor: the first (innermost) constructor decides. */
+  void constructedAt(java.util.function.Supplier<String> site) {
+    if (!familyTried) {
+      familyTried = true;
+      try {
+        familyKey = site.get();
+      } catch (RuntimeException | LinkageError e) {
+        familyKey = null; // the pool's name stands in, as for a pool built before the agent
+      }
+    }
   }
 
   /**

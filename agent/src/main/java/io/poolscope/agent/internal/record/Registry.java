@@ -1,5 +1,6 @@
 package io.poolscope.agent.internal.record;
 
+import io.poolscope.agent.internal.family.ConstructionSite;
 import io.poolscope.agent.internal.pools.PoolAdapter;
 import io.poolscope.agent.internal.pools.PoolAdapters;
 import io.poolscope.agent.internal.target.DbTarget;
@@ -410,7 +411,9 @@ public final class Registry {
   }
 
   PoolRecorder poolCreated(Object pool) {
-    return recorderFor(pool);
+    PoolRecorder r = recorderFor(pool);
+    r.constructedAt(() -> ConstructionSite.key(pool.getClass(), r.type()));
+    return r;
   }
 
   boolean poolClosed(Object pool) {

@@ -51,6 +51,7 @@ public final class ThreadState {
   long physStart;
   Object physSource;
   String physUrl;
+  String physUser;
 
   int sampleCountdown = 1;
   PoolRecorder lastRecorder;

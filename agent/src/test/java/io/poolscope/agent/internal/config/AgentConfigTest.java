@@ -30,6 +30,30 @@ class AgentConfigTest {
   }
 
   @Test
+  void serviceVersionIsTheOptionElseOtelResourceAttributesElseAbsent() {
+    String attrs = "deployment.environment=prod,service.version=2.4.1%2Bbuild+7,team=payments";
+    assertThat(
+            AgentConfig.parse(null, new Properties(), Map.of("OTEL_RESOURCE_ATTRIBUTES", attrs))
+                .serviceVersion())
+        .isEqualTo("2.4.1+build+7");
+    assertThat(
+            AgentConfig.parse(
+                    "serviceVersion=3.0",
+                    new Properties(),
+                    Map.of("OTEL_RESOURCE_ATTRIBUTES", attrs))
+                .serviceVersion())
+        .isEqualTo("3.0");
+    assertThat(
+            AgentConfig.parse(
+                    "serviceVersion=",
+                    new Properties(),
+                    Map.of("OTEL_RESOURCE_ATTRIBUTES", "team=payments"))
+                .serviceVersion())
+        .isNull();
+    assertThat(AgentConfig.parse(null, new Properties(), Map.of()).serviceVersion()).isNull();
+  }
+
+  @Test
   void otelServiceNameIsHonouredWhenNoServiceIsGiven() {
     AgentConfig c = AgentConfig.parse(null, new Properties(), Map.of("OTEL_SERVICE_NAME", "otel"));
     assertThat(c.service()).isEqualTo("otel");

@@ -2,8 +2,9 @@ package io.poolscope.alerts.internal.notify;
 
 import io.poolscope.alerts.Alert;
 import io.poolscope.alerts.AlertEvent;
-import io.poolscope.alerts.AlertState;
 import io.poolscope.alerts.NotifierTarget;
+import io.poolscope.alerts.internal.group.Grouper;
+import io.poolscope.alerts.internal.group.Notification;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,11 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Delivers notifications off the evaluating thread. Each (target, alert instance) pair is a lane:
- * its notifications go out one at a time and in order, so a resolve never overtakes the firing it
+ * Groups alerts per target and delivers the notifications off the evaluating thread.
+ *
+ * <p>Grouping targets (every type but Alertmanager) get one notification per group and interval
+ * ({@link Grouper}); Alertmanager targets, which group themselves, get each tick's individual
+ * alerts in one {@code POST}, one entry per alert. Each (target, group) pair is a lane: its
+ * notifications go out one at a time and in order, so a resolve never overtakes the firing it
  * resolves (PagerDuty would otherwise open an incident that nothing closes). A failed attempt is
  * retried with exponential backoff on the scheduler while other lanes carry on; every attempt is
- * reported to the event sink.
+ * reported to the event sink, once per alert the notification carries.
  */
 public final class Dispatcher {
   private static final System.Logger LOG = System.getLogger("io.poolscope.alerts");
@@ -37,6 +43,13 @@ public final class Dispatcher {
   private final Consumer<AlertEvent> sink;
   private final String externalUrl;
   private final Map<String, Lane> lanes = new HashMap<>();
+
+  /** Grouping state per grouping target; touched only by the evaluating thread. */
+  private final Map<String, Grouper> groupers = new HashMap<>();
+
+  /** This tick's alerts per Alertmanager target, by fingerprint; evaluating thread only. */
+  private final Map<String, Map<String, Notification.Entry>> batches = new HashMap<>();
+
   private volatile boolean closed;
 
   private static final class Lane {
@@ -44,9 +57,6 @@ public final class Dispatcher {
     final ArrayDeque<Notification> queue = new ArrayDeque<>();
     boolean busy;
     int attempt;
-
-    /** State of the last transition queued here, so a repeated transition is not sent twice. */
-    AlertState lastQueued;
 
     Lane(NotifierTarget target) {
       this.target = target;
@@ -67,24 +77,73 @@ public final class Dispatcher {
     this.clock = clock;
     this.sink = sink;
     this.externalUrl = externalUrl;
+    for (NotifierTarget t : this.targets) {
+      if (t.groups()) {
+        groupers.put(t.name(), new Grouper(t));
+      } else {
+        batches.put(t.name(), new LinkedHashMap<>());
+      }
+    }
   }
 
-  /** Queues a transition (firing or resolved) to every target whose match it satisfies. */
-  public void submit(Alert alert) {
+  /**
+   * Adds a transition (firing or resolved) at evaluation time {@code now} to every target whose
+   * match it satisfies; {@link #flush} sends what is due.
+   */
+  public void submit(Alert alert, long now) {
     for (NotifierTarget t : targets) {
       if (t.matches(alert.labels())) {
-        enqueue(t, new Notification(alert, false));
+        if (t.groups()) {
+          groupers.get(t.name()).add(alert, now);
+        } else {
+          batches.get(t.name()).put(alert.fingerprint(), new Notification.Entry(alert, false));
+        }
       }
     }
   }
 
-  /** Queues a keep-alive re-post of a firing alert to matching Alertmanager targets. */
+  /** Adds a keep-alive re-post of a firing alert for matching Alertmanager targets. */
   public void resend(Alert alert) {
     for (NotifierTarget t : targets) {
-      if (t.type() == NotifierTarget.Type.ALERTMANAGER && t.matches(alert.labels())) {
-        enqueue(t, new Notification(alert, true));
+      if (!t.groups() && t.matches(alert.labels())) {
+        batches.get(t.name()).putIfAbsent(alert.fingerprint(), new Notification.Entry(alert, true));
       }
     }
+  }
+
+  /**
+   * Queues what is due at evaluation time {@code now}: each group whose wait, interval or repeat
+   * interval has passed, and each Alertmanager target's batch.
+   */
+  public void flush(long now) {
+    for (NotifierTarget t : targets) {
+      if (t.groups()) {
+        for (Notification n : groupers.get(t.name()).due(now)) {
+          enqueue(t, n);
+        }
+      } else {
+        Map<String, Notification.Entry> batch = batches.get(t.name());
+        if (!batch.isEmpty()) {
+          enqueue(t, new Notification(t.name(), Map.of(), List.copyOf(batch.values())));
+          batch.clear();
+        }
+      }
+    }
+  }
+
+  /**
+   * Queues every group's untold firings and resolves at once, whatever their wait or interval (at
+   * shutdown), and the Alertmanager batches.
+   */
+  public void flushPendingChanges(long now) {
+    for (NotifierTarget t : targets) {
+      if (t.groups()) {
+        for (Notification n : groupers.get(t.name()).pendingChanges(now)) {
+          enqueue(t, n);
+        }
+      }
+    }
+    flush(now);
   }
 
   /** Shortest Alertmanager resend interval, or 0 when there is no Alertmanager target. */
@@ -112,18 +171,17 @@ public final class Dispatcher {
       return;
     }
     Lane lane;
+    String key = key(t, n);
     synchronized (this) {
-      String key = t.name() + "/" + n.alert().fingerprint();
       lane = lanes.computeIfAbsent(key, k -> new Lane(t));
-      if (n.resend()) {
-        if (lane.busy) {
-          return; // something for this alert is already on its way; that keeps it alive too
-        }
-      } else {
-        if (n.alert().state() == lane.lastQueued) {
-          return; // deduplicate: this transition was already queued for this target
-        }
-        lane.lastQueued = n.alert().state();
+      if (!t.groups() && lane.queue.size() >= 2) {
+        // A batch already waits behind the one in flight (Alertmanager slow or down): fold this
+        // one into it, the latest state of each alert winning, so the queue stays bounded.
+        Notification waiting = lane.queue.pollLast();
+        Map<String, Notification.Entry> merged = new LinkedHashMap<>();
+        waiting.entries().forEach(e -> merged.put(e.alert().fingerprint(), e));
+        n.entries().forEach(e -> merged.put(e.alert().fingerprint(), e));
+        n = new Notification(n.groupKey(), n.groupLabels(), List.copyOf(merged.values()));
       }
       lane.queue.add(n);
       if (lane.busy) {
@@ -132,11 +190,11 @@ public final class Dispatcher {
       lane.busy = true;
       lane.attempt = 0;
     }
-    run(lane, key(t, n), 0);
+    run(lane, key, 0);
   }
 
   private static String key(NotifierTarget t, Notification n) {
-    return t.name() + "/" + n.alert().fingerprint();
+    return t.name() + "/" + n.groupKey();
   }
 
   private void run(Lane lane, String key, long delayMillis) {
@@ -226,13 +284,16 @@ public final class Dispatcher {
       boolean retryable) {
     boolean ok = error == null;
     boolean retry = !ok && retryable && attempt < lane.target.maxAttempts() && !closed;
-    emit(
-        new AlertEvent(
-            ok ? AlertEvent.Type.DELIVERED : AlertEvent.Type.FAILED,
-            clock.millis(),
-            n.alert(),
-            new AlertEvent.Delivery(
-                lane.target.name(), attempt, status, error, retry, n.resend())));
+    long at = clock.millis();
+    for (Notification.Entry e : n.entries()) {
+      emit(
+          new AlertEvent(
+              ok ? AlertEvent.Type.DELIVERED : AlertEvent.Type.FAILED,
+              at,
+              e.alert(),
+              new AlertEvent.Delivery(
+                  lane.target.name(), attempt, status, error, retry, e.repeat(), n.groupKey())));
+    }
     if (!ok) {
       LOG.log(
           retry ? Level.DEBUG : Level.WARNING,
@@ -249,9 +310,7 @@ public final class Dispatcher {
       more = !lane.queue.isEmpty();
       if (!more) {
         lane.busy = false;
-        if (lane.lastQueued == AlertState.RESOLVED) {
-          lanes.remove(key); // the instance is gone; a new one starts a fresh lane
-        }
+        lanes.remove(key); // idle: the next notification of this group starts a fresh lane
       }
     }
     if (more) {

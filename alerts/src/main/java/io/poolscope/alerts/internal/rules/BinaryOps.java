@@ -35,7 +35,7 @@ final class BinaryOps {
             out.add(e);
           }
         } else {
-          out.add(new Value.Element(null, e.labels(), arith(op, a, b)));
+          out.add(e.withValue(arith(op, a, b)));
         }
       }
       return Value.vector(out);
@@ -55,7 +55,7 @@ final class BinaryOps {
           out.add(e);
         }
       } else {
-        out.add(new Value.Element(null, e.labels(), arith(op, e.value(), o.value())));
+        out.add(e.withValue(arith(op, e.value(), o.value())));
       }
     }
     return Value.vector(out);

@@ -12,116 +12,138 @@ import java.util.Map;
 public final class DefaultRules {
   private DefaultRules() {}
 
-  /** The defaults, in display order. */
+  /**
+   * The defaults, in display order. Each aggregates to the level a person fixes: the database
+   * server for the budget, the service and pool family for saturation and waits (plus the call site
+   * for leaks), the service and SQLState for refusals, the service and pool type for churn. Waits,
+   * saturation and churn filter before they aggregate, so an alert's {@code pods()} and {@code
+   * pools()} are the ones over the threshold and its value is the worst of them.
+   */
   public static List<Rule> all() {
     return List.of(
         rule(
             "PoolscopeBudgetHigh",
-            "poolscope_db_connections_utilization_ratio > 0.8",
+            "max by (db) (poolscope_db_connections_utilization_ratio) > 0.8",
             "1m",
             "warning",
             "Database {{ $labels.db }} uses {{ $value | humanizePercentage }} of its usable"
                 + " connections",
             "Open connections of the fleet to {{ $labels.db }} have been above 80% of the usable"
-                + " limit (max_connections minus reserved) for 1 minute. New pods or pool growth"
+                + " limit (max_connections minus reserved) for {{ $for }}. New pods or pool growth"
                 + " will be refused by the database."),
         rule(
             "PoolscopePoolSaturated",
-            "poolscope_pool_utilization_ratio > 0.8",
+            "max by (db, service, pool) (poolscope_pool_utilization_ratio > 0.8)",
             "1m",
             "warning",
-            "Pool {{ $labels.pool }} of {{ $labels.service }} on {{ $labels.pod }} is"
+            "Pool {{ $labels.pool }} of {{ $labels.service }} is up to"
                 + " {{ $value | humanizePercentage }} used",
-            "More than 80% of the pool's maximum connections have been in use for 1 minute;"
-                + " borrowers will start to wait."),
+            "On the pods this alert covers, more than 80% of the {{ $labels.pool }} pool's"
+                + " maximum connections have been in use for {{ $for }}; borrowers of"
+                + " {{ $labels.service }} will start to wait."),
         rule(
             "PoolscopeAcquireWaitHigh",
-            "poolscope_pool_wait_seconds_p99 > 0.1",
+            "max by (db, service, pool) (poolscope_pool_wait_seconds_p99 > 0.1)",
             "1m",
             "warning",
-            "Acquire wait p99 of pool {{ $labels.pool }} ({{ $labels.service }}, {{ $labels.pod"
-                + " }}) is {{ $value | humanizeDuration }}",
-            "The 99th percentile of time spent in getConnection over the last minute has been"
-                + " above 100ms for 1 minute."),
+            "Acquire wait p99 of {{ $labels.service }} pool {{ $labels.pool }} is up to"
+                + " {{ $value | humanizeDuration }}",
+            "On the pods this alert covers, the 99th percentile of time spent in getConnection"
+                + " on the {{ $labels.pool }} pool has been above 100ms for {{ $for }}."),
         rule(
             "PoolscopeConnectionLeak",
-            "poolscope_connection_leaks_recent{state=~\"suspected|collected\"} > 0",
+            "sum by (db, service, pool, call_site)"
+                + " (poolscope_connection_leaks_recent{state=~\"suspected|collected\"}) > 0",
             "0s",
             "critical",
-            "Connection leak ({{ $labels.state }}) in {{ $labels.service }} pool"
-                + " {{ $labels.pool }} at {{ $labels.call_site }}",
-            "{{ $value }} lease(s) borrowed at {{ $labels.call_site }} were {{ $labels.state }}"
-                + " in the last 5 minutes: held past the leak threshold (suspected) or dropped"
-                + " without close() (collected)."),
+            "Connection leak in {{ $labels.service }} pool {{ $labels.pool }} at"
+                + " {{ $labels.call_site }}",
+            "{{ $value }} lease(s) borrowed at {{ $labels.call_site }} were held past the leak"
+                + " threshold or dropped without close() in the last 5 minutes. The Leaks tab of"
+                + " the dashboard lists them under \"Where they come from\", with the borrowing"
+                + " thread and where it is now."),
         rule(
             "PoolscopePlannedOverUsable",
-            "poolscope_db_connections_planned > poolscope_db_connections_usable",
+            "max by (db) (poolscope_db_connections_planned)"
+                + " > max by (db) (poolscope_db_connections_usable)",
             "1m",
             "warning",
             "Pools planned against {{ $labels.db }} may open {{ $value }} connections, more than"
                 + " the database's usable limit",
-            "The sum of the configured maximum of every pool exceeds max_connections minus"
-                + " reserved slots: under load the database will refuse connections."),
+            "For {{ $for }}, the sum of the configured maximum of every live pool has exceeded"
+                + " max_connections minus reserved slots: under load the database will refuse"
+                + " connections."),
         rule(
             "PoolscopePlannedAtCeilingOverUsable",
-            "poolscope_db_connections_planned_ceiling > poolscope_db_connections_usable",
+            "max by (db) (poolscope_db_connections_planned_ceiling)"
+                + " > max by (db) (poolscope_db_connections_usable)",
             "1m",
             "info",
             "At autoscaler ceiling, pools against {{ $labels.db }} may open {{ $value }}"
                 + " connections, more than the usable limit",
-            "If every service scales to its configured maximum replicas, the planned pool sizes"
-                + " exceed the usable limit."),
+            "For {{ $for }}, the planned pool sizes with every service at its configured"
+                + " maximum replicas have exceeded the usable limit."),
         rule(
             "PoolscopeConnectionRefused",
-            "increase(poolscope_connection_refused_total[5m]) > 0",
+            "sum by (db, service, error_type) (increase(poolscope_connection_refused_total[5m]))"
+                + " > 0",
             "0s",
             "critical",
-            "Database {{ $labels.db }} refused {{ $value }} connection(s) from {{ $labels.service"
-                + " }} ({{ $labels.pod }}), SQLState {{ $labels.error_type }}",
-            "Physical connection opens were refused in the last 5 minutes (53300: too many"
-                + " connections)."),
+            "Database {{ $labels.db }} refused {{ $value }} connection(s) from"
+                + " {{ $labels.service }} in {{ $range }}, SQLState {{ $labels.error_type }}",
+            "Physical connection opens of {{ $labels.service }} were refused in the last"
+                + " {{ $range }} (53300: too many connections)."),
         rule(
             "PoolscopePoolChurn",
-            "increase(poolscope_pools_created_total[15m]) > 3",
+            "max by (db, service, pool_type)"
+                + " (increase(poolscope_pools_created_total[15m]) > 3)",
             "5m",
             "warning",
-            "{{ $labels.pod }} of {{ $labels.service }} created {{ $value }} pools"
-                + " ({{ $labels.pool_type }}) in 15 minutes",
-            "A pod that keeps constructing connection pools (for example one per job) multiplies"
-                + " its connections; compare with poolscope_pools_closed_total."),
+            "Pods of {{ $labels.service }} keep creating {{ $labels.pool_type }} pools: up to"
+                + " {{ $value }} per pod in {{ $range }}",
+            "For {{ $for }}, pods of {{ $labels.service }} (those this alert covers) have"
+                + " created more than 3 {{ $labels.pool_type }} pools each in {{ $range }}."
+                + " A pod that keeps constructing"
+                + " connection pools (for example one per job) multiplies its connections; compare"
+                + " with poolscope_pools_closed_total."),
         rule(
             "PoolscopePoolTimeouts",
-            "increase(poolscope_pool_timeouts_total[5m]) > 0",
+            "sum by (db, service, pool) (increase(poolscope_pool_timeouts_total[5m])) > 0",
             "0s",
             "critical",
-            "{{ $value }} getConnection call(s) of pool {{ $labels.pool }} ({{ $labels.service"
-                + " }}, {{ $labels.pod }}) failed in 5 minutes",
-            "Borrowers gave up waiting for a connection (or the pool could not open one): the"
-                + " pool is exhausted or its database unreachable. Any timeout is a failed"
-                + " request."),
+            "{{ $value }} getConnection call(s) of {{ $labels.service }} pool {{ $labels.pool }}"
+                + " failed in {{ $range }}",
+            "Borrowers of {{ $labels.service }} gave up waiting for a connection of the"
+                + " {{ $labels.pool }} pool (or the pool could not open one) in the last"
+                + " {{ $range }}: the pool is exhausted or its database unreachable. Any timeout"
+                + " is a failed request."),
         rule(
             "PoolscopeConnectionPastMaxLifetime",
-            "poolscope_pool_connection_oldest_age_seconds > poolscope_pool_max_lifetime_seconds",
+            "max by (db, service, pool)"
+                + " (poolscope_pool_connection_oldest_age_seconds"
+                + " > poolscope_pool_max_lifetime_seconds)",
             "1m",
             "warning",
-            "Pool {{ $labels.pool }} ({{ $labels.service }}, {{ $labels.pod }}) keeps a"
-                + " connection {{ $value | humanizeDuration }} old, past its max lifetime",
-            "The pool's oldest physical connection has outlived the pool's configured max"
-                + " lifetime for 1 minute: a lease held longer than the lifetime, or a pool that"
-                + " cannot retire connections. Whatever the lifetime protects against (database"
-                + " or proxy idle limits, credential rotation, failover) is not happening."),
+            "Pool {{ $labels.pool }} of {{ $labels.service }} keeps a connection up to"
+                + " {{ $value | humanizeDuration }} old, past its max lifetime",
+            "On the pods this alert covers, the pool's oldest physical connection has outlived"
+                + " the pool's configured max lifetime for {{ $for }}: a lease held longer than"
+                + " the lifetime, or a pool that cannot retire connections. Whatever the lifetime"
+                + " protects against (database or proxy idle limits, credential rotation,"
+                + " failover) is not happening."),
         rule(
             "PoolscopeConnectionChurn",
-            "increase(poolscope_pool_connections_created_total[15m])"
-                + " > 10 * poolscope_pool_connections_max",
+            "max by (db, service, pool)"
+                + " (increase(poolscope_pool_connections_created_total[15m])"
+                + " > 10 * poolscope_pool_connections_max)",
             "0s",
             "warning",
-            "Pool {{ $labels.pool }} ({{ $labels.service }}, {{ $labels.pod }}) opened {{ $value"
-                + " }} connections in 15 minutes, over 10 times its size",
-            "The pool keeps reopening physical connections: connections closed as broken, a max"
-                + " lifetime or idle timeout far too short, or leaked connections the pool"
-                + " replaces. Each open costs the database a backend; see"
-                + " poolscope_pool_connections_closed_total for the reasons."));
+            "Pool {{ $labels.pool }} of {{ $labels.service }} opened up to {{ $value }}"
+                + " connections per pod in {{ $range }}, over 10 times its size",
+            "On the pods this alert covers, the pool keeps reopening physical connections:"
+                + " connections closed as broken, a max lifetime or idle timeout far too short,"
+                + " or leaked connections the pool replaces. Each open costs the database a"
+                + " backend; see poolscope_pool_connections_closed_total for the reasons."));
   }
 
   private static Rule rule(

@@ -56,4 +56,27 @@ public final class Durations {
     }
     return sb.toString();
   }
+
+  /**
+   * A duration in words, as alert texts say it: {@code 15 seconds}, {@code 1 minute}, {@code 1
+   * minute 15 seconds}, {@code 2 hours}, {@code 500 milliseconds}.
+   */
+  public static String words(Duration d) {
+    long ms = d.toMillis();
+    if (ms == 0) {
+      return "0 seconds";
+    }
+    StringBuilder sb = new StringBuilder();
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
+    String[] names = {"day", "hour", "minute", "second", "millisecond"};
+    for (int i = 0; i < units.length; i++) {
+      if (ms >= units[i]) {
+        long n = ms / units[i];
+        sb.append(sb.length() == 0 ? "" : " ").append(n).append(' ').append(names[i]);
+        sb.append(n == 1 ? "" : "s");
+        ms %= units[i];
+      }
+    }
+    return sb.toString();
+  }
 }

@@ -7,12 +7,17 @@ import java.util.Set;
 
 /**
  * A parsed rule expression: a small subset of PromQL (selectors, {@code increase}/{@code rate} over
- * range selectors, arithmetic and comparison with one-to-one matching on identical label sets).
- * Being a subset is deliberate: every Poolscope expression is also valid PromQL over the
- * collector's {@code /metrics}.
+ * range selectors, {@code sum}/{@code max}/{@code min}/{@code count} aggregations, arithmetic and
+ * comparison with one-to-one matching on identical label sets). Being a subset is deliberate: every
+ * Poolscope expression is also valid PromQL over the collector's {@code /metrics}.
  */
 public sealed interface Expr
-    permits Expr.Number, Expr.Selector, Expr.RangeFunction, Expr.Negate, Expr.Binary {
+    permits Expr.Number,
+        Expr.Selector,
+        Expr.RangeFunction,
+        Expr.Negate,
+        Expr.Binary,
+        Expr.Aggregate {
 
   /** Evaluates at the context's time. */
   Value eval(EvalContext ctx);
@@ -156,6 +161,43 @@ public sealed interface Expr
 
     private static String paren(Expr e) {
       return e instanceof Binary ? "(" + e + ")" : e.toString();
+    }
+  }
+
+  /**
+   * {@code sum}, {@code max}, {@code min} or {@code count} over an instant vector, with PromQL's
+   * grouping.
+   *
+   * @param op the aggregation
+   * @param without whether {@code grouping} lists the labels to drop rather than to keep
+   * @param grouping the {@code by (...)} or {@code without (...)} labels; empty without a clause
+   *     and {@code without} false: everything is one group
+   * @param operand what is aggregated
+   */
+  record Aggregate(String op, boolean without, List<String> grouping, Expr operand)
+      implements Expr {
+    @Override
+    public Value eval(EvalContext ctx) {
+      return Aggregations.apply(this, operand.eval(ctx));
+    }
+
+    @Override
+    public long maxRangeMillis() {
+      return operand.maxRangeMillis();
+    }
+
+    @Override
+    public void rangeNames(Set<String> into) {
+      operand.rangeNames(into);
+    }
+
+    @Override
+    public String toString() {
+      String clause =
+          without || !grouping.isEmpty()
+              ? (without ? " without (" : " by (") + String.join(", ", grouping) + ") "
+              : "";
+      return op + clause + "(" + operand + ")";
     }
   }
 }

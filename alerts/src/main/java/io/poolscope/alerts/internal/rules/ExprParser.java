@@ -131,6 +131,12 @@ public final class ExprParser {
     int start = pos;
     String name = identifier();
     skipSpace();
+    if (Aggregations.OPS.contains(name)
+        && (peekWord("by")
+            || peekWord("without")
+            || (pos < src.length() && src.charAt(pos) == '('))) {
+      return aggregation(name, start);
+    }
     if (pos < src.length() && src.charAt(pos) == '(') {
       return function(name, start);
     }
@@ -142,7 +148,73 @@ public final class ExprParser {
     return sel;
   }
 
+  private Expr aggregation(String op, int start) {
+    List<String> grouping = null;
+    boolean without = false;
+    if (peekWord("by") || peekWord("without")) {
+      without = peekWord("without");
+      grouping = grouping();
+    }
+    expect('(');
+    int operandAt = pos;
+    Expr operand = comparison();
+    expect(')');
+    skipSpace();
+    if (peekWord("by") || peekWord("without")) {
+      if (grouping != null) {
+        throw error("a second grouping clause");
+      }
+      without = peekWord("without");
+      grouping = grouping();
+    }
+    if (isScalar(operand)) {
+      throw new ParseException(
+          skipSpaceFrom(operandAt) + 1, op + "() aggregates series, not a number");
+    }
+    return new Expr.Aggregate(op, without, grouping == null ? List.of() : grouping, operand);
+  }
+
+  /** {@code by (a, b)} or {@code without (a)}, at {@code pos}; labels may be empty. */
+  private List<String> grouping() {
+    pos += peekWord("by") ? 2 : "without".length();
+    expect('(');
+    List<String> labels = new ArrayList<>();
+    skipSpace();
+    while (pos < src.length() && src.charAt(pos) != ')') {
+      if (!isNameStart(src.charAt(pos)) || src.charAt(pos) == ':') {
+        throw error("expected a label name");
+      }
+      int at = pos;
+      while (pos < src.length()
+          && (isNameStart(src.charAt(pos)) || Character.isDigit(src.charAt(pos)))) {
+        pos++;
+      }
+      String label = src.substring(at, pos);
+      if (label.contains(":")) {
+        throw new ParseException(at + 1, "'" + label + "' is not a label name");
+      }
+      if (labels.contains(label)) {
+        throw new ParseException(at + 1, "label '" + label + "' listed twice");
+      }
+      labels.add(label);
+      skipSpace();
+      if (pos < src.length() && src.charAt(pos) == ',') {
+        pos++;
+        skipSpace();
+      } else if (pos < src.length() && src.charAt(pos) != ')') {
+        throw error("expected ',' or ')'");
+      }
+    }
+    expect(')');
+    skipSpace();
+    return List.copyOf(labels);
+  }
+
   private Expr function(String name, int start) {
+    if (Aggregations.UNSUPPORTED.contains(name)) {
+      throw new ParseException(
+          start + 1, "unsupported aggregation '" + name + "' (supported: sum, max, min, count)");
+    }
     if (!name.equals("increase") && !name.equals("rate")) {
       throw new ParseException(
           start + 1, "unsupported function '" + name + "' (supported: increase, rate)");
@@ -259,16 +331,36 @@ public final class ExprParser {
       pos++;
     }
     String id = src.substring(start, pos);
+    if (id.equals("by") || id.equals("without")) {
+      throw new ParseException(
+          start + 1,
+          "'" + id + "' belongs to an aggregation: sum, max, min or count " + id + " (...)");
+    }
     if (id.equals("and")
         || id.equals("or")
         || id.equals("unless")
-        || id.equals("by")
         || id.equals("on")
         || id.equals("ignoring")
         || id.equals("bool")) {
       throw new ParseException(start + 1, "'" + id + "' is PromQL this subset does not support");
     }
     return id;
+  }
+
+  /** Whether the keyword {@code w} starts at {@code pos} (not merely a longer name's prefix). */
+  private boolean peekWord(String w) {
+    int end = pos + w.length();
+    return src.startsWith(w, pos)
+        && (end >= src.length()
+            || !(isNameStart(src.charAt(end)) || Character.isDigit(src.charAt(end))));
+  }
+
+  private int skipSpaceFrom(int from) {
+    int i = from;
+    while (i < src.length() && Character.isWhitespace(src.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   private String peekOp(String... ops) {

@@ -12,7 +12,9 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Writes rules as a Prometheus rule file. Expressions and templates are written verbatim: the
- * expression language is a PromQL subset and the templates are Go template syntax.
+ * expression language is a PromQL subset and the templates are Go template syntax. Only the
+ * per-rule values {@code {{ $for }}} and {@code {{ $range }}}, which Prometheus lacks, are written
+ * out as the text they stand for.
  */
 public final class PrometheusRuleFile {
   private PrometheusRuleFile() {}
@@ -31,7 +33,7 @@ public final class PrometheusRuleFile {
         m.put("labels", new TreeMap<>(r.labels()));
       }
       if (!r.annotations().isEmpty()) {
-        m.put("annotations", new LinkedHashMap<>(r.annotations()));
+        m.put("annotations", r.exportedAnnotations());
       }
       rules.add(m);
     }

@@ -12,21 +12,34 @@ import java.util.regex.Pattern;
  * {{ $labels.name }}}, optionally piped through {@code humanize}, {@code humanizePercentage},
  * {@code humanizeDuration} or {@code printf "%.2f"}. The syntax is Go template syntax, so the same
  * annotation works unchanged in a Prometheus rule file.
+ *
+ * <p>Two values are Poolscope's own and fixed per rule: {@code {{ $for }}} (the rule's {@code
+ * for:}) and {@code {{ $range }}} (the window of its {@code increase}/{@code rate}), both in words
+ * ("15 seconds", "5 minutes"). Prometheus has no such variables, so {@link #exportText} writes them
+ * out as text for a Prometheus rule file.
  */
 public final class Template {
   private static final Pattern TRAILING_ZEROS = Pattern.compile("\\.?0+$");
   private static final Pattern PRINTF = Pattern.compile("%[-+ 0#]*[0-9]*(\\.[0-9]+)?[fgeGE]");
 
+  /** The per-rule values a template may name, without their {@code $}. */
+  public static final List<String> CONSTANTS = List.of("for", "range");
+
   private interface Part {
     void render(StringBuilder out, Map<String, String> labels, double value);
   }
 
-  private final String text;
-  private final List<Part> parts;
+  /** One piece of the template: its source text, and the constant it names, if it is one. */
+  private record Piece(String source, String constant, Part part) {}
 
-  private Template(String text, List<Part> parts) {
+  private final String text;
+  private final List<Piece> pieces;
+  private final Map<String, String> constants;
+
+  private Template(String text, List<Piece> pieces, Map<String, String> constants) {
     this.text = text;
-    this.parts = parts;
+    this.pieces = pieces;
+    this.constants = constants;
   }
 
   /**
@@ -35,32 +48,68 @@ public final class Template {
    * @throws IllegalArgumentException naming the action and why it is not supported
    */
   public static Template compile(String text) {
-    List<Part> parts = new ArrayList<>();
+    List<Piece> pieces = new ArrayList<>();
     int i = 0;
     while (i < text.length()) {
       int open = text.indexOf("{{", i);
       if (open < 0) {
         String lit = text.substring(i);
-        parts.add((out, l, v) -> out.append(lit));
+        pieces.add(new Piece(lit, null, (out, l, v) -> out.append(lit)));
         break;
       }
       String lit = text.substring(i, open);
-      parts.add((out, l, v) -> out.append(lit));
+      pieces.add(new Piece(lit, null, (out, l, v) -> out.append(lit)));
       int close = text.indexOf("}}", open);
       if (close < 0) {
         throw new IllegalArgumentException("template: '{{' without '}}'");
       }
-      parts.add(action(text.substring(open + 2, close).trim()));
+      String action = text.substring(open + 2, close).trim();
+      String source = text.substring(open, close + 2);
+      String constant =
+          action.startsWith("$") && CONSTANTS.contains(action.substring(1))
+              ? action.substring(1)
+              : null;
+      pieces.add(new Piece(source, constant, constant == null ? action(action) : null));
       i = close + 2;
     }
-    return new Template(text, List.copyOf(parts));
+    return new Template(text, List.copyOf(pieces), Map.of());
+  }
+
+  /** The constants ({@code for}, {@code range}) this template names. */
+  public List<String> constantsUsed() {
+    return pieces.stream().map(Piece::constant).filter(c -> c != null).distinct().toList();
+  }
+
+  /**
+   * This template with its constants' values.
+   *
+   * @param values text for each of {@link #constantsUsed()}
+   */
+  public Template with(Map<String, String> values) {
+    return new Template(text, pieces, Map.copyOf(values));
   }
 
   /** Fills the template in. */
   public String render(Map<String, String> labels, double value) {
     StringBuilder sb = new StringBuilder();
-    for (Part p : parts) {
-      p.render(sb, labels, value);
+    for (Piece p : pieces) {
+      if (p.constant() != null) {
+        sb.append(constants.getOrDefault(p.constant(), ""));
+      } else {
+        p.part().render(sb, labels, value);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The source text with the constants written out and every other action kept: the same text for a
+   * Prometheus rule file, which has no {@code $for} or {@code $range}.
+   */
+  public String exportText() {
+    StringBuilder sb = new StringBuilder();
+    for (Piece p : pieces) {
+      sb.append(p.constant() != null ? constants.getOrDefault(p.constant(), "") : p.source());
     }
     return sb.toString();
   }
@@ -85,8 +134,8 @@ public final class Template {
       throw new IllegalArgumentException(
           "template: unsupported action '{{ "
               + action
-              + " }}' (supported: $value, $labels.<name>, and $value piped to humanize,"
-              + " humanizePercentage, humanizeDuration or printf \"%.2f\")");
+              + " }}' (supported: $value, $labels.<name>, $for, $range, and $value piped to"
+              + " humanize, humanizePercentage, humanizeDuration or printf \"%.2f\")");
     }
     if (pipeline.length == 1) {
       return (out, l, v) -> out.append(plain(v));

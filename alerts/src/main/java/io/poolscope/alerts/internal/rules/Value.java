@@ -13,8 +13,23 @@ public final class Value {
    * @param name the series name, or {@code null} once arithmetic has dropped it (as PromQL does)
    * @param labels labels without the name
    * @param value the value
+   * @param from label sets of the input series this element was computed from: itself for a
+   *     selected series, every member of the group for an aggregation. Tells a notification how
+   *     many pods and pools an aggregated alert covers.
    */
-  public record Element(String name, Map<String, String> labels, double value) {}
+  public record Element(
+      String name, Map<String, String> labels, double value, List<Map<String, String>> from) {
+
+    /** A series read from the input: it comes from itself. */
+    public Element(String name, Map<String, String> labels, double value) {
+      this(name, labels, value, List.of(labels));
+    }
+
+    /** The same element with another value and no series name (arithmetic drops it). */
+    Element withValue(double v) {
+      return new Element(null, labels, v, from);
+    }
+  }
 
   private final boolean scalar;
   private final double scalarValue;
@@ -58,7 +73,9 @@ public final class Value {
     }
     List<Element> out = new ArrayList<>(elements.size());
     for (Element e : elements) {
-      out.add(new Element(dropName ? null : e.name(), e.labels(), f.applyAsDouble(e.value())));
+      out.add(
+          new Element(
+              dropName ? null : e.name(), e.labels(), f.applyAsDouble(e.value()), e.from()));
     }
     return vector(out);
   }

@@ -71,6 +71,10 @@ public final class Alerting implements AlertsView, AutoCloseable {
                 .routingKey(n.routingKey())
                 .match(n.match())
                 .matchRegex(n.matchRegex())
+                .groupBy(n.groupBy())
+                .groupWait(n.groupWait())
+                .groupInterval(n.groupInterval())
+                .repeatInterval(n.repeatInterval())
                 .build());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.poolscope.collector.internal.store.StoreException;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,11 @@ public final class ApiServer {
   public static Javalin create(
       IngestHandler ingest,
       ReadHandler read,
+      PlanHandler plan,
       EventsHub events,
       Supplier<String> prometheus,
-      AccessControl access) {
+      AccessControl access,
+      Duration bodyReadTimeout) {
     boolean dashboard = ApiServer.class.getClassLoader().getResource(DASHBOARD_ASSETS) != null;
     Javalin app =
         Javalin.create(
@@ -42,7 +45,14 @@ public final class ApiServer {
               // Jetty's header cache matches values case-insensitively by default: after one
               // request with the right token, "Bearer S3CRET" would be read back as the cached
               // "Bearer s3cret" on the same connection. Exact values, always.
-              config.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
+              // A blocked read of a request body (a client that announced a body and stopped
+              // sending) ends after bodyReadTimeout instead of holding its thread for the
+              // connector's idle timeout.
+              config.jetty.modifyHttpConfiguration(
+                  h -> {
+                    h.setHeaderCacheCaseSensitive(true);
+                    h.setIdleTimeout(bodyReadTimeout.toMillis());
+                  });
               // Requests Jetty rejects itself (414, 431, unparseable ones) get the JSON error
               // shape too, not Jetty's HTML page.
               config.jetty.modifyServer(s -> s.setErrorHandler(new JsonErrorHandler()));
@@ -79,6 +89,7 @@ public final class ApiServer {
                           get("history", read::history);
                           get("alerts", read::alerts);
                           get("rules/prometheus", read::prometheusRules);
+                          post("plan", plan::plan);
                           get("health", read::health);
                           sse("events", events::connect);
                         });
@@ -130,6 +141,7 @@ public final class ApiServer {
       case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
+      case 408 -> "request_timeout";
       case 413 -> "payload_too_large";
       case 414 -> "uri_too_long";
       case 431 -> "request_header_fields_too_large";

@@ -4,20 +4,27 @@ import static io.poolscope.collector.internal.api.Json.num;
 import static io.poolscope.collector.internal.api.Json.obj;
 
 import io.poolscope.collector.internal.budget.DatabaseBudget;
+import io.poolscope.collector.internal.budget.ServiceRollup;
+import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.PoolView;
 import io.poolscope.collector.internal.fleet.TargetKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** The database, service, pod and pool objects of API.md. */
+/**
+ * The database, service, pod, family and pool objects of API.md. Every figure is read from the
+ * rollup; nothing is summed here.
+ */
 final class FleetJson {
   private FleetJson() {}
 
-  static Map<String, Object> database(DatabaseBudget b, String alertState) {
+  static Map<String, Object> database(DatabaseBudget b) {
     TargetKey t = b.target();
+    DatabaseBudget.OverReport over = b.overReport();
     return obj(
         "id", b.id(),
         "system", t.system(),
@@ -34,59 +41,65 @@ final class FleetJson {
         "actual", b.actual(),
         "unattributed", b.unattributed(),
         "utilization", b.utilization(),
+        "counted", over == null ? b.open() : (long) over.database(),
+        "overReport",
+            over == null
+                ? null
+                : obj(
+                    "agents", over.agents(),
+                    "database", over.database(),
+                    "silentPods", over.silentPods()),
         "pending", b.pending(),
         "services", b.services(),
         "pods", b.pods(),
         "pools", b.pools(),
         "suggestedPoolMax", b.suggestedPoolMax(),
+        "podsOverSuggested", b.podsOverSuggested(),
+        "waitP99", b.waitP99(),
+        "useP99", b.useP99(),
         "probe",
             obj(
                 "status", b.probe().status(),
                 "error", b.probe().error(),
                 "checkedAt", b.probe().checkedAt()),
-        "alertState", alertState);
+        "state", b.state(),
+        "alertState", "unknown".equals(b.state()) ? "ok" : b.state(),
+        "thresholds",
+            obj("warning", b.thresholds().warning(), "critical", b.thresholds().critical()));
   }
 
-  /** A service's pods, restricted to one target when {@code target} is not null. */
-  static Map<String, Object> service(String name, List<PodView> pods, TargetKey target) {
-    double open = 0;
-    double used = 0;
-    double idle = 0;
-    double max = 0;
-    double pending = 0;
-    List<Object> podJson = new ArrayList<>();
+  /** A service's rollup and the pods listed with it, restricted to {@code target} if not null. */
+  static Map<String, Object> service(ServiceRollup s, List<PodView> pods, TargetKey target) {
+    List<Object> podJson = new ArrayList<>(pods.size());
     for (PodView pod : pods) {
       podJson.add(pod(pod, target, false));
-      if (pod.stale()) {
-        continue;
-      }
-      open += target == null ? totalOpen(pod) : pod.openTo(target);
-      for (PoolView p : pod.pools()) {
-        if (!p.stale() && (target == null || p.target().equals(target))) {
-          used += p.used();
-          idle += p.idle();
-          max += p.max() == null ? 0 : p.max();
-          pending += p.pending();
-        }
-      }
     }
     return obj(
-        "name", name,
-        "open", num(open),
-        "used", num(used),
-        "idle", num(idle),
-        "max", num(max),
-        "pending", num(pending),
+        "name", s.name(),
+        "open", num(s.open()),
+        "used", num(s.used()),
+        "idle", num(s.idle()),
+        "max", num(s.max()),
+        "pending", num(s.pending()),
+        "livePods", s.livePods(),
+        "stalePods", s.stalePods(),
+        "livePools", s.livePools(),
+        "closedPools", s.closedPools(),
         "pods", podJson);
   }
 
   static Map<String, Object> pod(PodView pod, TargetKey target, boolean withService) {
+    List<Object> families = new ArrayList<>();
     List<Object> pools = new ArrayList<>();
-    for (PoolView p : pod.pools()) {
-      if (target == null || p.target().equals(target)) {
-        pools.add(pool(p));
+    for (FamilyView f : pod.families()) {
+      if (target == null || f.target().equals(target)) {
+        families.add(family(f, pod.stale()));
+        for (PoolView p : f.pools()) {
+          pools.add(pool(p));
+        }
       }
     }
+    PodView.Totals t = target == null ? pod.total() : pod.to(target);
     Map<String, Object> m = obj();
     if (withService) {
       m.put("service", pod.service());
@@ -97,17 +110,60 @@ final class FleetJson {
             "podName", pod.podName(),
             "host", pod.host(),
             "version", pod.version(),
+            "status", pod.status().name().toLowerCase(Locale.ROOT),
             "stale", pod.stale(),
+            "silent", pod.silent(),
             "lastSeen", pod.lastSeen(),
-            "open", num(target == null ? totalOpen(pod) : pod.openTo(target)),
+            "open", num(t.open()),
+            "used", num(t.used()),
+            "idle", num(t.idle()),
+            "max", num(t.max()),
+            "pending", num(t.pending()),
+            "livePools", t.livePools(),
+            "closedPools", t.closedPools(),
+            "families", families,
             "pools", pools));
     return m;
+  }
+
+  static Map<String, Object> family(FamilyView f, boolean podStale) {
+    List<Object> names = new ArrayList<>(f.pools().size());
+    f.pools().forEach(p -> names.add(p.name()));
+    return obj(
+        "name", f.label(),
+        "family", f.key(),
+        "type", f.type(),
+        "db", f.target().id(),
+        "livePools", f.livePools(),
+        "closedPools", f.closedPools(),
+        "used", num(f.used()),
+        "idle", num(f.idle()),
+        "max", num(f.max()),
+        "minIdle", num(f.minIdle()),
+        "pending", num(f.pending()),
+        "waitP99", f.waitP99(),
+        "useP99", f.useP99(),
+        "timeouts", num(f.timeouts()),
+        "leaksSuspected", num(f.leaksSuspected()),
+        "leaksCollected", num(f.leaksCollected()),
+        "leaksReturned", num(f.leaksReturned()),
+        "oldestUse", f.oldestUse(),
+        "created", num(f.created()),
+        "closed", num(f.closed()),
+        "stale", podStale || !f.live(),
+        "connectionsCreated", num(f.physical().created()),
+        "connectionsClosed", closedByReason(f.physical()),
+        "connectionsClosedTotal", num(f.physical().closedTotal()),
+        "oldestConnectionAge", num(f.physical().oldestAge()),
+        "maxLifetime", num(f.physical().maxLifetime()),
+        "pools", names);
   }
 
   static Map<String, Object> pool(PoolView p) {
     return obj(
         "name", p.name(),
         "type", p.type(),
+        "family", p.family(),
         "db", p.target().id(),
         "used", num(p.used()),
         "idle", num(p.idle()),
@@ -121,8 +177,8 @@ final class FleetJson {
         "leaksCollected", num(p.leaksCollected()),
         "leaksReturned", num(p.leaksReturned()),
         "oldestUse", p.oldestUse(),
-        "created", num(p.created()),
-        "closed", num(p.closed()),
+        "open", p.closedAt() == null,
+        "closedAt", p.closedAt(),
         "stale", p.stale(),
         "connectionsCreated", num(p.physical().created()),
         "connectionsClosed", closedByReason(p.physical()),
@@ -135,13 +191,5 @@ final class FleetJson {
     Map<String, Object> m = new LinkedHashMap<>();
     p.closed().forEach((reason, v) -> m.put(reason, num(v)));
     return m;
-  }
-
-  private static double totalOpen(PodView pod) {
-    double sum = 0;
-    for (double v : pod.open().values()) {
-      sum += v;
-    }
-    return sum;
   }
 }

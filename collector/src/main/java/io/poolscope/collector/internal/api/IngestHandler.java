@@ -1,11 +1,13 @@
 package io.poolscope.collector.internal.api;
 
 import io.javalin.http.Context;
+import io.poolscope.collector.internal.limits.IngestGate;
 import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.function.BiFunction;
 
 /** {@code POST /v1/metrics} and {@code /v1/logs}: authenticate, read, hand over, respond. */
@@ -14,13 +16,26 @@ public final class IngestHandler {
   private final OtlpBody bodies;
   private final byte[] expectedAuth;
   private final IngestStats stats;
+  private final IngestGate gate;
+  private final long bodyDeadlineNanos;
 
-  /** {@code token} null disables authentication. */
-  public IngestHandler(IngestService ingest, OtlpBody bodies, String token, IngestStats stats) {
+  /**
+   * {@code token} null disables authentication; {@code gate} admits bodies, each of which must
+   * arrive within {@code bodyDeadline}.
+   */
+  public IngestHandler(
+      IngestService ingest,
+      OtlpBody bodies,
+      String token,
+      IngestStats stats,
+      IngestGate gate,
+      Duration bodyDeadline) {
     this.ingest = ingest;
     this.bodies = bodies;
     this.expectedAuth = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.stats = stats;
+    this.gate = gate;
+    this.bodyDeadlineNanos = bodyDeadline.toNanos();
   }
 
   void metrics(Context ctx) throws IOException {
@@ -39,14 +54,26 @@ public final class IngestHandler {
     try {
       authenticate(ctx.header("Authorization"));
       OtlpBody.Encoding enc = OtlpBody.encoding(ctx.header("Content-Type"));
-      byte[] body =
-          bodies.read(
-              ctx.req().getInputStream(),
-              ctx.header("Content-Encoding"),
-              ctx.req().getContentLengthLong());
-      byte[] response = service.apply(body, enc);
-      ctx.status(200).contentType(enc.contentType()).result(response);
-      status = 200;
+      try (IngestGate.Permit permit = gate.enter()) {
+        byte[] body =
+            bodies.read(
+                ctx.req().getInputStream(),
+                ctx.header("Content-Encoding"),
+                ctx.req().getContentLengthLong(),
+                permit::reserve,
+                start + bodyDeadlineNanos);
+        byte[] response = service.apply(body, enc);
+        ctx.status(200).contentType(enc.contentType()).result(response);
+        status = 200;
+      }
+    } catch (IngestGate.Saturated e) {
+      // The agent backs off on 503 and honours Retry-After; nothing of the body was applied.
+      status = 503;
+      ctx.header("Retry-After", "1");
+      // The body is left unread: closing the connection after the answer keeps the server from
+      // waiting for the rest of a slow upload on this thread.
+      ctx.header("Connection", "close");
+      throw new ApiException(503, "ingest_saturated", e.getMessage());
     } catch (ApiException e) {
       status = e.status();
       throw e;

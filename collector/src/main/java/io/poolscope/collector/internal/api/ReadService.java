@@ -5,6 +5,8 @@ import static io.poolscope.collector.internal.api.Json.obj;
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
 import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.budget.ServiceRollup;
+import io.poolscope.collector.internal.budget.TargetRollup;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.store.AlertRecord;
 import io.poolscope.collector.internal.store.LeakEvent;
@@ -20,6 +22,9 @@ import java.util.function.LongSupplier;
 /** Builds the read API's JSON objects (API.md) from the overview, the store and alerting. */
 public final class ReadService {
   private static final long DAY = 86_400_000L;
+
+  /** Pods listed in a database's detail; the services' rollups cover the rest. */
+  static final int TOP_PODS = 50;
 
   private final OverviewService overview;
   private final Store store;
@@ -53,15 +58,12 @@ public final class ReadService {
     List<AlertsView.Active> active = alerts.active();
     List<Object> dbs = new ArrayList<>();
     for (DatabaseBudget b : o.budgets()) {
-      dbs.add(FleetJson.database(b, alertState(b, active)));
-    }
-    Map<String, int[]> services = new LinkedHashMap<>();
-    for (PodView pod : o.fleet().pods()) {
-      int[] c = services.computeIfAbsent(pod.service(), k -> new int[2]);
-      c[pod.stale() ? 1 : 0]++;
+      dbs.add(FleetJson.database(b));
     }
     List<Object> svc = new ArrayList<>();
-    services.forEach((name, c) -> svc.add(obj("name", name, "pods", c[0], "stalePods", c[1])));
+    for (ServiceRollup s : o.services()) {
+      svc.add(obj("name", s.name(), "pods", s.livePods(), "stalePods", s.stalePods()));
+    }
     long firing = active.stream().filter(a -> "firing".equals(a.state())).count();
     return obj(
         "generatedAt",
@@ -76,24 +78,26 @@ public final class ReadService {
         obj("firing", firing, "pending", active.size() - firing));
   }
 
-  /** {@code GET /api/databases/{id}}; 404 when unknown. */
+  /**
+   * {@code GET /api/databases/{id}}: the budget, every service's share, and the {@link #TOP_PODS}
+   * pods holding most (live ones first), each listed under its service; 404 when unknown.
+   */
   public Map<String, Object> database(String id) {
     Overview o = overview.current();
-    DatabaseBudget b = o.budget(id);
-    if (b == null) {
+    TargetRollup r = o.rollups().get(id);
+    if (r == null) {
       throw ApiException.notFound("no database target with id '" + id + "'");
     }
+    DatabaseBudget b = r.budget();
+    List<PodView> top = r.pods().subList(0, Math.min(TOP_PODS, r.pods().size()));
     Map<String, List<PodView>> byService = new LinkedHashMap<>();
-    for (PodView pod : o.fleet().pods()) {
-      boolean uses =
-          pod.open().containsKey(b.target())
-              || pod.pools().stream().anyMatch(p -> p.target().equals(b.target()));
-      if (uses) {
-        byService.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
-      }
+    for (PodView pod : top) {
+      byService.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
     }
     List<Object> services = new ArrayList<>();
-    byService.forEach((name, pods) -> services.add(FleetJson.service(name, pods, b.target())));
+    for (ServiceRollup s : r.services()) {
+      services.add(FleetJson.service(s, byService.getOrDefault(s.name(), List.of()), b.target()));
+    }
     List<Object> clients = new ArrayList<>();
     b.probe()
         .clients()
@@ -106,26 +110,33 @@ public final class ReadService {
                         "clientAddr", c.clientAddr(),
                         "count", c.count())));
     return obj(
-        "database", FleetJson.database(b, alertState(b, alerts.active())),
+        "database", FleetJson.database(b),
         "services", services,
+        "podsShown", top.size(),
+        "podsTotal", r.pods().size(),
         "clients", clients);
   }
 
   /** {@code GET /api/services}. */
   public List<Object> services() {
+    Overview o = overview.current();
+    Map<String, List<PodView>> pods = byService(o);
     List<Object> out = new ArrayList<>();
-    byService(overview.current())
-        .forEach((name, pods) -> out.add(FleetJson.service(name, pods, null)));
+    for (ServiceRollup s : o.services()) {
+      out.add(FleetJson.service(s, pods.getOrDefault(s.name(), List.of()), null));
+    }
     return out;
   }
 
   /** {@code GET /api/services/{name}}; 404 when unknown. */
   public Map<String, Object> service(String name) {
-    List<PodView> pods = byService(overview.current()).get(name);
-    if (pods == null) {
-      throw ApiException.notFound("no service named '" + name + "'");
+    Overview o = overview.current();
+    for (ServiceRollup s : o.services()) {
+      if (s.name().equals(name)) {
+        return FleetJson.service(s, byService(o).getOrDefault(name, List.of()), null);
+      }
     }
-    return FleetJson.service(name, pods, null);
+    throw ApiException.notFound("no service named '" + name + "'");
   }
 
   /** {@code GET /api/pods/{instanceId}}; 404 when unknown. */
@@ -178,13 +189,21 @@ public final class ReadService {
     for (Series s : store.history(db, start, end, step)) {
       series.add(obj("name", s.name(), "points", s.points()));
     }
-    List<Object> events = new ArrayList<>();
+    // One mark per rule (or deploy text) per step, however many alert instances moved together.
+    Map<List<Object>, Map<String, Object>> grouped = new LinkedHashMap<>();
     for (TimelineEvent e : store.events(db, start, end)) {
-      if (events.size() >= 1000) {
+      List<Object> key = List.of(e.kind(), e.text(), e.time() / step);
+      Map<String, Object> g = grouped.get(key);
+      if (g != null) {
+        g.put("count", (Integer) g.get("count") + 1);
+        continue;
+      }
+      if (grouped.size() >= 1000) {
         break;
       }
-      events.add(obj("time", e.time(), "kind", e.kind(), "text", e.text()));
+      grouped.put(key, obj("time", e.time(), "kind", e.kind(), "text", e.text(), "count", 1));
     }
+    List<Object> events = new ArrayList<>(grouped.values());
     return obj(
         "db", db,
         "from", start,
@@ -236,17 +255,5 @@ public final class ReadService {
       out.computeIfAbsent(pod.service(), k -> new ArrayList<>()).add(pod);
     }
     return out;
-  }
-
-  static String alertState(DatabaseBudget b, List<AlertsView.Active> active) {
-    boolean critical = b.utilization() != null && b.utilization() >= 1.0;
-    boolean warning = b.utilization() != null && b.utilization() >= 0.8;
-    for (AlertsView.Active a : active) {
-      if ("firing".equals(a.state()) && b.id().equals(a.labels().get("db"))) {
-        critical |= "critical".equals(a.severity());
-        warning = true;
-      }
-    }
-    return critical ? "critical" : warning ? "warning" : "ok";
   }
 }

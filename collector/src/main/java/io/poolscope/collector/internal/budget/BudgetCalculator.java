@@ -1,28 +1,38 @@
 package io.poolscope.collector.internal.budget;
 
 import io.poolscope.collector.CollectorConfig;
+import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.FleetSnapshot;
 import io.poolscope.collector.internal.fleet.PodView;
-import io.poolscope.collector.internal.fleet.PoolView;
 import io.poolscope.collector.internal.fleet.TargetKey;
 import io.poolscope.collector.internal.probe.ProbeResult;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * Computes each database target's budget from the live pods, the probes and the configuration.
- * Pure: the same inputs give the same budget, which is what the tests and the history rely on.
+ * The one rollup: each database target's budget, each service's share and the pods using it, from
+ * the pods' typed totals, in one pass per snapshot. Pure: the same inputs give the same overview,
+ * which is what the tests and the history rely on.
  */
 public final class BudgetCalculator {
   private final Map<String, CollectorConfig.Database> databases = new LinkedHashMap<>();
   private final Map<String, Integer> ceilings = new HashMap<>();
   private final int headroom;
+  private final Supplier<Thresholds> thresholds;
 
-  /** Uses the configured limits, ceilings and headroom. */
+  /** Uses the configured limits, ceilings and headroom, and the built-in rules' thresholds. */
   public BudgetCalculator(CollectorConfig config) {
+    this(config, () -> Thresholds.DEFAULT);
+  }
+
+  /** As above, with the thresholds of the rules being evaluated (asked once per computation). */
+  public BudgetCalculator(CollectorConfig config, Supplier<Thresholds> thresholds) {
     for (CollectorConfig.Database d : config.databases()) {
       databases.put(d.id(), d);
     }
@@ -30,24 +40,76 @@ public final class BudgetCalculator {
       ceilings.put(s.name(), s.maxReplicas());
     }
     headroom = config.headroom();
+    this.thresholds = thresholds;
   }
 
-  /** Sums of one target over the live fleet, gathered in one pass over the pods. */
+  /** Sums of one service (on one target, or on all). */
+  private static final class ServiceSums {
+    double open;
+    double used;
+    double idle;
+    double max;
+    boolean hasMax;
+    double pending;
+    int livePods;
+    int stalePods;
+    int livePools;
+    int closedPools;
+    long planned;
+    long maxPlannedPerPod;
+
+    void add(PodView pod, PodView.Totals t) {
+      if (pod.stale()) {
+        stalePods++;
+        return;
+      }
+      livePods++;
+      open += t.open();
+      used += t.used();
+      idle += t.idle();
+      if (t.max() != null) {
+        max += t.max();
+        hasMax = true;
+      }
+      pending += t.pending();
+      livePools += t.livePools();
+      closedPools += t.closedPools();
+      long p = t.max() == null ? 0 : Math.round(t.max());
+      planned += p;
+      maxPlannedPerPod = Math.max(maxPlannedPerPod, p);
+    }
+
+    ServiceRollup rollup(String name) {
+      return new ServiceRollup(
+          name,
+          open,
+          used,
+          idle,
+          hasMax ? max : null,
+          pending,
+          livePods,
+          stalePods,
+          livePools,
+          closedPools);
+    }
+  }
+
+  /** Sums of one target over the fleet, gathered in the one pass over the pods. */
   private static final class Sums {
     long open;
     long planned;
     long pending;
     int pools;
+    int silentPods;
     double waitP99;
     double useP99;
-    final Map<String, Integer> podsPerService = new HashMap<>();
-    final Map<String, Long> plannedPerService = new HashMap<>();
-    final Map<String, Long> maxPlannedPerPod = new HashMap<>();
+    final Map<String, ServiceSums> services = new TreeMap<>();
+    final List<PodView> pods = new ArrayList<>();
   }
 
-  /** Budgets of every target in the fleet or the configuration, ordered by id. */
-  public List<DatabaseBudget> compute(FleetSnapshot fleet, Map<String, ProbeResult> probes) {
-    Map<String, TargetKey> targets = new java.util.TreeMap<>();
+  /** The overview of {@code fleet}: budgets of every target in it or in the configuration. */
+  public Overview overview(FleetSnapshot fleet, Map<String, ProbeResult> probes) {
+    Map<String, TargetKey> targets = new TreeMap<>();
     for (TargetKey t : fleet.targets()) {
       targets.put(t.id(), t);
     }
@@ -55,63 +117,96 @@ public final class BudgetCalculator {
       targets.computeIfAbsent(id, BudgetCalculator::parseId);
     }
     Map<TargetKey, Sums> sums = new HashMap<>();
+    Map<String, ServiceSums> services = new TreeMap<>();
     for (PodView pod : fleet.pods()) {
-      if (!pod.stale()) {
-        add(pod, sums);
-      }
+      add(pod, sums, services);
     }
-    List<DatabaseBudget> out = new ArrayList<>(targets.size());
+    Thresholds th = thresholds.get();
+    List<DatabaseBudget> budgets = new ArrayList<>(targets.size());
+    Map<String, TargetRollup> rollups = new LinkedHashMap<>();
     for (Map.Entry<String, TargetKey> e : targets.entrySet()) {
-      out.add(
-          budget(
-              e.getKey(),
-              e.getValue(),
-              sums.getOrDefault(e.getValue(), new Sums()),
-              probes.getOrDefault(e.getKey(), ProbeResult.NONE)));
+      TargetKey target = e.getValue();
+      Sums s = sums.getOrDefault(target, new Sums());
+      DatabaseBudget b =
+          budget(e.getKey(), target, s, probes.getOrDefault(e.getKey(), ProbeResult.NONE), th);
+      budgets.add(b);
+      List<ServiceRollup> svc = new ArrayList<>(s.services.size());
+      s.services.forEach((name, ss) -> svc.add(ss.rollup(name)));
+      List<PodView> pods = new ArrayList<>(s.pods);
+      pods.sort(
+          Comparator.comparing(PodView::stale)
+              .thenComparing(p -> -p.openTo(target))
+              .thenComparing(p -> String.valueOf(p.podName())));
+      rollups.put(e.getKey(), new TargetRollup(b, List.copyOf(svc), List.copyOf(pods)));
     }
-    return out;
+    List<ServiceRollup> all = new ArrayList<>(services.size());
+    services.forEach((name, ss) -> all.add(ss.rollup(name)));
+    return new Overview(fleet, List.copyOf(budgets), probes, rollups, List.copyOf(all));
   }
 
-  private static void add(PodView pod, Map<TargetKey, Sums> sums) {
-    Map<TargetKey, Long> podPlanned = new HashMap<>();
-    for (TargetKey t : pod.open().keySet()) {
-      podPlanned.putIfAbsent(t, 0L);
+  private static void add(PodView pod, Map<TargetKey, Sums> sums, Map<String, ServiceSums> all) {
+    ServiceSums total = all.computeIfAbsent(pod.service(), k -> new ServiceSums());
+    if (pod.stale()) {
+      total.stalePods++;
+    } else {
+      total.livePods++;
     }
-    for (PoolView pool : pod.pools()) {
-      if (pool.stale()) {
+    for (Map.Entry<TargetKey, PodView.Totals> e : pod.totals().entrySet()) {
+      PodView.Totals t = e.getValue();
+      Sums s = sums.computeIfAbsent(e.getKey(), k -> new Sums());
+      s.pods.add(pod);
+      s.services.computeIfAbsent(pod.service(), k -> new ServiceSums()).add(pod, t);
+      if (pod.stale()) {
         continue;
       }
-      Sums s = sums.computeIfAbsent(pool.target(), k -> new Sums());
-      s.pools++;
-      s.pending += Math.round(pool.pending());
-      s.waitP99 = Math.max(s.waitP99, pool.waitP99());
-      s.useP99 = Math.max(s.useP99, pool.useP99());
-      podPlanned.merge(pool.target(), pool.max() == null ? 0 : Math.round(pool.max()), Long::sum);
+      if (pod.silent()) {
+        s.silentPods++;
+      }
+      s.open += Math.round(t.open());
+      s.planned += t.max() == null ? 0 : Math.round(t.max());
+      s.pending += Math.round(t.pending());
+      s.pools += t.livePools();
+      total.open += t.open();
+      total.used += t.used();
+      total.idle += t.idle();
+      if (t.max() != null) {
+        total.max += t.max();
+        total.hasMax = true;
+      }
+      total.pending += t.pending();
+      total.livePools += t.livePools();
+      total.closedPools += t.closedPools();
     }
-    podPlanned.forEach(
-        (target, planned) -> {
-          Sums s = sums.computeIfAbsent(target, k -> new Sums());
-          s.open += Math.round(pod.openTo(target));
-          s.planned += planned;
-          s.podsPerService.merge(pod.service(), 1, Integer::sum);
-          s.plannedPerService.merge(pod.service(), planned, Long::sum);
-          s.maxPlannedPerPod.merge(pod.service(), planned, Math::max);
-        });
+    if (pod.stale()) {
+      return;
+    }
+    for (FamilyView f : pod.families()) {
+      if (f.live()) {
+        Sums s = sums.get(f.target());
+        s.waitP99 = Math.max(s.waitP99, f.waitP99());
+        s.useP99 = Math.max(s.useP99, f.useP99());
+      }
+    }
   }
 
-  private DatabaseBudget budget(String id, TargetKey target, Sums s, ProbeResult probe) {
+  private DatabaseBudget budget(
+      String id, TargetKey target, Sums s, ProbeResult probe, Thresholds th) {
     // At the ceiling every replica is as large as the largest live pod of its service.
     long plannedAtCeiling = 0;
     long replicas = 0;
-    for (Map.Entry<String, Integer> e : s.podsPerService.entrySet()) {
+    int services = 0;
+    int pods = 0;
+    for (Map.Entry<String, ServiceSums> e : s.services.entrySet()) {
+      ServiceSums ss = e.getValue();
+      if (ss.livePods == 0) {
+        continue;
+      }
+      services++;
+      pods += ss.livePods;
       Integer ceiling = ceilings.get(e.getKey());
-      int live = e.getValue();
-      int n = ceiling == null ? live : Math.max(ceiling, live);
+      int n = ceiling == null ? ss.livePods : Math.max(ceiling, ss.livePods);
       replicas += n;
-      plannedAtCeiling +=
-          ceiling == null
-              ? s.plannedPerService.get(e.getKey())
-              : s.maxPlannedPerPod.get(e.getKey()) * n;
+      plannedAtCeiling += ceiling == null ? ss.planned : ss.maxPlannedPerPod * n;
     }
     CollectorConfig.Database conf = databases.get(id);
     Integer max = null;
@@ -127,11 +222,26 @@ public final class BudgetCalculator {
       source = "probe";
     }
     Integer usable = max == null ? null : Math.max(0, max - reserved);
-    Double utilization = usable == null || usable == 0 ? null : (double) s.open / usable;
     Integer actual = probe.isOk() ? probe.actual() : null;
+    DatabaseBudget.OverReport overReport =
+        actual != null && s.open > actual
+            ? new DatabaseBudget.OverReport(s.open, actual, s.silentPods)
+            : null;
+    // The database's own count bounds what the agents can really hold.
+    long counted = overReport != null ? actual : s.open;
+    Double utilization = usable == null || usable == 0 ? null : (double) counted / usable;
     Integer unattributed = actual == null ? null : (int) Math.max(0, actual - s.open);
     Integer suggested =
         usable == null || replicas == 0 ? null : (int) Math.max(0, (usable - headroom) / replicas);
+    int over = 0;
+    if (suggested != null) {
+      for (PodView pod : s.pods) {
+        Double m = pod.to(target).max();
+        if (!pod.stale() && m != null && m > suggested) {
+          over++;
+        }
+      }
+    }
     return new DatabaseBudget(
         id,
         target,
@@ -146,13 +256,17 @@ public final class BudgetCalculator {
         unattributed,
         utilization,
         s.pending,
-        s.podsPerService.size(),
-        s.podsPerService.values().stream().mapToInt(Integer::intValue).sum(),
+        services,
+        pods,
         s.pools,
         suggested,
+        over,
         s.waitP99,
         s.useP99,
-        probe);
+        probe,
+        overReport,
+        th.state(utilization),
+        th);
   }
 
   /** A configured target no pod reported yet: its fields as far as the id tells them. */

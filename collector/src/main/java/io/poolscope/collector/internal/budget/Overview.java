@@ -5,17 +5,22 @@ import io.poolscope.collector.internal.probe.ProbeResult;
 import java.util.List;
 import java.util.Map;
 
-/** The fleet and every target's budget, computed together at {@code fleet.time()}. */
+/**
+ * The fleet and every target's budget and rollup, computed together at {@code fleet.time()}.
+ *
+ * @param rollups per target id
+ * @param services every service's sums over all targets, by name
+ */
 public record Overview(
-    FleetSnapshot fleet, List<DatabaseBudget> budgets, Map<String, ProbeResult> probes) {
+    FleetSnapshot fleet,
+    List<DatabaseBudget> budgets,
+    Map<String, ProbeResult> probes,
+    Map<String, TargetRollup> rollups,
+    List<ServiceRollup> services) {
 
   /** The budget of one target, or null. */
   public DatabaseBudget budget(String id) {
-    for (DatabaseBudget b : budgets) {
-      if (b.id().equals(id)) {
-        return b;
-      }
-    }
-    return null;
+    TargetRollup r = rollups.get(id);
+    return r == null ? null : r.budget();
   }
 }

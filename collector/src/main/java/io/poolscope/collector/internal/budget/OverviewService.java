@@ -111,8 +111,7 @@ public final class OverviewService {
 
   private Overview compute(long now, long changes, Map<String, ProbeResult> p) {
     var snapshot = fleet.snapshot(now);
-    Computed next =
-        new Computed(new Overview(snapshot, calculator.compute(snapshot, p), p), changes, p);
+    Computed next = new Computed(calculator.overview(snapshot, p), changes, p);
     // Two computations can overlap (the scheduler's and a reader's): the one that saw fewer fleet
     // changes does not replace the other.
     cached.accumulateAndGet(

@@ -51,16 +51,30 @@ public final class ConfigLoader {
           "alerts.notifiers.#.routingKey",
           "alerts.notifiers.#.match.*",
           "alerts.notifiers.#.matchRegex.*",
+          "alerts.notifiers.#.groupBy",
+          "alerts.notifiers.#.groupBy.*",
+          "alerts.notifiers.#.groupWait",
+          "alerts.notifiers.#.groupInterval",
+          "alerts.notifiers.#.repeatInterval",
           "databases.#.id",
           "databases.#.maxConnections",
           "databases.#.reserved",
           "databases.#.probe.url",
           "databases.#.probe.user",
           "databases.#.probe.password",
+          "servers.#.id",
+          "servers.#.maxConnections",
+          "servers.#.reserved",
+          "servers.#.probe.url",
+          "servers.#.probe.user",
+          "servers.#.probe.password",
+          "servers.#.aliases",
+          "servers.#.aliases.#",
           "services.#.name",
           "services.#.maxReplicas");
 
   private static final Pattern INDEX = Pattern.compile("\\.(\\d+)\\.");
+  private static final Pattern TRAILING_INDEX = Pattern.compile("\\.(\\d+)$");
 
   private ConfigLoader() {}
 
@@ -146,8 +160,8 @@ public final class ConfigLoader {
 
   static String template(String key) {
     String t = INDEX.matcher(key).replaceAll(".#.");
-    // Twice, because adjacent indices share a dot.
-    return INDEX.matcher(t).replaceAll(".#.");
+    // Twice, because adjacent indices share a dot; then a list index at the end (aliases.0).
+    return TRAILING_INDEX.matcher(INDEX.matcher(t).replaceAll(".#.")).replaceAll(".#");
   }
 
   private static CollectorConfig toConfig(Map<String, String> f) {
@@ -173,14 +187,19 @@ public final class ConfigLoader {
     List<CollectorConfig.Notifier> notifiers = new ArrayList<>();
     for (int i = 0; i < count(f, "alerts.notifiers."); i++) {
       String k = "alerts.notifiers." + i + ".";
+      Duration[] grouping = new Duration[3];
+      parse(f, k + "groupWait", ConfigLoader::parseDuration, d -> grouping[0] = d);
+      parse(f, k + "groupInterval", ConfigLoader::parseDuration, d -> grouping[1] = d);
+      parse(f, k + "repeatInterval", ConfigLoader::parseDuration, d -> grouping[2] = d);
       notifiers.add(
           new CollectorConfig.Notifier(
-              f.get(k + "name"),
-              f.get(k + "type"),
-              f.get(k + "url"),
-              f.get(k + "routingKey"),
-              sub(f, k + "match."),
-              sub(f, k + "matchRegex.")));
+                  f.get(k + "name"),
+                  f.get(k + "type"),
+                  f.get(k + "url"),
+                  f.get(k + "routingKey"),
+                  sub(f, k + "match."),
+                  sub(f, k + "matchRegex."))
+              .withGrouping(groupBy(f, k + "groupBy"), grouping[0], grouping[1], grouping[2]));
     }
     b.notifiers(notifiers);
     List<CollectorConfig.Database> dbs = new ArrayList<>();
@@ -196,6 +215,20 @@ public final class ConfigLoader {
               f.get(k + "probe.password")));
     }
     b.databases(dbs);
+    List<CollectorConfig.Server> servers = new ArrayList<>();
+    for (int i = 0; i < count(f, "servers."); i++) {
+      String k = "servers." + i + ".";
+      servers.add(
+          new CollectorConfig.Server(
+              f.get(k + "id"),
+              optInt(f, k + "maxConnections"),
+              optInt(f, k + "reserved"),
+              f.get(k + "probe.url"),
+              f.get(k + "probe.user"),
+              f.get(k + "probe.password"),
+              aliases(f, k + "aliases")));
+    }
+    b.servers(servers);
     List<CollectorConfig.Service> services = new ArrayList<>();
     for (int i = 0; i < count(f, "services."); i++) {
       String k = "services." + i + ".";
@@ -204,6 +237,43 @@ public final class ConfigLoader {
     }
     b.services(services);
     return b.build();
+  }
+
+  /**
+   * A YAML list ({@code groupBy: [alertname, db]}, flattened to {@code groupBy.0}, ...) or a
+   * comma-separated value, as an environment variable gives it; {@code null} when absent.
+   */
+  private static List<String> groupBy(Map<String, String> f, String key) {
+    List<String> items = stringList(f, key);
+    return items.isEmpty() ? null : items;
+  }
+
+  /** {@code aliases: [a, b]} in a file, or {@code a,b} as one value (an environment variable). */
+  private static List<String> aliases(Map<String, String> f, String key) {
+    return stringList(f, key);
+  }
+
+  /** A list of strings at {@code key}: a YAML list, a comma-separated value, or both. */
+  private static List<String> stringList(Map<String, String> f, String key) {
+    List<String> out = new ArrayList<>();
+    String joined = f.get(key);
+    if (joined != null) {
+      for (String a : joined.split(",")) {
+        if (!a.isBlank()) {
+          out.add(a.trim());
+        }
+      }
+    }
+    // A list at the end of a key: count() reads only indices followed by a dot.
+    Map<Integer, String> listed = new TreeMap<>();
+    f.forEach(
+        (k, v) -> {
+          if (k.startsWith(key + ".") && k.substring(key.length() + 1).matches("\\d+")) {
+            listed.put(Integer.parseInt(k.substring(key.length() + 1)), v.trim());
+          }
+        });
+    out.addAll(listed.values());
+    return out;
   }
 
   private static Map<String, String> sub(Map<String, String> f, String prefix) {

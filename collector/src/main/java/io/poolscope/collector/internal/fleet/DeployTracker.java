@@ -34,8 +34,7 @@ public final class DeployTracker {
       }
       live.computeIfAbsent(pod.service(), k -> new TreeSet<>()).add(pod.version());
       Set<String> t = targets.computeIfAbsent(pod.service(), k -> new TreeSet<>());
-      pod.pools().forEach(p -> t.add(p.target().id()));
-      pod.open().keySet().forEach(k -> t.add(k.id()));
+      pod.totals().keySet().forEach(k -> t.add(k.id()));
     }
     List<Deploy> out = new ArrayList<>();
     live.forEach(

@@ -2,7 +2,7 @@ package io.poolscope.collector.internal.fleet;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,110 +11,159 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Latest state of every agent JVM, keyed by {@code service.instance.id}. A pod (or one of its
- * pools) that has not reported for three export intervals is stale and leaves every sum; after the
- * retention period it is forgotten. One lock guards everything: an update is a few map writes, so
- * contention is cheaper than the bookkeeping of finer locks.
+ * Latest state of every agent JVM, keyed by {@code service.instance.id}. A pod whose final export
+ * says it is exiting leaves every sum at once; one (or one of its pools) that has not reported for
+ * three export intervals is stale and leaves them then; after the retention period it is forgotten.
+ * A pool the agent reports closed leaves at once; closed pools are kept for {@link
+ * #CLOSED_KEPT_MILLIS} (the "closed in the last 15 min" of their family), then folded into their
+ * family's totals. Each pod has its own lock: an update is a few field writes.
  */
 public final class FleetModel {
+  /** How long a closed pool stays listed in its family. */
+  public static final long CLOSED_KEPT_MILLIS = 15 * 60_000L;
+
+  private final long intervalMillis;
   private final long staleAfterMillis;
   private final long forgetAfterMillis;
   private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
 
+  private final FleetBounds bounds;
+
   /** Stale after three {@code intervalMillis}; forgotten after {@code retentionMillis}. */
   public FleetModel(long intervalMillis, long retentionMillis) {
-    this.staleAfterMillis = 3 * intervalMillis;
-    this.forgetAfterMillis = Math.max(retentionMillis, staleAfterMillis);
+    this(intervalMillis, retentionMillis, FleetBounds.NONE);
   }
 
-  /** Applies one decoded resource's points. */
+  /** As {@link #FleetModel(long, long)}, holding at most what {@code bounds} allows. */
+  public FleetModel(long intervalMillis, long retentionMillis, FleetBounds bounds) {
+    this.intervalMillis = intervalMillis;
+    this.staleAfterMillis = 3 * intervalMillis;
+    this.forgetAfterMillis = Math.max(retentionMillis, staleAfterMillis);
+    this.bounds = bounds;
+  }
+
+  /** Applies one decoded resource's readings. */
   public void apply(PodReport r, long now) {
-    PodState pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
+    PodState pod = pods.get(r.instanceId());
+    if (pod == null) {
+      if (!bounds.admitPod(pods.size())) {
+        return;
+      }
+      pod = pods.computeIfAbsent(r.instanceId(), id -> new PodState(id, now));
+    }
     synchronized (pod) {
       pod.service = r.service();
       pod.podName = r.podName();
       pod.host = r.host();
       pod.version = r.version();
       pod.lastSeen = Math.max(pod.lastSeen, now);
-      for (Point p : r.points()) {
-        applyPoint(pod, p, now);
+      if (r.exiting() && pod.exitedAt < 0) {
+        // Sticky: a retried earlier export arriving after the last one must not revive the pod.
+        pod.exitedAt = now;
+      }
+      for (TargetReading t : r.targets()) {
+        if (bounds.admitTarget(pod, t)) {
+          applyTarget(pod, t, now);
+        }
+      }
+      for (PoolReading p : r.pools()) {
+        if (bounds.admitPool(pod, p)) {
+          applyPool(pod, p, now);
+        }
       }
     }
     changes.incrementAndGet();
   }
 
-  private static void applyPoint(PodState pod, Point p, long now) {
-    switch (p.metric()) {
-      case Metrics.OPEN -> {
-        pod.open.put(p.target(), p.value());
-        pod.openSeen.put(p.target(), now);
-      }
-      case Metrics.REFUSED ->
-          count(
-              pod.refused.computeIfAbsent(
-                  new PodState.TargetAttr(p.target(), p.attr()), k -> new Counter()),
-              p);
-      case Metrics.POOLS_CREATED ->
-          count(
-              pod.created.computeIfAbsent(
-                  new PodState.TargetAttr(p.target(), p.attr()), k -> new Counter()),
-              p);
-      case Metrics.POOLS_CLOSED ->
-          count(
-              pod.closed.computeIfAbsent(
-                  new PodState.TargetAttr(p.target(), p.attr()), k -> new Counter()),
-              p);
-      default -> applyPoolPoint(pod, p, now);
+  private static void applyTarget(PodState pod, TargetReading t, long now) {
+    if (t.open() != null) {
+      pod.open.put(t.target(), t.open());
+      pod.openSeen.put(t.target(), now);
     }
+    t.refused().forEach((k, c) -> count(pod.refused, new PodState.TargetAttr(t.target(), k), c));
+    t.created().forEach((k, c) -> count(pod.created, new PodState.TargetAttr(t.target(), k), c));
+    t.closed().forEach((k, c) -> count(pod.closed, new PodState.TargetAttr(t.target(), k), c));
   }
 
-  private static void applyPoolPoint(PodState pod, Point p, long now) {
+  private static void applyPool(PodState pod, PoolReading r, long now) {
     PoolState pool =
         pod.pools.computeIfAbsent(
-            new PodState.PoolKey(p.target(), p.pool()), k -> new PoolState(k.target(), k.name()));
+            new PodState.PoolKey(r.target(), r.name()), k -> new PoolState(k.target(), k.name()));
     pool.lastSeen = now;
-    switch (p.metric()) {
-      case Metrics.COUNT -> {
-        if ("used".equals(p.attr())) {
-          pool.used = p.value();
-        } else if ("idle".equals(p.attr())) {
-          pool.idle = p.value();
-        }
-      }
-      case Metrics.MAX -> pool.max = p.value();
-      case Metrics.IDLE_MIN -> pool.minIdle = p.value();
-      case Metrics.PENDING -> pool.pending = p.value();
-      case Metrics.OLDEST_USE -> pool.oldestUse = p.value();
-      case Metrics.TIMEOUTS -> count(pool.timeouts, p);
-      case Metrics.LEAKS -> count(pool.leaks.computeIfAbsent(p.attr(), k -> new Counter()), p);
-      case Metrics.CONNECTIONS_CLOSED ->
-          count(pool.connectionsClosed.computeIfAbsent(p.attr(), k -> new Counter()), p);
-      case Metrics.OLDEST_AGE -> pool.oldestAge = p.value();
-      case Metrics.MAX_LIFETIME -> pool.maxLifetime = p.value();
-      case Metrics.WAIT_TIME ->
-          pool.wait.apply(p.histogram(), p.temporality(), p.startNanos(), now);
-      case Metrics.USE_TIME -> pool.use.apply(p.histogram(), p.temporality(), p.startNanos(), now);
-      case Metrics.CREATE_TIME ->
-          pool.create.apply(p.histogram(), p.temporality(), p.startNanos(), now);
-      default -> {
-        // Decoder only passes contract metrics; nothing else to do.
-      }
+    if (r.type() != null) {
+      pool.type = r.type();
     }
-    if (p.poolType() != null) {
-      pool.type = p.poolType();
+    if (r.family() != null) {
+      pool.family = r.family();
+    }
+    FamilyState family =
+        pod.families.computeIfAbsent(
+            new PodState.FamilyKey(r.target(), pool.family),
+            k -> new FamilyState(k.target(), k.key()));
+    family.member(pool.name);
+    if (pool.type != null) {
+      family.type = pool.type;
+    }
+    if (r.open() != null) {
+      pool.closedAt = r.open() ? -1 : pool.closedAt >= 0 ? pool.closedAt : now;
+    }
+    if (r.used() != null) {
+      pool.used = r.used();
+    }
+    if (r.idle() != null) {
+      pool.idle = r.idle();
+    }
+    if (r.max() != null) {
+      pool.max = r.max();
+    }
+    if (r.minIdle() != null) {
+      pool.minIdle = r.minIdle();
+    }
+    if (r.pending() != null) {
+      pool.pending = r.pending();
+    }
+    if (r.oldestUse() != null) {
+      pool.oldestUse = r.oldestUse();
+    }
+    if (r.timeouts() != null) {
+      count(pool.timeouts, r.timeouts());
+    }
+    r.leaks().forEach((s, c) -> count(pool.leaks.computeIfAbsent(s, k -> new Counter()), c));
+    if (r.waitTime() != null) {
+      pool.wait.apply(r.waitTime(), now);
+    }
+    if (r.useTime() != null) {
+      pool.use.apply(r.useTime(), now);
+    }
+    if (r.createTime() != null) {
+      pool.create.apply(r.createTime(), now);
+    }
+    r.connectionsClosed().forEach((reason, c) -> count(pool.connectionsClosed, reason, c));
+    if (r.oldestAge() != null) {
+      pool.oldestAge = r.oldestAge();
+    }
+    if (r.maxLifetime() != null) {
+      pool.maxLifetime = r.maxLifetime();
     }
   }
 
-  private static void count(Counter c, Point p) {
-    if (p.temporality() == Point.Temporality.DELTA) {
-      c.delta(p.value());
+  private static <K> void count(Map<K, Counter> m, K key, CounterReading c) {
+    count(m.computeIfAbsent(key, k -> new Counter()), c);
+  }
+
+  private static void count(Counter c, CounterReading r) {
+    if (r.delta()) {
+      c.delta(r.value());
     } else {
-      c.cumulative(p.value(), p.startNanos());
+      c.cumulative(r.value(), r.startNanos());
     }
   }
 
-  /** Forgets pods silent for longer than the retention; returns how many. */
+  /**
+   * Forgets pods silent for longer than the retention, and pools closed for longer than {@link
+   * #CLOSED_KEPT_MILLIS} (their counters stay in their family); returns how many pods.
+   */
   public int forget(long now) {
     int removed = 0;
     for (Map.Entry<String, PodState> e : pods.entrySet()) {
@@ -122,6 +171,9 @@ public final class FleetModel {
       boolean old;
       synchronized (p) {
         old = p.lastSeen < now - forgetAfterMillis;
+        if (!old) {
+          dropClosedPools(p, now);
+        }
       }
       if (old && pods.remove(e.getKey(), p)) {
         removed++;
@@ -131,6 +183,47 @@ public final class FleetModel {
       changes.incrementAndGet();
     }
     return removed;
+  }
+
+  private void dropClosedPools(PodState pod, long now) {
+    boolean dropped = false;
+    for (Iterator<PoolState> it = pod.pools.values().iterator(); it.hasNext(); ) {
+      PoolState s = it.next();
+      long closedAt = closedAt(s, now);
+      if (closedAt >= 0 && closedAt < now - CLOSED_KEPT_MILLIS) {
+        FamilyState f = pod.families.get(new PodState.FamilyKey(s.target, s.family));
+        if (f != null) {
+          f.retiredTimeouts += s.timeouts.total();
+          for (LeakState l : LeakState.values()) {
+            f.retiredLeaks[l.ordinal()] += s.leaks(l);
+          }
+          f.retiredWait.add(s.wait);
+          f.retiredUse.add(s.use);
+          f.retiredConnectionsCreated += s.create.count();
+          s.connectionsClosed.forEach(
+              (reason, c) -> f.retiredConnectionsClosed.merge(reason, c.total(), Double::sum));
+        }
+        it.remove();
+        dropped = true;
+      }
+    }
+    if (dropped) {
+      // A family left without pools has nothing to show; its series end with it.
+      Set<PodState.FamilyKey> inUse = new java.util.HashSet<>();
+      for (PoolState s : pod.pools.values()) {
+        inUse.add(new PodState.FamilyKey(s.target, s.family));
+      }
+      pod.families.keySet().retainAll(inUse);
+      changes.incrementAndGet();
+    }
+  }
+
+  /** When a pool closed (said so, or went silent), or -1 while it reports as open. */
+  long closedAt(PoolState s, long now) {
+    if (s.closedAt >= 0) {
+      return s.closedAt;
+    }
+    return isStale(s.lastSeen, now) ? s.lastSeen : -1;
   }
 
   /** Increases on every change; the SSE stream and caches compare it. */
@@ -143,6 +236,11 @@ public final class FleetModel {
     return now - lastSeen > staleAfterMillis;
   }
 
+  /** Whether a pod last seen at {@code lastSeen} has missed its last export at {@code now}. */
+  boolean isSilent(long lastSeen, long now) {
+    return now - lastSeen > intervalMillis * 3 / 2;
+  }
+
   /** An immutable copy of the whole fleet at {@code now}. */
   public FleetSnapshot snapshot(long now) {
     List<PodView> views = new ArrayList<>(pods.size());
@@ -150,13 +248,13 @@ public final class FleetModel {
     for (PodState pod : pods.values()) {
       PodView v;
       synchronized (pod) {
-        v = view(pod, now);
+        v = PodViews.of(this, pod, now);
       }
       views.add(v);
-      for (PoolView p : v.pools()) {
-        targets.add(p.target());
+      targets.addAll(v.totals().keySet());
+      for (FamilyView f : v.families()) {
+        targets.add(f.target());
       }
-      targets.addAll(v.open().keySet());
     }
     views.sort(
         (a, b) -> {
@@ -164,112 +262,5 @@ public final class FleetModel {
           return c != 0 ? c : String.valueOf(a.podName()).compareTo(String.valueOf(b.podName()));
         });
     return new FleetSnapshot(now, List.copyOf(views), Collections.unmodifiableSet(targets));
-  }
-
-  private PodView view(PodState pod, long now) {
-    boolean podStale = isStale(pod.lastSeen, now);
-    Map<PodState.TargetAttr, Double> typeCreated = totals(pod.created);
-    Map<PodState.TargetAttr, Double> typeClosed = totals(pod.closed);
-    List<PoolView> pools = new ArrayList<>();
-    Map<TargetKey, Double> usedIdle = new HashMap<>();
-    for (PoolState s : pod.pools.values()) {
-      boolean stale = podStale || isStale(s.lastSeen, now);
-      String type = s.type != null ? s.type : onlyType(pod, s.target);
-      PodState.TargetAttr typeKey = new PodState.TargetAttr(s.target, type);
-      pools.add(
-          new PoolView(
-              s.target,
-              s.name,
-              type,
-              s.used,
-              s.idle,
-              Double.isNaN(s.max) ? null : s.max,
-              Double.isNaN(s.minIdle) ? null : s.minIdle,
-              s.pending,
-              s.wait.lastP99(),
-              s.use.lastP99(),
-              s.timeouts.total(),
-              leak(s, "suspected"),
-              leak(s, "returned"),
-              leak(s, "collected"),
-              s.oldestUse,
-              typeCreated.getOrDefault(typeKey, 0.0),
-              typeClosed.getOrDefault(typeKey, 0.0),
-              stale,
-              histogram(s.wait),
-              histogram(s.use),
-              physical(s)));
-      if (!stale) {
-        usedIdle.merge(s.target, s.used + s.idle, Double::sum);
-      }
-    }
-    Map<TargetKey, Double> open = new HashMap<>();
-    for (Map.Entry<TargetKey, Double> e : pod.open.entrySet()) {
-      if (!isStale(pod.openSeen.get(e.getKey()), now)) {
-        open.put(e.getKey(), e.getValue());
-      }
-    }
-    // Without poolscope.connection.open for a target, its pools' connections are the best figure.
-    usedIdle.forEach(open::putIfAbsent);
-    return new PodView(
-        pod.service,
-        pod.instanceId,
-        pod.podName,
-        pod.host,
-        pod.version,
-        podStale,
-        pod.lastSeen,
-        Map.copyOf(open),
-        List.copyOf(pools),
-        grouped(pod.refused),
-        grouped(pod.created),
-        grouped(pod.closed));
-  }
-
-  private static String onlyType(PodState pod, TargetKey target) {
-    String found = null;
-    for (PodState.TargetAttr k : pod.created.keySet()) {
-      if (k.target().equals(target)) {
-        if (found != null && !found.equals(k.attr())) {
-          return null;
-        }
-        found = k.attr();
-      }
-    }
-    return found;
-  }
-
-  private static PoolView.Physical physical(PoolState s) {
-    Map<String, Double> closed = new java.util.TreeMap<>();
-    s.connectionsClosed.forEach((reason, c) -> closed.put(reason, c.total()));
-    return new PoolView.Physical(
-        s.create.count(),
-        Collections.unmodifiableMap(closed),
-        Double.isNaN(s.oldestAge) ? null : s.oldestAge,
-        Double.isNaN(s.maxLifetime) ? null : s.maxLifetime);
-  }
-
-  private static double leak(PoolState s, String state) {
-    Counter c = s.leaks.get(state);
-    return c == null ? 0 : c.total();
-  }
-
-  private static PoolView.HistogramView histogram(HistogramState h) {
-    return new PoolView.HistogramView(h.bounds().clone(), h.totals().clone(), h.sum());
-  }
-
-  private static Map<PodState.TargetAttr, Double> totals(Map<PodState.TargetAttr, Counter> in) {
-    Map<PodState.TargetAttr, Double> out = new HashMap<>();
-    in.forEach((k, v) -> out.put(k, v.total()));
-    return out;
-  }
-
-  private static Map<TargetKey, Map<String, Double>> grouped(Map<PodState.TargetAttr, Counter> in) {
-    Map<TargetKey, Map<String, Double>> out = new HashMap<>();
-    in.forEach(
-        (k, v) ->
-            out.computeIfAbsent(k.target(), t -> new HashMap<>())
-                .put(String.valueOf(k.attr()), v.total()));
-    return out;
   }
 }

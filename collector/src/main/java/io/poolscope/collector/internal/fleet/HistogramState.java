@@ -22,7 +22,8 @@ final class HistogramState {
   private final Deque<long[]> snapshots = new ArrayDeque<>();
   private final Deque<Long> snapshotTimes = new ArrayDeque<>();
 
-  void apply(Point.Histogram h, Point.Temporality temporality, long startNanos, long now) {
+  void apply(HistogramReading h, long now) {
+    long startNanos = h.startNanos();
     if (bounds == null || !Arrays.equals(bounds, h.bounds())) {
       // New bucket layout (agent upgrade): earlier totals cannot be merged into it.
       bounds = h.bounds().clone();
@@ -34,7 +35,7 @@ final class HistogramState {
       firstSeen = now;
     }
     long[] counts = h.counts();
-    if (temporality == Point.Temporality.DELTA) {
+    if (h.delta()) {
       add(counts, h.sum());
     } else {
       boolean restarted =

@@ -4,9 +4,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Mutable state of one agent JVM; guarded by the {@link FleetModel} lock. */
+/** Mutable state of one agent JVM; guarded by its own lock. */
 final class PodState {
   record PoolKey(TargetKey target, String name) {}
+
+  record FamilyKey(TargetKey target, String key) {}
 
   /** A counter series keyed by target and one attribute (error type, pool type). */
   record TargetAttr(TargetKey target, String attr) {}
@@ -18,7 +20,12 @@ final class PodState {
   String version;
   final long firstSeen;
   long lastSeen;
+
+  /** When the JVM's final export ({@code poolscope.agent.exiting}) arrived; -1 before. */
+  long exitedAt = -1;
+
   final Map<PoolKey, PoolState> pools = new LinkedHashMap<>();
+  final Map<FamilyKey, FamilyState> families = new LinkedHashMap<>();
   final Map<TargetKey, Double> open = new HashMap<>();
   final Map<TargetKey, Long> openSeen = new HashMap<>();
   final Map<TargetAttr, Counter> refused = new HashMap<>();

@@ -5,11 +5,17 @@ import java.util.Map;
 /**
  * Immutable figures of one pool at one moment. Optional figures (max, minIdle) are null when the
  * pool does not expose them.
+ *
+ * @param family the family key ({@code poolscope.pool.family}, or the pool name)
+ * @param live open and reporting, in a live pod: counted in every sum
+ * @param closedAt when it closed (the agent said so, or it stopped reporting); null while live
+ * @param physical the pool's physical connections
  */
 public record PoolView(
     TargetKey target,
     String name,
     String type,
+    String family,
     double used,
     double idle,
     Double max,
@@ -22,11 +28,8 @@ public record PoolView(
     double leaksReturned,
     double leaksCollected,
     double oldestUse,
-    double created,
-    double closed,
-    boolean stale,
-    HistogramView waitHistogram,
-    HistogramView useHistogram,
+    boolean live,
+    Long closedAt,
     Physical physical) {
 
   /**
@@ -47,6 +50,8 @@ public record PoolView(
     }
   }
 
-  /** Cumulative, reset-safe buckets; {@code counts} are per bucket, not cumulative. */
-  public record HistogramView(double[] bounds, long[] counts, double sum) {}
+  /** Not counted: closed, silent, or in a pod that is not live. */
+  public boolean stale() {
+    return !live;
+  }
 }

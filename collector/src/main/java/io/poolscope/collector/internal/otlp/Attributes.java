@@ -36,7 +36,7 @@ final class Attributes {
 
   static String text(AnyValue v) {
     return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
+      case STRING_VALUE -> withoutNul(v.getStringValue());
       case INT_VALUE -> Long.toString(v.getIntValue());
       case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
       case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
@@ -53,6 +53,14 @@ final class Attributes {
       }
       default -> null;
     };
+  }
+
+  /**
+   * {@code s} with each NUL replaced by U+FFFD: PostgreSQL refuses NUL in text, and a value one
+   * store cannot hold must not fail a write partway.
+   */
+  static String withoutNul(String s) {
+    return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
   }
 
   /** The target, or null when {@code db.system.name} is missing or a part is too long. */

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.fleet.PodReport;
+import io.poolscope.collector.internal.limits.Refusals;
 import io.poolscope.collector.internal.store.LeakEvent;
 import io.poolscope.collector.internal.store.Store;
 import java.util.List;
@@ -22,14 +23,23 @@ public final class IngestService {
   private final Store store;
   private final LongSupplier clock;
   private final Consumer<List<LeakEvent>> onLeaks;
+  private final Refusals refusals;
 
-  /** {@code onLeaks} sees stored leak events (for the SSE stream and alerting). */
+  /**
+   * {@code onLeaks} sees stored leak events (for the SSE stream and alerting); values cut to their
+   * bound are counted in {@code refusals}.
+   */
   public IngestService(
-      FleetModel fleet, Store store, LongSupplier clock, Consumer<List<LeakEvent>> onLeaks) {
+      FleetModel fleet,
+      Store store,
+      LongSupplier clock,
+      Consumer<List<LeakEvent>> onLeaks,
+      Refusals refusals) {
     this.fleet = fleet;
     this.store = store;
     this.clock = clock;
     this.onLeaks = onLeaks;
+    this.refusals = refusals;
   }
 
   /** Handles one {@code /v1/metrics} body; returns the encoded response. */
@@ -52,7 +62,7 @@ public final class IngestService {
   /** Handles one {@code /v1/logs} body; returns the encoded response. */
   public byte[] logs(byte[] body, OtlpBody.Encoding enc) {
     LogsTranslator.Result r =
-        LogsTranslator.translate(OtlpCodec.logs(body, enc), clock.getAsLong());
+        LogsTranslator.translate(OtlpCodec.logs(body, enc), clock.getAsLong(), refusals);
     if (!r.leaks().isEmpty()) {
       onLeaks.accept(store.addLeaks(r.leaks()));
     }

@@ -5,6 +5,8 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.poolscope.collector.internal.fleet.TargetKey;
+import io.poolscope.collector.internal.limits.Limits;
+import io.poolscope.collector.internal.limits.Refusals;
 import io.poolscope.collector.internal.store.LeakEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,12 @@ import java.util.Map;
  */
 public final class LogsTranslator {
   static final String LEAK_EVENT = "poolscope.connection.leak";
-  private static final int MAX_STACK_CHARS = 16_384;
+
+  /** Longest stored call site or holder stack; longer ones are cut (counted). */
+  static final int MAX_STACK_CHARS = 16_384;
+
+  /** Longest stored lease id; longer ones are cut (counted). */
+  static final int MAX_LEASE_ID = 100;
 
   /** Leak events, plus what was rejected and why. */
   public record Result(List<LeakEvent> leaks, long rejected, String message) {}
@@ -26,6 +33,11 @@ public final class LogsTranslator {
 
   /** Translates a whole request; {@code now} stands in for a record without timestamps. */
   public static Result translate(ExportLogsServiceRequest req, long now) {
+    return translate(req, now, new Refusals(() -> now, Long.MAX_VALUE));
+  }
+
+  /** As {@link #translate(ExportLogsServiceRequest, long)}, counting cut values in refusals. */
+  public static Result translate(ExportLogsServiceRequest req, long now, Refusals refusals) {
     List<LeakEvent> out = new ArrayList<>();
     long rejected = 0;
     String message = null;
@@ -53,7 +65,8 @@ public final class LogsTranslator {
             continue;
           }
           long nanos = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
-          long time = nanos != 0 ? nanos / 1_000_000 : now;
+          // fixed64 on the wire: 2^63 ns and later read as negative longs, so unsigned here.
+          long time = nanos != 0 ? Long.divideUnsigned(nanos, 1_000_000) : now;
           // A clock far in the future would pin an event at the top of every list.
           time = Math.min(time, now + 60_000);
           out.add(
@@ -66,11 +79,17 @@ public final class LogsTranslator {
                   who.instanceId(),
                   pool,
                   target.id(),
-                  clip(a.get("thread.name"), Attributes.MAX_NAME),
+                  Limits.clip(a.get("thread.name"), Attributes.MAX_NAME, refusals, "thread.name"),
                   seconds(a.get("poolscope.lease.age")),
-                  clip(a.get("poolscope.lease.id"), 100),
-                  clip(a.get("code.stacktrace"), MAX_STACK_CHARS),
-                  clip(a.get("poolscope.holder.stacktrace"), MAX_STACK_CHARS)));
+                  Limits.clip(
+                      a.get("poolscope.lease.id"), MAX_LEASE_ID, refusals, "poolscope.lease.id"),
+                  Limits.clip(
+                      a.get("code.stacktrace"), MAX_STACK_CHARS, refusals, "code.stacktrace"),
+                  Limits.clip(
+                      a.get("poolscope.holder.stacktrace"),
+                      MAX_STACK_CHARS,
+                      refusals,
+                      "poolscope.holder.stacktrace")));
         }
       }
     }
@@ -87,9 +106,5 @@ public final class LogsTranslator {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  private static String clip(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 }

@@ -7,25 +7,45 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.poolscope.collector.internal.fleet.Metrics;
+import io.poolscope.collector.internal.fleet.CounterReading;
+import io.poolscope.collector.internal.fleet.HistogramReading;
+import io.poolscope.collector.internal.fleet.LeakState;
 import io.poolscope.collector.internal.fleet.PodReport;
-import io.poolscope.collector.internal.fleet.Point;
+import io.poolscope.collector.internal.fleet.PoolReading;
 import io.poolscope.collector.internal.fleet.TargetKey;
+import io.poolscope.collector.internal.fleet.TargetReading;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a decoded metrics request into fleet updates without touching the fleet. Points that break
- * the contract (missing pool name or target, negative or non-finite values, unknown histogram
- * kinds) are rejected one by one and reported as OTLP partial success; metrics outside the contract
- * are accepted and ignored, as a receiver should.
+ * Turns a decoded metrics request into typed fleet updates without touching the fleet: the only
+ * place that knows metric names. Points that break the contract (missing pool name or target,
+ * negative or non-finite values, unknown histogram kinds) are rejected one by one and reported as
+ * OTLP partial success; metrics outside the contract are accepted and ignored, as a receiver
+ * should.
  */
 public final class MetricsTranslator {
 
   /** The fleet updates, plus what was rejected and why (the first reason). */
   public record Result(List<PodReport> reports, long rejected, String message) {}
+
+  /** The readings of one resource (one JVM) as its points are met. */
+  private static final class Resource {
+    final Map<List<Object>, PoolReading.Builder> pools = new LinkedHashMap<>();
+    final Map<TargetKey, TargetReading.Builder> targets = new LinkedHashMap<>();
+    boolean exiting;
+    int points;
+
+    PoolReading.Builder pool(TargetKey t, String name) {
+      return pools.computeIfAbsent(List.of(t, name), k -> new PoolReading.Builder(t, name));
+    }
+
+    TargetReading.Builder target(TargetKey t) {
+      return targets.computeIfAbsent(t, TargetReading.Builder::new);
+    }
+  }
 
   private long rejected;
   private String message;
@@ -35,73 +55,79 @@ public final class MetricsTranslator {
   /** Translates a whole request. */
   public static Result translate(ExportMetricsServiceRequest req) {
     MetricsTranslator t = new MetricsTranslator();
-    Map<String, PodReport> byInstance = new LinkedHashMap<>();
-    List<PodReport> reports = new ArrayList<>();
+    Map<String, Resource> byInstance = new LinkedHashMap<>();
+    Map<String, ResourceInfo> who = new LinkedHashMap<>();
     for (ResourceMetrics rm : req.getResourceMetricsList()) {
-      ResourceInfo who = ResourceInfo.of(Attributes.of(rm.getResource().getAttributesList()));
+      ResourceInfo info = ResourceInfo.of(Attributes.of(rm.getResource().getAttributesList()));
       long rejectedBefore = t.rejected;
-      List<Point> points = new ArrayList<>();
+      // Two resources of one JVM in one request read into one set of readings, later points
+      // winning, as in two requests.
+      Resource earlier = info == null ? null : byInstance.get(info.instanceId());
+      Resource r = earlier != null ? earlier : new Resource();
+      int pointsBefore = r.points;
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {
           if (Metrics.ALL.contains(m.getName())) {
-            t.metric(m, points);
+            t.metric(m, r);
           }
         }
       }
-      if (who == null) {
+      if (info == null) {
         t.reject(
-            points.size(),
+            r.points,
             "resource has no service.name or service.instance.id, or a name over "
                 + Attributes.MAX_NAME
                 + " characters");
         continue;
       }
-      if (points.isEmpty() && t.rejected > rejectedBefore) {
+      if (earlier == null && r.points == pointsBefore && t.rejected > rejectedBefore) {
         // Every point of this resource was rejected: like a rejected request, it changes nothing
         // (no new pod, no refreshed lastSeen), or garbage could keep a pod alive or invent one.
         continue;
       }
-      PodReport earlier = byInstance.get(who.instanceId());
-      if (earlier != null) {
-        earlier.points().addAll(points);
-        continue;
+      if (earlier == null) {
+        byInstance.put(info.instanceId(), r);
+        who.put(info.instanceId(), info);
       }
-      PodReport r =
-          new PodReport(
-              who.service(), who.instanceId(), who.podName(), who.host(), who.version(), points);
-      byInstance.put(who.instanceId(), r);
-      reports.add(r);
     }
+    List<PodReport> reports = new ArrayList<>(byInstance.size());
+    byInstance.forEach(
+        (id, r) -> {
+          ResourceInfo i = who.get(id);
+          List<PoolReading> pools = new ArrayList<>(r.pools.size());
+          r.pools.values().forEach(b -> pools.add(b.build()));
+          List<TargetReading> targets = new ArrayList<>(r.targets.size());
+          r.targets.values().forEach(b -> targets.add(b.build()));
+          reports.add(
+              new PodReport(
+                  i.service(),
+                  i.instanceId(),
+                  i.podName(),
+                  i.host(),
+                  i.version(),
+                  r.exiting,
+                  pools,
+                  targets));
+        });
     return new Result(reports, t.rejected, t.message);
   }
 
-  private void metric(Metric m, List<Point> out) {
+  private void metric(Metric m, Resource out) {
     String name = m.getName();
     switch (m.getDataCase()) {
       case GAUGE -> {
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
-          number(
-              name,
-              p,
-              Metrics.COUNTERS.contains(name)
-                  ? Point.Temporality.CUMULATIVE
-                  : Point.Temporality.GAUGE,
-              out);
+          number(name, p, false, out);
         }
       }
       case SUM -> {
+        // Semantic conventions make db.client.connection.count an UpDownCounter: a current value.
         boolean delta =
-            m.getSum().getAggregationTemporality()
-                == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-        Point.Temporality t;
-        if (Metrics.COUNTERS.contains(name)) {
-          t = delta ? Point.Temporality.DELTA : Point.Temporality.CUMULATIVE;
-        } else {
-          // Semantic conventions make db.client.connection.count an UpDownCounter: a current value.
-          t = Point.Temporality.GAUGE;
-        }
+            Metrics.COUNTERS.contains(name)
+                && m.getSum().getAggregationTemporality()
+                    == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         for (NumberDataPoint p : m.getSum().getDataPointsList()) {
-          number(name, p, t, out);
+          number(name, p, delta, out);
         }
       }
       case HISTOGRAM -> {
@@ -109,7 +135,7 @@ public final class MetricsTranslator {
             m.getHistogram().getAggregationTemporality()
                 == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
-          histogram(name, p, delta ? Point.Temporality.DELTA : Point.Temporality.CUMULATIVE, out);
+          histogram(name, p, delta, out);
         }
       }
       case EXPONENTIAL_HISTOGRAM ->
@@ -120,7 +146,7 @@ public final class MetricsTranslator {
     }
   }
 
-  private void number(String name, NumberDataPoint p, Point.Temporality t, List<Point> out) {
+  private void number(String name, NumberDataPoint p, boolean delta, Resource out) {
     double v =
         p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
     if (p.getValueCase() == NumberDataPoint.ValueCase.VALUE_NOT_SET) {
@@ -131,14 +157,88 @@ public final class MetricsTranslator {
       reject(1, name + ": value " + v + " is not a finite non-negative number");
       return;
     }
-    Map<String, String> a = Attributes.of(p.getAttributesList());
-    Point point = point(name, t, a, v, null, p.getStartTimeUnixNano());
-    if (point != null) {
-      out.add(point);
+    if (Metrics.AGENT_EXITING.equals(name)) {
+      // The JVM's shutdown hook: no target, no pool; this export is its last.
+      out.exiting |= v > 0;
+      out.points++;
+      return;
     }
+    Map<String, String> a = Attributes.of(p.getAttributesList());
+    CounterReading c = new CounterReading(v, delta, p.getStartTimeUnixNano());
+    if (Metrics.POD_LEVEL.contains(name)) {
+      TargetKey target = target(name, a);
+      String attr =
+          switch (name) {
+            case Metrics.REFUSED -> a.getOrDefault("error.type", "unknown");
+            case Metrics.POOLS_CREATED, Metrics.POOLS_CLOSED ->
+                a.getOrDefault("poolscope.pool.type", "unknown");
+            default -> null;
+          };
+      if (target == null || !attrOk(name, attr)) {
+        return;
+      }
+      TargetReading.Builder t = out.target(target);
+      switch (name) {
+        case Metrics.OPEN -> t.open(a.get("db.user"), v);
+        case Metrics.REFUSED -> t.refused(attr, a.get("poolscope.refused.limit"), c);
+        case Metrics.POOLS_CREATED -> t.created(attr, c);
+        default -> t.closed(attr, c);
+      }
+      out.points++;
+      return;
+    }
+    String state =
+        switch (name) {
+          case Metrics.COUNT -> a.get("db.client.connection.state");
+          case Metrics.LEAKS -> a.get("poolscope.leak.state");
+          case Metrics.CONNECTIONS_CLOSED -> a.getOrDefault("poolscope.close.reason", "other");
+          default -> "";
+        };
+    if (state == null) {
+      // Checked before the pool is looked at: a rejected point must not create a pool.
+      if (target(name, a) != null) {
+        reject(1, name + ": missing state attribute");
+      }
+      return;
+    }
+    if (!attrOk(name, state)) {
+      return;
+    }
+    PoolReading.Builder pool = pool(name, a, out);
+    if (pool == null) {
+      return;
+    }
+    switch (name) {
+      case Metrics.COUNT -> {
+        if ("used".equals(state)) {
+          pool.used(v);
+        } else if ("idle".equals(state)) {
+          pool.idle(v);
+        }
+      }
+      case Metrics.LEAKS -> {
+        LeakState s = LeakState.of(state);
+        if (s != null) {
+          pool.leaks(s, c);
+        }
+      }
+      case Metrics.MAX -> pool.max(v);
+      case Metrics.IDLE_MIN -> pool.minIdle(v);
+      case Metrics.PENDING -> pool.pending(v);
+      case Metrics.OLDEST_USE -> pool.oldestUse(v);
+      case Metrics.TIMEOUTS -> pool.timeouts(c);
+      case Metrics.POOL_OPEN -> pool.open(v > 0);
+      case Metrics.CONNECTIONS_CLOSED -> pool.connectionsClosed(state, c);
+      case Metrics.OLDEST_AGE -> pool.oldestAge(v);
+      case Metrics.MAX_LIFETIME -> pool.maxLifetime(v);
+      default -> {
+        // A histogram name sent as a number: outside the contract, ignored.
+      }
+    }
+    out.points++;
   }
 
-  private void histogram(String name, HistogramDataPoint p, Point.Temporality t, List<Point> out) {
+  private void histogram(String name, HistogramDataPoint p, boolean delta, Resource out) {
     int nb = p.getExplicitBoundsCount();
     if (p.getBucketCountsCount() != nb + 1) {
       reject(1, name + ": " + p.getBucketCountsCount() + " bucket counts for " + nb + " bounds");
@@ -153,68 +253,77 @@ public final class MetricsTranslator {
       }
     }
     long[] counts = new long[nb + 1];
+    long total = 0;
     for (int i = 0; i <= nb; i++) {
       counts[i] = p.getBucketCounts(i);
-      if (counts[i] < 0) {
+      if (counts[i] < 0 || total + counts[i] < 0) {
         // fixed64 in the protocol; a "negative" count is an overflow or garbage.
         reject(1, name + ": bucket count out of range");
         return;
       }
+      total += counts[i];
+    }
+    if (total != p.getCount()) {
+      reject(1, name + ": count " + p.getCount() + " is not the sum of its bucket counts " + total);
+      return;
     }
     double sum = p.hasSum() ? p.getSum() : 0;
     if (!Double.isFinite(sum)) {
       reject(1, name + ": sum is not finite");
       return;
     }
-    Map<String, String> a = Attributes.of(p.getAttributesList());
-    Point.Histogram h = new Point.Histogram(bounds, counts, sum, p.getCount());
-    Point point = point(name, t, a, p.getCount(), h, p.getStartTimeUnixNano());
-    if (point != null) {
-      out.add(point);
+    PoolReading.Builder pool = pool(name, Attributes.of(p.getAttributesList()), out);
+    if (pool == null) {
+      return;
     }
+    HistogramReading h = new HistogramReading(bounds, counts, sum, delta, p.getStartTimeUnixNano());
+    switch (name) {
+      case Metrics.WAIT_TIME -> pool.waitTime(h);
+      case Metrics.USE_TIME -> pool.useTime(h);
+      case Metrics.CREATE_TIME -> pool.createTime(h);
+      default -> {
+        // A gauge name sent as a histogram: outside the contract, ignored.
+      }
+    }
+    out.points++;
   }
 
-  private Point point(
-      String name,
-      Point.Temporality t,
-      Map<String, String> a,
-      double v,
-      Point.Histogram h,
-      long start) {
+  private TargetKey target(String name, Map<String, String> a) {
     TargetKey target = Attributes.target(a);
     if (target == null) {
       reject(1, name + ": missing or invalid database target attributes (db.system.name)");
+    }
+    return target;
+  }
+
+  /** The pool a per-pool point belongs to, or null (rejected) without a target or pool name. */
+  private PoolReading.Builder pool(String name, Map<String, String> a, Resource out) {
+    TargetKey target = target(name, a);
+    if (target == null) {
       return null;
     }
     String pool = a.get("db.client.connection.pool.name");
-    if (!Metrics.POD_LEVEL.contains(name) && (pool == null || pool.isEmpty())) {
+    if (pool == null || pool.isEmpty()) {
       reject(1, name + ": missing db.client.connection.pool.name");
       return null;
     }
     String poolType = a.get("poolscope.pool.type");
-    if (!Attributes.ok(pool) || !Attributes.ok(poolType)) {
+    String family = a.get("poolscope.pool.family");
+    if (!Attributes.ok(pool) || !Attributes.ok(poolType) || !Attributes.ok(family)) {
       reject(1, name + ": a name is over " + Attributes.MAX_NAME + " characters");
       return null;
     }
-    String attr =
-        switch (name) {
-          case Metrics.COUNT -> a.get("db.client.connection.state");
-          case Metrics.LEAKS -> a.get("poolscope.leak.state");
-          case Metrics.REFUSED -> a.getOrDefault("error.type", "unknown");
-          case Metrics.CONNECTIONS_CLOSED -> a.getOrDefault("poolscope.close.reason", "other");
-          case Metrics.POOLS_CREATED, Metrics.POOLS_CLOSED ->
-              a.getOrDefault("poolscope.pool.type", "unknown");
-          default -> null;
-        };
-    if ((Metrics.COUNT.equals(name) || Metrics.LEAKS.equals(name)) && attr == null) {
-      reject(1, name + ": missing state attribute");
-      return null;
-    }
+    return out.pool(target, pool)
+        .type(poolType)
+        .family(family == null || family.isEmpty() ? null : family);
+  }
+
+  private boolean attrOk(String name, String attr) {
     if (!Attributes.ok(attr)) {
       reject(1, name + ": attribute value over " + Attributes.MAX_NAME + " characters");
-      return null;
+      return false;
     }
-    return new Point(name, t, target, pool, attr, poolType, v, h, start);
+    return true;
   }
 
   private void reject(long n, String why) {

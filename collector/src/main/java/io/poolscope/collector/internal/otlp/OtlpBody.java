@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -69,22 +70,37 @@ public final class OtlpBody {
    * into an array of that size.
    */
   public byte[] read(InputStream in, String contentEncoding, long contentLength) {
+    return read(in, contentEncoding, contentLength, n -> {}, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #read(InputStream, String, long)}, telling {@code reserve} the size of every buffer
+   * before it is allocated (it throws to refuse one), and answering 408 once the body has taken
+   * until {@code deadlineNanos} ({@code System.nanoTime()}) and is still not complete.
+   */
+  public byte[] read(
+      InputStream in,
+      String contentEncoding,
+      long contentLength,
+      LongConsumer reserve,
+      long deadlineNanos) {
     if (contentLength > maxBytes || contentLength > MAX_ARRAY) {
       throw tooLarge(contentLength);
     }
+    Reading r = new Reading(reserve, deadlineNanos);
     byte[] raw;
     if (contentLength < 0) {
-      raw = readLimited(in, "request body", 8192);
+      raw = readLimited(in, "request body", 8192, r);
     } else if (contentLength <= PREALLOCATE_MAX) {
-      raw = readExactly(in, (int) contentLength);
+      raw = readExactly(in, (int) contentLength, r);
     } else {
       // Not trusted with a large array before the bytes arrive (slow senders).
-      raw = readLimited(in, "request body", PREALLOCATE_MAX);
+      raw = readLimited(in, "request body", PREALLOCATE_MAX, r);
     }
     String enc = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
     return switch (enc) {
       case "", "identity" -> raw;
-      case "gzip", "x-gzip" -> gunzip(raw);
+      case "gzip", "x-gzip" -> gunzip(raw, r);
       default ->
           throw new ApiException(
               415,
@@ -94,10 +110,19 @@ public final class OtlpBody {
   }
 
   /** A body of a size Content-Length gave: one array, no copies. */
-  private static byte[] readExactly(InputStream in, int length) {
+  private static byte[] readExactly(InputStream in, int length, Reading r) {
+    r.reserve.accept(length);
     byte[] body = new byte[length];
     try {
-      int n = in.readNBytes(body, 0, length);
+      int n = 0;
+      while (n < length) {
+        int got = in.read(body, n, length - n);
+        if (got < 0) {
+          break;
+        }
+        n += got;
+        r.checkDeadline();
+      }
       if (n < length) {
         throw ApiException.badRequest(
             "request body ended early: " + n + " of " + length + " bytes");
@@ -108,13 +133,13 @@ public final class OtlpBody {
       }
       return body;
     } catch (IOException e) {
-      throw ApiException.badRequest("request body could not be read: " + e.getMessage());
+      throw unreadable("request body", e);
     }
   }
 
-  private byte[] gunzip(byte[] raw) {
+  private byte[] gunzip(byte[] raw, Reading r) {
     try (InputStream gz = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
-      return readLimited(gz, "decompressed body", sizeHint(raw));
+      return readLimited(gz, "decompressed body", sizeHint(raw), r);
     } catch (ZipException e) {
       throw ApiException.badRequest("body is not valid gzip: " + e.getMessage());
     } catch (IOException e) {
@@ -144,9 +169,11 @@ public final class OtlpBody {
    * Reads to the end into an array of {@code capacity} bytes that doubles when full (never beyond
    * the limit + 1); copied once more at the end only when not exactly full.
    */
-  private byte[] readLimited(InputStream in, String what, int capacity) {
+  private byte[] readLimited(InputStream in, String what, int capacity, Reading r) {
     int cap = (int) Math.min(maxBytes + 1, MAX_ARRAY);
-    byte[] buf = new byte[Math.max(1, Math.min(capacity, cap))];
+    int first = Math.max(1, Math.min(capacity, cap));
+    r.reserve.accept(first);
+    byte[] buf = new byte[first];
     int total = 0;
     try {
       while (true) {
@@ -159,15 +186,19 @@ public final class OtlpBody {
           if (total + 1L > maxBytes || buf.length >= cap) {
             throw tooLarge(total + 1L);
           }
-          buf = Arrays.copyOf(buf, (int) Math.min(buf.length * 2L, cap));
+          int grown = (int) Math.min(buf.length * 2L, cap);
+          r.reserve.accept(grown);
+          buf = Arrays.copyOf(buf, grown);
           buf[total++] = (byte) b;
           continue;
         }
         int n = in.read(buf, total, buf.length - total);
         if (n == -1) {
+          r.reserve.accept(total);
           return Arrays.copyOf(buf, total);
         }
         total += n;
+        r.checkDeadline();
         if (total > maxBytes) {
           throw tooLarge(total);
         }
@@ -177,7 +208,37 @@ public final class OtlpBody {
     } catch (java.io.EOFException e) {
       throw ApiException.badRequest(what + " ended early: " + e.getMessage());
     } catch (IOException e) {
-      throw ApiException.badRequest(what + " could not be read: " + e.getMessage());
+      throw unreadable(what, e);
+    }
+  }
+
+  /** A read that failed: 408 when the server's read timeout ended it, else 400. */
+  private static ApiException unreadable(String what, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException
+          || t instanceof java.net.SocketTimeoutException) {
+        return new ApiException(
+            408, "request_timeout", what + " did not arrive in time: " + e.getMessage());
+      }
+    }
+    return ApiException.badRequest(what + " could not be read: " + e.getMessage());
+  }
+
+  /** The budget and deadline of one request's reading. */
+  private static final class Reading {
+    final LongConsumer reserve;
+    final long deadlineNanos;
+
+    Reading(LongConsumer reserve, long deadlineNanos) {
+      this.reserve = reserve;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    void checkDeadline() {
+      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+        throw new ApiException(
+            408, "request_timeout", "request body did not arrive within ingest's body deadline");
+      }
     }
   }
 

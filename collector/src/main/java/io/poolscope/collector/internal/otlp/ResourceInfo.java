@@ -15,14 +15,19 @@ record ResourceInfo(
     String host = a.get("host.name");
     String instance = a.get("service.instance.id");
     if (instance == null || instance.isEmpty()) {
-      String pid = a.get("process.pid");
-      if (host == null || pid == null) {
+      if (host == null || a.get("process.pid") == null) {
         return null;
       }
-      instance = service + "@" + host + ":" + pid;
+      instance = service + "@" + host + ":" + a.get("process.pid");
     }
-    String pod = a.getOrDefault("k8s.pod.name", host != null ? host : instance);
-    String version = a.getOrDefault("service.version", a.get("poolscope.agent.version"));
+    String pid = a.get("process.pid");
+    // Outside Kubernetes several JVMs share a host name: host and process id tell them apart.
+    String pod = a.get("k8s.pod.name");
+    if (pod == null || pod.isEmpty()) {
+      pod = host != null && pid != null ? host + ":" + pid : host != null ? host : instance;
+    }
+    // The service's own version or none: the agent's version says nothing about the service.
+    String version = a.get("service.version");
     for (String v : new String[] {service, instance, pod, host, version}) {
       if (!Attributes.ok(v)) {
         return null;

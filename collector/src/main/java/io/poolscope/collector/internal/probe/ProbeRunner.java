@@ -1,6 +1,8 @@
 package io.poolscope.collector.internal.probe;
 
 import io.poolscope.collector.CollectorConfig;
+import io.poolscope.collector.internal.server.ServerCatalog;
+import io.poolscope.collector.internal.server.ServerSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -17,25 +19,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each configured probe on its own schedule and keeps the latest result per target. Each probe
- * keeps one monitoring connection open between readings: opening one every interval would cost
- * PostgreSQL a process fork each time. A failure closes it and is reported as failed.
+ * Runs one probe per configured server (a {@code servers:} entry, or the old {@code databases:}
+ * entries of one host and port together) on its own schedule and keeps the latest result per server
+ * and per old database id. Each probe keeps one monitoring connection open between readings:
+ * opening one every interval would cost PostgreSQL a process fork each time. A failure closes it
+ * and is reported as failed.
  */
 public final class ProbeRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeRunner.class);
 
   private final Map<String, ProbeResult> results = new ConcurrentHashMap<>();
+  private final Map<String, ProbeResult> serverResults = new ConcurrentHashMap<>();
   private final List<Probe> probes = new ArrayList<>();
   private final ScheduledExecutorService executor;
   private final LongSupplier clock;
   private final int timeoutSeconds;
   private volatile boolean closing;
 
-  /** Starts probing every configured database with a probe URL. */
+  /** Starts probing every configured server with a probe URL, once per server. */
   public ProbeRunner(CollectorConfig config, LongSupplier clock, Runnable onChange) {
     this.clock = clock;
     this.timeoutSeconds = (int) Math.max(1, config.probeTimeout().toSeconds());
-    long probes = config.databases().stream().filter(d -> d.probeUrl() != null).count();
+    List<ServerSpec> servers = ServerCatalog.of(config).servers();
+    long probes = servers.stream().filter(d -> d.probeUrl() != null).count();
     this.executor =
         Executors.newScheduledThreadPool(
             (int) Math.max(1, Math.min(4, probes)),
@@ -45,7 +51,7 @@ public final class ProbeRunner implements AutoCloseable {
               return t;
             });
     long every = config.probeInterval().toMillis();
-    for (CollectorConfig.Database d : config.databases()) {
+    for (ServerSpec d : servers) {
       if (d.probeUrl() == null) {
         continue;
       }
@@ -53,7 +59,11 @@ public final class ProbeRunner implements AutoCloseable {
       this.probes.add(p);
       executor.scheduleWithFixedDelay(
           () -> {
-            results.put(d.id(), p.run());
+            ProbeResult r = p.run();
+            serverResults.put(d.id(), r);
+            for (String db : d.databaseIds()) {
+              results.put(db, r);
+            }
             onChange.run();
           },
           0,
@@ -62,9 +72,17 @@ public final class ProbeRunner implements AutoCloseable {
     }
   }
 
-  /** Latest result per target id; targets without a probe are absent. */
+  /**
+   * Latest result per old {@code databases:} id: every id of one server has that server's one
+   * reading. Targets without a probe are absent.
+   */
   public Map<String, ProbeResult> results() {
     return Map.copyOf(results);
+  }
+
+  /** Latest result per server id ({@link ServerCatalog}); servers without a probe are absent. */
+  public Map<String, ProbeResult> serverResults() {
+    return Map.copyOf(serverResults);
   }
 
   /**
@@ -89,11 +107,11 @@ public final class ProbeRunner implements AutoCloseable {
   }
 
   private final class Probe {
-    private final CollectorConfig.Database db;
+    private final ServerSpec db;
     private final DatabaseProbe kind;
     private Connection connection; // guarded by this: the runner's close() ends it too
 
-    Probe(CollectorConfig.Database db) {
+    Probe(ServerSpec db) {
       this.db = db;
       this.kind = DatabaseProbe.forUrl(db.probeUrl());
     }
@@ -118,7 +136,11 @@ public final class ProbeRunner implements AutoCloseable {
         closeQuietly();
         String msg = scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         if (!closing) {
-          LOG.warn("probe of {} failed: {}", db.id(), msg);
+          // Named as configured: the old databases: ids where the server came from those.
+          LOG.warn(
+              "probe of {} failed: {}",
+              db.databaseIds().isEmpty() ? db.id() : String.join(", ", db.databaseIds()),
+              msg);
         }
         return ProbeResult.failed(now, msg);
       } finally {

@@ -2,8 +2,8 @@ package io.poolscope.collector.internal.prometheus;
 
 import io.poolscope.collector.internal.api.IngestStats;
 import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
-import io.poolscope.collector.internal.fleet.PoolView;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
@@ -108,19 +108,27 @@ public final class Exposition implements IngestStats {
         if (pod.stale()) {
           continue;
         }
-        for (PoolView p : pod.pools()) {
-          PoolView.HistogramView h = wait ? p.waitHistogram() : p.useHistogram();
-          if (p.stale() || h.counts().length == 0) {
+        for (FamilyView f : pod.families()) {
+          FamilyView.HistogramView h = wait ? f.waitHistogram() : f.useHistogram();
+          if (h.counts().length == 0) {
             continue;
           }
-          Map<String, String> l = FleetSamples.poolLabels(pod, podLabel.get(pod), p);
+          Map<String, String> l = FleetSamples.poolLabels(pod, podLabel.get(pod), f);
           List<String> names = new ArrayList<>(l.keySet());
           List<String> values = new ArrayList<>(l.values());
           List<String> leNames = new ArrayList<>(names);
           leNames.add("le");
           long cum = 0;
-          for (int i = 0; i < h.counts().length; i++) {
-            cum += h.counts()[i];
+          long[] c = h.counts();
+          for (int i = 0; i < c.length; i++) {
+            cum += c[i];
+            // A bucket empty itself and below an empty one is left out: histogram_quantile reads
+            // the same (every non-empty bucket keeps its lower edge), the series never flap (counts
+            // only grow), and fine bucket layouts do not multiply the exposition. 0.1 s stays, so
+            // "waits above 100 ms" can always be read.
+            if (i < c.length - 1 && c[i] == 0 && c[i + 1] == 0 && h.bounds()[i] != 0.1) {
+              continue;
+            }
             String le = i < h.bounds().length ? Collector.doubleToGoString(h.bounds()[i]) : "+Inf";
             List<String> leValues = new ArrayList<>(values);
             leValues.add(le);

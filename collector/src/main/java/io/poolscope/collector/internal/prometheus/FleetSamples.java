@@ -2,6 +2,7 @@ package io.poolscope.collector.internal.prometheus;
 
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.PoolView;
 import io.poolscope.collector.internal.fleet.TargetKey;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Derives the samples of API.md from an overview: per database target and per live pool. Stale pods
- * contribute nothing, so their series disappear from {@code /metrics} as they leave the sums.
+ * Derives the samples of API.md from an overview: per database target, and per pool family of each
+ * live pod. Exited and stale pods contribute nothing, so their series disappear from {@code
+ * /metrics} as they leave the sums.
  */
 public final class FleetSamples {
   private FleetSamples() {}
@@ -41,32 +43,35 @@ public final class FleetSamples {
         continue;
       }
       String name = podLabel.get(pod);
-      for (PoolView p : pod.pools()) {
-        if (p.stale()) {
-          continue;
+      for (FamilyView f : pod.families()) {
+        Map<String, String> l = poolLabels(pod, name, f);
+        add(out, "poolscope_pool_connections_used", l, f.used());
+        add(out, "poolscope_pool_connections_idle", l, f.idle());
+        add(out, "poolscope_pool_connections_max", l, f.max());
+        add(out, "poolscope_pool_connections_pending", l, f.pending());
+        if (f.max() != null && f.max() > 0) {
+          add(out, "poolscope_pool_utilization_ratio", l, f.used() / f.max());
         }
-        Map<String, String> l = poolLabels(pod, name, p);
-        add(out, "poolscope_pool_connections_used", l, p.used());
-        add(out, "poolscope_pool_connections_idle", l, p.idle());
-        add(out, "poolscope_pool_connections_max", l, p.max());
-        add(out, "poolscope_pool_connections_pending", l, p.pending());
-        if (p.max() != null && p.max() > 0) {
-          add(out, "poolscope_pool_utilization_ratio", l, p.used() / p.max());
-        }
-        add(out, "poolscope_pool_wait_seconds_p99", l, p.waitP99());
-        add(out, "poolscope_pool_use_seconds_p99", l, p.useP99());
-        add(out, "poolscope_pool_oldest_use_seconds", l, p.oldestUse());
-        add(out, "poolscope_pool_timeouts_total", l, p.timeouts());
-        for (String state : List.of("suspected", "returned", "collected")) {
-          double v =
-              switch (state) {
-                case "suspected" -> p.leaksSuspected();
-                case "returned" -> p.leaksReturned();
-                default -> p.leaksCollected();
-              };
-          add(out, "poolscope_connection_leaks_total", with(l, "state", state), v);
-        }
-        physical(out, l, p.physical());
+        add(out, "poolscope_pool_wait_seconds_p99", l, f.waitP99());
+        add(out, "poolscope_pool_use_seconds_p99", l, f.useP99());
+        add(out, "poolscope_pool_oldest_use_seconds", l, f.oldestUse());
+        add(out, "poolscope_pool_timeouts_total", l, f.timeouts());
+        add(
+            out,
+            "poolscope_connection_leaks_total",
+            with(l, "state", "suspected"),
+            f.leaksSuspected());
+        add(
+            out,
+            "poolscope_connection_leaks_total",
+            with(l, "state", "returned"),
+            f.leaksReturned());
+        add(
+            out,
+            "poolscope_connection_leaks_total",
+            with(l, "state", "collected"),
+            f.leaksCollected());
+        physical(out, l, f.physical());
       }
       pod.refused()
           .forEach(
@@ -145,12 +150,13 @@ public final class FleetSamples {
     return out;
   }
 
-  static Map<String, String> poolLabels(PodView pod, String podLabel, PoolView p) {
+  /** The labels of one family's series: {@code pool} is the family's bounded display name. */
+  static Map<String, String> poolLabels(PodView pod, String podLabel, FamilyView f) {
     Map<String, String> l = new LinkedHashMap<>();
-    l.put("db", p.target().id());
+    l.put("db", f.target().id());
     l.put("service", pod.service());
     l.put("pod", podLabel);
-    l.put("pool", p.name());
+    l.put("pool", f.label());
     return l;
   }
 

@@ -25,7 +25,9 @@ final class Help {
           Map.entry(
               "poolscope_db_connections_unattributed",
               "Connections the database counts that no agent reports."),
-          Map.entry("poolscope_db_connections_utilization_ratio", "open / usable."),
+          Map.entry(
+              "poolscope_db_connections_utilization_ratio",
+              "open / usable; the probe's count / usable while the agents report more."),
           Map.entry(
               "poolscope_db_connections_pending",
               "Threads waiting for a connection across the fleet."),
@@ -65,7 +67,7 @@ final class Help {
               "Configured max lifetime of the pool's physical connections."),
           Map.entry(
               "poolscope_connection_leaks_recent",
-              "Leak events in the last 5 minutes, by call site."),
+              "Leak events in the last 5 minutes from pods still reporting, by call site."),
           Map.entry("poolscope_pools_closed_total", "Pools closed, by pool type."));
 
   private Help() {}

@@ -2,14 +2,14 @@ package io.poolscope.collector.internal.store;
 
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
-import io.poolscope.collector.internal.fleet.PoolView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes one history step: each target's budget and each live pool's figures. */
+/** Writes one history step: each target's budget and each live pool family's figures. */
 public final class HistoryRecorder {
   private final Store store;
   private final long stepMillis;
@@ -21,7 +21,15 @@ public final class HistoryRecorder {
   }
 
   private static PoolHistoryRow merge(PoolHistoryRow a, PoolHistoryRow b) {
-    Double max = a.max() == null ? b.max() : b.max() == null ? a.max() : a.max() + b.max();
+    // Written out: a nested ?: mixing Double and double is typed double and unboxes a null max.
+    Double max;
+    if (a.max() == null) {
+      max = b.max();
+    } else if (b.max() == null) {
+      max = a.max();
+    } else {
+      max = a.max() + b.max();
+    }
     return new PoolHistoryRow(
         a.db(),
         a.time(),
@@ -58,8 +66,8 @@ public final class HistoryRecorder {
       if (pod.stale()) {
         continue;
       }
-      for (PoolView p : pod.pools()) {
-        if (p.stale()) {
+      for (FamilyView p : pod.families()) {
+        if (!p.live()) {
           continue;
         }
         PoolHistoryRow row =
@@ -67,7 +75,7 @@ public final class HistoryRecorder {
                 p.target().id(),
                 t,
                 pod.service(),
-                p.name(),
+                p.label(),
                 1,
                 p.used(),
                 p.idle(),

@@ -132,17 +132,19 @@ public final class JdbcStore implements Store {
           }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select (ts / ?) * ? as bucket, avg(open_conn), avg(usable), avg(planned),"
+                  // The bucket is computed once in a subquery and grouped by name: H2 rejects a
+                  // GROUP BY expression whose parameters are not the select list's own.
+                  "select bucket, avg(open_conn), avg(usable), avg(planned),"
                       + " avg(actual), avg(pending), max(wait_p99), max(use_p99)"
-                      + " from poolscope_db_history where db = ? and ts >= ? and ts <= ?"
-                      + " group by (ts / ?) * ? order by bucket")) {
+                      + " from (select (ts / ?) * ? as bucket, open_conn, usable, planned, actual,"
+                      + " pending, wait_p99, use_p99"
+                      + " from poolscope_db_history where db = ? and ts >= ? and ts <= ?) h"
+                      + " group by bucket order by bucket")) {
             ps.setLong(1, stepMillis);
             ps.setLong(2, stepMillis);
             ps.setString(3, db);
             ps.setLong(4, from);
             ps.setLong(5, to);
-            ps.setLong(6, stepMillis);
-            ps.setLong(7, stepMillis);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 long t = rs.getLong(1);

@@ -12,7 +12,27 @@ import java.util.List;
 final class LeakTable {
   private LeakTable() {}
 
+  /**
+   * Inserts a batch in one transaction: all of it or none, so the agent's retry of a batch that
+   * failed (its request answered 503) never duplicates the events already written.
+   */
   static List<LeakEvent> insert(Connection c, List<LeakEvent> events) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      List<LeakEvent> out = insertAll(c, events);
+      c.commit();
+      return out;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  private static List<LeakEvent> insertAll(Connection c, List<LeakEvent> events)
+      throws SQLException {
     List<LeakEvent> out = new ArrayList<>(events.size());
     try (PreparedStatement ps =
         c.prepareStatement(

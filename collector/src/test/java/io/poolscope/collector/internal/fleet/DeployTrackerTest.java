@@ -2,7 +2,6 @@ package io.poolscope.collector.internal.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,10 +12,9 @@ class DeployTrackerTest {
   final DeployTracker deploys = new DeployTracker();
 
   void report(String pod, String version, long now) {
-    Point max =
-        new Point(Metrics.MAX, Point.Temporality.GAUGE, DB, "main", null, null, 10, null, 0);
+    PoolReading max = new PoolReading.Builder(DB, "main").max(10).build();
     fleet.apply(
-        new PodReport("payments", pod, pod, "h", version, new ArrayList<>(List.of(max))), now);
+        new PodReport("payments", pod, pod, "h", version, false, List.of(max), List.of()), now);
   }
 
   @Test

@@ -60,6 +60,12 @@ final class SimulatedFleet {
     long timeouts;
     long leaksSuspected;
 
+    /** {@code poolscope.pool.family}, or null (an older agent: the pool is its own family). */
+    String family;
+
+    /** {@code poolscope.pool.open}, or null (not sent). */
+    Boolean open;
+
     /** Bucket index (into BOUNDS, plus one overflow) where most waits fall. */
     int waitBucket = 1;
 
@@ -166,6 +172,7 @@ final class SimulatedFleet {
     List<NumberDataPoint> timeouts = new ArrayList<>();
     List<NumberDataPoint> leaks = new ArrayList<>();
     List<NumberDataPoint> oldest = new ArrayList<>();
+    List<NumberDataPoint> poolOpen = new ArrayList<>();
     List<HistogramDataPoint> wait = new ArrayList<>();
     List<HistogramDataPoint> use = new ArrayList<>();
     List<HistogramDataPoint> create = new ArrayList<>();
@@ -174,6 +181,9 @@ final class SimulatedFleet {
     List<NumberDataPoint> maxLifetime = new ArrayList<>();
     for (Pool p : pod.pools) {
       Map<String, String> a = poolAttrs(p);
+      if (p.open != null) {
+        poolOpen.add(point(a, p.open ? 1 : 0, now));
+      }
       count.add(point(withState(a, "db.client.connection.state", "used"), p.used, now));
       count.add(point(withState(a, "db.client.connection.state", "idle"), p.idle, now));
       max.add(point(a, p.max, now));
@@ -191,7 +201,9 @@ final class SimulatedFleet {
       connClosed.add(point(withState(a, "poolscope.close.reason", "other"), 1, now));
       oldestAge.add(point(a, 1900, now));
       maxLifetime.add(point(a, 1800, now));
-      openPerDb.merge(p.db, p.used + p.idle, Integer::sum);
+      if (!Boolean.FALSE.equals(p.open)) {
+        openPerDb.merge(p.db, p.used + p.idle, Integer::sum);
+      }
       typePerDb.putIfAbsent(p.db, p.type);
     }
     List<NumberDataPoint> open = new ArrayList<>();
@@ -212,6 +224,9 @@ final class SimulatedFleet {
     scope.addMetrics(sum("poolscope.connection.leaks", "{lease}", leaks, true));
     scope.addMetrics(gauge("poolscope.connection.oldest_use", "s", oldest));
     scope.addMetrics(gauge("poolscope.connection.open", "{connection}", open));
+    if (!poolOpen.isEmpty()) {
+      scope.addMetrics(gauge("poolscope.pool.open", "{pool}", poolOpen));
+    }
     scope.addMetrics(sum("poolscope.pool.created", "{pool}", dedupe(created), true));
     scope.addMetrics(sum("poolscope.pool.closed", "{pool}", dedupe(closed), true));
     scope.addMetrics(histogramMetric("db.client.connection.wait_time", wait));
@@ -251,6 +266,9 @@ final class SimulatedFleet {
     Map<String, String> a = new LinkedHashMap<>();
     a.put("db.client.connection.pool.name", p.name);
     a.putAll(target(p.db));
+    if (p.family != null) {
+      a.put("poolscope.pool.family", p.family);
+    }
     return a;
   }
 

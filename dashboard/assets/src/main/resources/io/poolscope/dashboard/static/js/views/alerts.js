@@ -30,37 +30,71 @@ function deliveries(list) {
   );
 }
 
-function compactItem(a) {
+/** What tells one instance of a rule from another: its labels but db and severity. */
+function instanceText(a) {
+  const l = Object.entries(a.labels || {}).filter(([k]) => k !== 'db' && k !== 'severity' && k !== 'alertname');
+  return l.length ? l.map(([k, v]) => `${k}=${v}`).join(' · ') : '';
+}
+
+/**
+ * One line per rule and state, however many instances (pods, pools, call sites) it has: the
+ * most urgent instance's summary, and the rest folded away.
+ */
+function compactItem(group) {
+  const a = group[0];
+  const n = group.length;
   return h(
     'li',
-    { dataset: { rule: a.rule } },
+    { dataset: { rule: a.rule, key: `${a.rule}|${a.state}`, instances: n } },
     h(
       'div',
       { class: 'line' },
       h('span', { class: `pill ${a.state}` }, a.state),
-      h('span', { class: 'rule' }, a.rule),
-      h('span', { class: 'muted' }, `${value(a.value)} · ${a.state === 'firing' ? 'firing' : 'pending'} ${ago(a.state === 'firing' ? a.firedAt || a.activeSince : a.activeSince)}`),
+      h('span', { class: 'rule', title: a.rule }, a.rule),
+      n > 1 ? h('span', { class: 'pill count-pill' }, `×${n}`) : null,
     ),
+    h('div', { class: 'muted when' }, `${value(a.value)} · ${a.state === 'firing' ? 'firing' : 'pending'} ${ago(a.state === 'firing' ? a.firedAt || a.activeSince : a.activeSince)}`),
     a.summary ? h('div', { class: 'summary' }, a.summary) : null,
+    n > 1
+      ? h(
+          'details',
+          { class: 'instances' },
+          h('summary', null, `${n} instances`),
+          h('ul', null, group.slice(0, 20).map((x) => h('li', { class: 'mono' }, instanceText(x) || x.summary || x.rule))),
+          n > 20 ? h('p', { class: 'muted' }, `and ${n - 20} more on the Alerts tab`) : null,
+        )
+      : null,
   );
+}
+
+/** Alerts grouped by rule and state, in the order given (the most urgent first). */
+function byRule(list) {
+  const groups = new Map();
+  for (const a of list) {
+    const key = `${a.rule}|${a.state}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(a);
+  }
+  return [...groups.values()];
 }
 
 /**
  * Compact list of the active alerts (labelled with dbId, when given), for a narrow column:
- * firing ones in full, pending ones folded away, since they may yet clear by themselves.
+ * one line per rule, firing ones in full, pending ones folded away, since they may yet clear
+ * by themselves.
  */
 export function activeList(alerts, dbId) {
   const active = (alerts.active || []).filter((a) => !dbId || (a.labels && a.labels.db === dbId)).sort(byUrgency);
   if (!active.length) return h('p', { class: 'empty' }, dbId ? 'No alert active on this database.' : 'Nothing active.');
-  const firing = active.filter((a) => a.state === 'firing');
-  const pending = active.filter((a) => a.state !== 'firing');
+  const firing = byRule(active.filter((a) => a.state === 'firing'));
+  const pending = byRule(active.filter((a) => a.state !== 'firing'));
   return [
     firing.length ? h('ul', { class: 'alert-list' }, firing.map(compactItem)) : h('p', { class: 'muted' }, 'Nothing firing.'),
     pending.length
       ? h(
           'details',
           { class: 'pending-alerts' },
-          h('summary', null, `${pending.length} pending (may clear before their for: duration)`),
+          h('summary', null, `${pending.length} rule${pending.length === 1 ? '' : 's'} pending (may clear before their for: duration)`),
           h('ul', { class: 'alert-list' }, pending.map(compactItem)),
         )
       : null,

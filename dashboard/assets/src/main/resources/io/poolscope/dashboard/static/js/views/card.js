@@ -6,20 +6,12 @@ import { int, pct, dbName, target, time } from '../format.js';
 import { gauge } from '../charts.js';
 
 /**
- * ok | warning | critical | unknown. The collector's alertState, raised locally when the
- * utilization itself says so: amber from 80 %, red from 95 %, when a pod restart or a burst
- * is enough to have the database refuse connections (an alert's for: duration may not have
- * passed yet, but the person looking needs to know now).
+ * ok | warning | critical | unknown, as the collector sends it: the utilization against the
+ * thresholds of the budget alert rules (sent with the data), never raised here by an unrelated
+ * alert.
  */
 export function stateOf(db) {
-  let state = db.alertState || 'ok';
-  if (db.utilization != null) {
-    if (db.utilization >= 0.95) state = 'critical';
-    else if (db.utilization >= 0.8 && state === 'ok') state = 'warning';
-  } else if (state === 'ok') {
-    state = 'unknown';
-  }
-  return state;
+  return db.state || db.alertState || 'unknown';
 }
 
 const stateWords = { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'NO LIMIT' };
@@ -28,11 +20,26 @@ export function statePill(state) {
   return h('span', { class: `pill state ${state === 'unknown' ? '' : state}` }, stateWords[state] || state);
 }
 
-/** "41 / 57 (72%)", the seeds' "417 / 500 (83%)"; just "41 open" when the limit is unknown. */
+/**
+ * "41 / 57 (72%)"; just "41 open" when the limit is unknown. While the agents report more than
+ * the database counts, the database's count (the figure the utilization uses).
+ */
 export function gaugeText(db) {
   if (db.usable == null) return `${int(db.open)} open`;
-  const ratio = db.utilization != null ? db.utilization : db.open / db.usable;
-  return `${int(db.open)} / ${int(db.usable)} (${pct(ratio)})`;
+  return `${int(counted(db))} / ${int(db.usable)} (${pct(db.utilization)})`;
+}
+
+/** The connections the utilization counts: the collector's "counted" (older ones: open). */
+function counted(db) {
+  return db.counted != null ? db.counted : db.open;
+}
+
+/** "agents report 80, the database has 26: 3 pods stopped reporting". */
+export function overReportText(db) {
+  const o = db.overReport;
+  if (!o) return null;
+  const silent = o.silentPods > 0 ? `: ${plural(o.silentPods, 'pod')} stopped reporting` : ': some pods stopped reporting or the probe is behind';
+  return `agents report ${int(o.agents)}, the database has ${int(o.database)}${silent}`;
 }
 
 function limitText(db) {
@@ -105,12 +112,13 @@ export function dbCard(db, { link = true, head = true, keyPrefix = 'card', holde
     h(
       'div',
       { class: 'gauge-row' },
-      gauge(`${keyPrefix}:${db.id}:gauge`, db.open || 0, db.usable, state),
+      gauge(`${keyPrefix}:${db.id}:gauge`, counted(db) || 0, db.usable, state),
       h(
         'div',
         null,
-        h('div', { class: 'gauge-text', dataset: { open: db.open, usable: db.usable ?? '' } }, gaugeText(db)),
-        h('div', { class: 'gauge-label' }, db.usable == null ? 'connections open · usable limit unknown' : 'open / usable connections'),
+        h('div', { class: 'gauge-text', dataset: { open: counted(db), usable: db.usable ?? '' } }, gaugeText(db)),
+        h('div', { class: 'gauge-label' }, db.usable == null ? 'connections open · usable limit unknown' : db.overReport ? 'the database\'s count / usable connections' : 'open / usable connections'),
+        db.overReport ? h('div', { class: 'over-report warn', dataset: { fact: 'over-report' } }, overReportText(db)) : null,
       ),
     ),
     h(

@@ -7,6 +7,7 @@ import { cssVar, usageBars, timeLines } from '../charts.js';
 import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
 import { activeList } from './alerts.js';
+import * as whatIf from './whatif.js';
 
 const MAX_POD_BARS = 40;
 
@@ -104,7 +105,7 @@ function historyPanel(data) {
         { class: 'events' },
         [...events]
           .sort((a, b) => b.time - a.time)
-          .map((e) => h('li', { class: `kind-${e.kind}` }, h('span', { class: 'num' }, time(e.time)), h('strong', null, e.kind === 'alert' ? 'alert' : 'deploy'), h('span', { class: 'name' }, e.text))),
+          .map((e) => h('li', { class: `kind-${e.kind}` }, h('span', { class: 'num' }, time(e.time)), h('strong', null, e.kind === 'alert' ? 'alert' : 'deploy'), h('span', { class: 'name' }, e.text), e.count > 1 ? h('span', { class: 'muted' }, ` ×${e.count}`) : null)),
       )
     : h('p', { class: 'legend-note' }, 'No alert firings or deploys in this range.');
   const note =
@@ -119,7 +120,7 @@ function historyPanel(data) {
     head,
     note,
     body,
-    h('p', { class: 'legend-note' }, `Step ${seconds(history.stepSeconds)} · solid red marks: alert firings · dashed blue: deploys (a service's version changed)`),
+    h('p', { class: 'legend-note' }, `Step ${seconds(history.stepSeconds)} · solid red marks: alert firings and resolves, one per rule and step · dashed blue: deploys (a service's version changed)`),
     list,
   );
 }
@@ -128,21 +129,12 @@ function serviceRows(services) {
   return services.map((s) => ({ label: s.name, used: s.used || 0, idle: s.idle || 0, max: s.max }));
 }
 
+/** The pods the collector sent (its top pods by open connections), figures as sent. */
 function podRows(services) {
   const rows = [];
   for (const s of services) {
     for (const p of s.pods || []) {
-      const pools = p.pools || [];
-      const sum = (k) => pools.reduce((acc, x) => acc + (x[k] || 0), 0);
-      const hasMax = pools.some((x) => x.max != null);
-      rows.push({
-        label: p.podName || p.instanceId,
-        used: sum('used'),
-        idle: sum('idle'),
-        max: hasMax ? sum('max') : null,
-        stale: p.stale,
-        instanceId: p.instanceId,
-      });
+      rows.push({ label: p.podName || p.instanceId, used: p.used || 0, idle: p.idle || 0, max: p.max, open: p.open || 0, stale: p.stale, instanceId: p.instanceId });
     }
   }
   return rows;
@@ -162,63 +154,116 @@ function cls(cond, name) {
 }
 
 /** Physical closes by reason, as the API sends them, for the cell's tooltip. */
-function closedTitle(pool) {
-  const by = pool.connectionsClosed || {};
+function closedTitle(x) {
+  const by = x.connectionsClosed || {};
   const parts = Object.keys(by).map((reason) => `${reason.replace('_', ' ')} ${int(by[reason])}`);
   return parts.length ? `closed: ${parts.join(', ')}` : 'no physical connection closed';
 }
 
+/** Physical connections opened / closed (reasons on hover); oldest one's age / max lifetime. */
+function physicalCells(x) {
+  const past = x.oldestConnectionAge != null && x.maxLifetime != null && x.oldestConnectionAge > x.maxLifetime;
+  return [
+    h('td', { class: 'num conns', title: closedTitle(x) }, `${int(x.connectionsCreated)} / ${int(x.connectionsClosedTotal)}`),
+    h(
+      'td',
+      { class: `num lifetime ${cls(past, 'crit') || ''}` },
+      `${x.oldestConnectionAge == null ? '–' : seconds(x.oldestConnectionAge)} / ${x.maxLifetime == null ? '–' : seconds(x.maxLifetime)}`,
+    ),
+  ];
+}
+
+// Families whose closed pools the person opened: kept across live re-renders.
+const openFamilies = new Set();
+
+function plural(n, word) {
+  return `${int(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "1 live pool, 18 closed in the last 15 min". */
+function poolsText(live, closed) {
+  const text = plural(live || 0, 'live pool');
+  return closed ? `${text}, ${int(closed)} closed in the last 15 min` : text;
+}
+
+function figureCells(x) {
+  const util = x.max ? x.used / x.max : null;
+  const leaks = (x.leaksSuspected || 0) + (x.leaksCollected || 0);
+  return [
+    h('td', { class: `num ${cls(util != null && util >= 0.8, 'warn') || ''}` }, int(x.used)),
+    h('td', { class: 'num' }, int(x.idle)),
+    h('td', { class: 'num' }, x.max == null ? '–' : int(x.max)),
+    h('td', { class: `num ${cls(x.pending > 0, 'warn') || ''}` }, int(x.pending)),
+    h('td', { class: `num ${cls(x.waitP99 >= 0.1, 'warn') || ''}` }, seconds(x.waitP99)),
+    h('td', { class: 'num' }, seconds(x.useP99)),
+    h('td', { class: `num ${cls(x.timeouts > 0, 'crit') || ''}` }, int(x.timeouts)),
+    h('td', { class: `num ${cls(leaks > 0, 'crit') || ''}` }, `${int(x.leaksSuspected)} / ${int(x.leaksCollected)}`),
+    h('td', { class: 'num' }, seconds(x.oldestUse)),
+  ];
+}
+
+/** One row per pool family and pod; a family's pools (live and recently closed) on demand. */
 function poolTable(services) {
   const body = [];
   for (const s of services) {
     for (const p of s.pods || []) {
-      const pools = p.pools || [];
+      const families = p.families || [];
+      const podKey = p.podName || p.instanceId;
       body.push(
         h(
           'tr',
-          { class: `pod-row${p.stale ? ' stale' : ''}`, dataset: { pod: p.podName || p.instanceId } },
+          { class: `pod-row${p.stale ? ' stale' : ''}`, dataset: { pod: podKey, key: `pod-${p.instanceId}` } },
           h(
             'td',
             { class: 'name', colspan: 2 },
-            p.podName || p.instanceId,
+            podKey,
             ' ',
             h('span', { class: 'muted' }, `${s.name}${p.version ? ' ' + p.version : ''}${p.host ? ' · ' + p.host : ''}`),
             ' ',
-            pools.length > 1 ? h('span', { class: 'pill warn', title: 'more than one pool in this pod against this database' }, `${pools.length} pools`) : null,
-            p.stale ? h('span', { class: 'pill' }, `stale · last seen ${ago(p.lastSeen)}`) : null,
+            h('span', { class: 'pods-text muted', dataset: { fact: 'pools' } }, poolsText(p.livePools, p.closedPools)),
+            families.length > 1 ? h('span', { class: 'pill warn', title: 'more than one pool family in this pod against this database' }, `${families.length} pool families`) : null,
+            p.status === 'exited' ? h('span', { class: 'pill' }, `exited · last seen ${ago(p.lastSeen)}`) : p.stale ? h('span', { class: 'pill' }, `stale · last seen ${ago(p.lastSeen)}`) : null,
           ),
           h('td', { class: 'num', colspan: 3 }, `${int(p.open)} open`),
           h('td', { colspan: 9 }),
         ),
       );
-      for (const pool of pools) {
-        const util = pool.max ? pool.used / pool.max : null;
-        const leaks = (pool.leaksSuspected || 0) + (pool.leaksCollected || 0);
-        const churn = (pool.created || 0) - (pool.closed || 0);
+      for (const f of families) {
+        const key = `${p.instanceId}|${f.family}`;
+        const open = openFamilies.has(key);
+        const members = (p.pools || []).filter((x) => x.family === f.family);
+        const expandable = members.length > 1 || f.closedPools > 0;
         body.push(
           h(
             'tr',
-            { class: 'pool-row', dataset: { pool: pool.name } },
-            h('td', { class: 'name pool' }, pool.name),
-            h('td', { class: 'muted' }, pool.type || '–'),
-            h('td', { class: `num ${cls(util != null && util >= 0.8, 'warn') || ''}` }, int(pool.used)),
-            h('td', { class: 'num' }, int(pool.idle)),
-            h('td', { class: 'num' }, pool.max == null ? '–' : int(pool.max)),
-            h('td', { class: `num ${cls(pool.pending > 0, 'warn') || ''}` }, int(pool.pending)),
-            h('td', { class: `num ${cls(pool.waitP99 >= 0.1, 'warn') || ''}` }, seconds(pool.waitP99)),
-            h('td', { class: 'num' }, seconds(pool.useP99)),
-            h('td', { class: `num ${cls(pool.timeouts > 0, 'crit') || ''}` }, int(pool.timeouts)),
-            h('td', { class: `num ${cls(leaks > 0, 'crit') || ''}` }, `${int(pool.leaksSuspected)} / ${int(pool.leaksCollected)}`),
-            h('td', { class: 'num' }, seconds(pool.oldestUse)),
-            h('td', { class: `num ${cls(churn > 1, 'warn') || ''}`, title: 'pools created − closed in this JVM' }, `${int(pool.created)} / ${int(pool.closed)}`),
-            h('td', { class: 'num conns', title: closedTitle(pool) }, `${int(pool.connectionsCreated)} / ${int(pool.connectionsClosedTotal)}`),
-            h(
-              'td',
-              { class: `num lifetime ${cls(pool.oldestConnectionAge != null && pool.maxLifetime != null && pool.oldestConnectionAge > pool.maxLifetime, 'crit') || ''}` },
-              `${pool.oldestConnectionAge == null ? '–' : seconds(pool.oldestConnectionAge)} / ${pool.maxLifetime == null ? '–' : seconds(pool.maxLifetime)}`,
-            ),
+            {
+              class: `pool-row family-row${f.stale ? ' stale' : ''}`,
+              dataset: { pool: f.name, family: key, key: `fam-${key}`, action: expandable ? 'toggle-family' : null },
+              'aria-expanded': expandable ? String(open) : null,
+              tabindex: expandable ? 0 : null,
+              title: expandable ? 'Show this family\'s pools' : null,
+            },
+            h('td', { class: 'name pool' }, expandable ? h('span', { class: 'twisty', 'aria-hidden': 'true' }, open ? '▾ ' : '▸ ') : null, f.name, expandable ? h('span', { class: 'muted family-pools', dataset: { fact: 'family-pools' } }, poolsText(f.livePools, f.closedPools)) : null),
+            h('td', { class: 'muted' }, f.type || '–'),
+            figureCells(f),
+            h('td', { class: `num ${cls((f.created || 0) - (f.closed || 0) > 1, 'warn') || ''}`, title: 'pools of this type created / closed in this JVM' }, `${int(f.created)} / ${int(f.closed)}`),
+            physicalCells(f),
           ),
         );
+        if (!expandable) continue;
+        for (const m of members) {
+          body.push(
+            h(
+              'tr',
+              { class: `pool-member${m.open ? '' : ' stale'}`, dataset: { key: `mem-${key}|${m.name}`, member: key }, hidden: !open },
+              h('td', { class: 'name pool member' }, m.name, m.open ? null : h('span', { class: 'pill' }, `closed ${ago(m.closedAt)}`)),
+              h('td', { class: 'muted' }, m.type || '–'),
+              figureCells(m),
+              h('td'),
+              physicalCells(m),
+            ),
+          );
+        }
       }
     }
   }
@@ -231,7 +276,7 @@ function poolTable(services) {
       h(
         'tr',
         null,
-        h('th', null, 'Pod / pool'),
+        h('th', null, 'Pod / pool family'),
         h('th', null, 'Type'),
         h('th', { class: 'num' }, 'Used'),
         h('th', { class: 'num' }, 'Idle'),
@@ -262,14 +307,13 @@ export function render(data) {
   const db = detail.database;
   const services = detail.services || [];
   const allPods = podRows(services);
-  // Hundreds of bars help nobody: past MAX_POD_BARS show the largest; the table lists them all.
-  const pods =
-    allPods.length > MAX_POD_BARS
-      ? [...allPods].sort((a, b) => b.used + b.idle - (a.used + a.idle)).slice(0, MAX_POD_BARS)
-      : allPods;
+  // Hundreds of bars help nobody: the collector sends its top pods by open connections (and
+  // every service's rollup); past MAX_POD_BARS only the largest get a bar.
+  const pods = allPods.length > MAX_POD_BARS ? [...allPods].sort((a, b) => b.open - a.open).slice(0, MAX_POD_BARS) : allPods;
+  const podsTotal = detail.podsTotal != null ? detail.podsTotal : allPods.length;
   const clients = detail.clients || [];
   const sizing = db.suggestedPoolMax != null ? { value: db.suggestedPoolMax, label: `fits: ≤ ${db.suggestedPoolMax} per pod` } : null;
-  const over = sizing ? allPods.filter((p) => p.max != null && p.max > sizing.value && !p.stale).length : 0;
+  const over = sizing ? db.podsOverSuggested || 0 : 0;
 
   return [
     h(
@@ -325,7 +369,7 @@ export function render(data) {
     h(
       'section',
       { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h3', null, 'By service'), h('span', { class: 'hint' }, 'used · idle · dashed: up to the sum of pool max')),
+      h('div', { class: 'panel-head' }, h('h3', null, 'By service'), h('span', { class: 'hint' }, 'every pod of the service, live ones · used · idle · dashed: up to the sum of pool max')),
       services.length ? usageBars(`db:${id}:services`, 'services', serviceRows(services)) : h('p', { class: 'empty' }, 'No live service uses this database.'),
     ),
     h(
@@ -335,7 +379,7 @@ export function render(data) {
         'div',
         { class: 'panel-head' },
         h('h3', null, 'By pod'),
-        h('span', { class: 'hint' }, `${allPods.length > pods.length ? `the ${pods.length} largest of ${allPods.length} pods · ` : ''}grey: stale pod (left out of the sums) · click a bar for its pools`),
+        h('span', { class: 'hint', dataset: { fact: 'pods-shown' } }, `${podsTotal > pods.length ? `the ${pods.length} largest of ${int(podsTotal)} pods · ` : ''}grey: stopped or stale pod (left out of the sums) · click a bar for its pools`),
       ),
       sizing
         ? h(
@@ -351,7 +395,13 @@ export function render(data) {
         : h('p', { class: 'sizing muted' }, 'Sizing: needs a known usable limit.'),
       pods.length ? usageBars(`db:${id}:pods`, 'pods', pods, sizing, showPod) : null,
     ),
-    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod')), services.length ? poolTable(services) : h('p', { class: 'empty' }, 'No pools.')),
+    whatIf.whatIfPanel(db, services),
+    h(
+      'section',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod'), h('span', { class: 'hint' }, `one row per pool family (same type, database and construction site) · click a family for its pools${podsTotal > allPods.length ? ` · the ${allPods.length} pods holding most of ${int(podsTotal)}` : ''}`)),
+      services.length ? poolTable(services) : h('p', { class: 'empty' }, 'No pools.'),
+    ),
     h(
       'section',
       { class: 'panel' },
@@ -363,9 +413,20 @@ export function render(data) {
 
 /** Delegated behaviour (see dom.js morph). */
 export const actions = {
+  'toggle-family': (row) => {
+    const key = row.dataset.family;
+    const open = row.getAttribute('aria-expanded') !== 'true';
+    row.setAttribute('aria-expanded', String(open));
+    const twisty = row.querySelector('.twisty');
+    if (twisty) twisty.textContent = open ? '▾ ' : '▸ ';
+    for (const tr of document.querySelectorAll(`tr.pool-member[data-member="${CSS.escape(key)}"]`)) tr.hidden = !open;
+    if (open) openFamilies.add(key);
+    else openFamilies.delete(key);
+  },
   range: (button, rerender) => {
     range = button.dataset.value;
     sessionStorage.setItem('poolscope.range', range);
     rerender(true);
   },
+  ...whatIf.actions,
 };

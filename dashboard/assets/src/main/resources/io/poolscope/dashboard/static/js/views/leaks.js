@@ -18,10 +18,16 @@ const libraryPrefixes = [
   'io.poolscope.', 'net.bytebuddy.', 'com.google.', 'io.micrometer.', 'ch.qos.', 'org.slf4j.',
 ];
 
+// Generated code: lambda and proxy classes ($$Lambda, $Proxy, CGLIB's $$Enhancer...) and
+// synthetic accessors (access$000) carry no line a person can fix.
+const generated = /(\$\$|\$Proxy|(^|[.$])access\$\d)/;
+
 export function isAppFrame(frame) {
   // "at ", a module ("java.base/") or class loader ("app//") prefix says nothing about the code.
-  const f = frame.trim().replace(/^at\s+/, '').replace(/^([^(/]*\/)+/, '');
-  return f.length > 0 && !libraryPrefixes.some((p) => f.startsWith(p));
+  // A hidden class's name holds a slash too (Job$$Lambda$267/0x0000...): check before stripping.
+  const raw = frame.trim().replace(/^at\s+/, '');
+  const f = raw.replace(/^([^(/]*\/)+/, '');
+  return f.length > 0 && !libraryPrefixes.some((p) => f.startsWith(p)) && !generated.test(raw.split('(')[0]);
 }
 
 function stack(title, text, emptyText) {

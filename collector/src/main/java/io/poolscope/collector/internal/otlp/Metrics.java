@@ -1,9 +1,12 @@
-package io.poolscope.collector.internal.fleet;
+package io.poolscope.collector.internal.otlp;
 
 import java.util.Set;
 
-/** The metric names of the telemetry contract (DESIGN.md section 3). */
-public final class Metrics {
+/**
+ * The metric names of the telemetry contract (DESIGN.md section 3, collector/API.md "Ingest"). Only
+ * the decoder knows them: past it, figures are typed fields.
+ */
+final class Metrics {
   public static final String COUNT = "db.client.connection.count";
   public static final String MAX = "db.client.connection.max";
   public static final String IDLE_MIN = "db.client.connection.idle.min";
@@ -18,6 +21,8 @@ public final class Metrics {
   public static final String OLDEST_USE = "poolscope.connection.oldest_use";
   public static final String POOLS_CREATED = "poolscope.pool.created";
   public static final String POOLS_CLOSED = "poolscope.pool.closed";
+  public static final String POOL_OPEN = "poolscope.pool.open";
+  public static final String AGENT_EXITING = "poolscope.agent.exiting";
   public static final String CONNECTIONS_CLOSED = "poolscope.connection.closed";
   public static final String OLDEST_AGE = "poolscope.connection.oldest_age";
   public static final String MAX_LIFETIME = "poolscope.pool.max_lifetime";
@@ -49,6 +54,8 @@ public final class Metrics {
           OLDEST_USE,
           POOLS_CREATED,
           POOLS_CLOSED,
+          POOL_OPEN,
+          AGENT_EXITING,
           CONNECTIONS_CLOSED,
           OLDEST_AGE,
           MAX_LIFETIME);
