@@ -116,6 +116,51 @@ class FleetModelTest {
   }
 
   @Test
+  void aFamilysPhysicalConnectionsCountEveryPoolItHadAndAgesOnlyItsLiveOnes() {
+    String family = "HikariPool@com.acme.Job.run:12";
+    long[] fiveOpens = {0, 5, 0, 0};
+    report(
+        0,
+        new PoolReading.Builder(DB, "HikariPool-2")
+            .family(family)
+            .open(true)
+            .createTime(new HistogramReading(BOUNDS, fiveOpens, 0.1, false, 1))
+            .connectionsClosed("max_lifetime", new CounterReading(2, false, 1))
+            .oldestAge(4000)
+            .maxLifetime(1800)
+            .build());
+    report(1_000, new PoolReading.Builder(DB, "HikariPool-2").family(family).open(false).build());
+    long[] threeOpens = {0, 3, 0, 0};
+    report(
+        2_000,
+        new PoolReading.Builder(DB, "HikariPool-3")
+            .family(family)
+            .open(true)
+            .createTime(new HistogramReading(BOUNDS, threeOpens, 0.1, false, 1))
+            .connectionsClosed("max_lifetime", new CounterReading(1, false, 1))
+            .connectionsClosed("broken", new CounterReading(1, false, 1))
+            .oldestAge(60)
+            .maxLifetime(900)
+            .build());
+    PoolView.Physical p = family(2_000).physical();
+    assertThat(p.created()).isEqualTo(8);
+    assertThat(p.closed()).containsEntry("max_lifetime", 3.0).containsEntry("broken", 1.0);
+    assertThat(p.closedTotal()).isEqualTo(4);
+    // The closed pool's 4000 s connection and 1800 s lifetime are gone with it.
+    assertThat(p.oldestAge()).isEqualTo(60);
+    assertThat(p.maxLifetime()).isEqualTo(900);
+    // Past 15 minutes the closed pool is dropped; its opens and closes stay in the family's.
+    long later = 1_000 + FleetModel.CLOSED_KEPT_MILLIS + 1;
+    report(later - 1, new PoolReading.Builder(DB, "HikariPool-3").family(family).build());
+    fleet.forget(later);
+    assertThat(family(later).pools()).extracting(PoolView::name).containsExactly("HikariPool-3");
+    p = family(later).physical();
+    assertThat(p.created()).isEqualTo(8);
+    assertThat(p.closed()).containsEntry("max_lifetime", 3.0).containsEntry("broken", 1.0);
+    assertThat(family(later).pools().get(0).physical().created()).isEqualTo(3);
+  }
+
+  @Test
   void quantileIsExactAtTheHundredMillisecondBound() {
     // 99 of 100 at or below 0.1 s: p99 is at most 0.1; 98 of 100: above it.
     assertThat(HistogramState.quantile(0.99, BOUNDS, new long[] {0, 99, 1, 0}, 100))
