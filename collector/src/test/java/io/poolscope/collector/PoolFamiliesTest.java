@@ -196,6 +196,40 @@ class PoolFamiliesTest {
   }
 
   @Test
+  void fineBucketsAreExposedOnTheSixteenStandardBoundsWithExactCounts() {
+    double[] coarse = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
+    };
+    // The agent's kind of layout: every coarse bound, and one finer bound below each.
+    double[] fine = new double[coarse.length * 2];
+    for (int i = 0; i < coarse.length; i++) {
+      fine[2 * i] = coarse[i] * 0.9;
+      fine[2 * i + 1] = coarse[i];
+    }
+    long[] counts = new long[fine.length + 1];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = i + 1;
+    }
+    send(
+        Otlp.pod("payments", "payments-f")
+            .pool(DB, "main", 1, 1, 4, 0)
+            .waits(DB, "main", fine, counts));
+    String series =
+        "poolscope_pool_wait_seconds_bucket{db=\""
+            + ID
+            + "\",service=\"payments\",pod=\"payments-f\",pool=\"main\",le=";
+    List<String> lines = text("/metrics").lines().filter(l -> l.startsWith(series)).toList();
+    assertThat(lines).hasSize(coarse.length + 1);
+    // le="0.1" is coarse bound 7 = fine index 13: the sum of counts 1..14.
+    assertThat(lines).contains(series + "\"0.1\",} 105.0");
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    assertThat(lines).contains(series + "\"+Inf\",} " + (double) total);
+  }
+
+  @Test
   void leakSamplesComeFromPodsStillReportingUnderTheirFamilysName() {
     churn("payments-v2-a");
     assertThat(

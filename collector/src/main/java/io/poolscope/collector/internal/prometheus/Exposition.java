@@ -62,6 +62,14 @@ public final class Exposition implements IngestStats {
   }
 
   /** Converts an overview into metric families at scrape time. */
+  /**
+   * The wait and use bucket bounds on {@code /metrics}, seconds: the agent's coarse layout (0.1 s
+   * among them), which its fine layout contains.
+   */
+  static final double[] EXPOSED_BOUNDS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
+  };
+
   private static final class FleetCollector extends Collector {
     private final Supplier<Overview> overview;
     private final Supplier<List<FleetSample>> extra;
@@ -101,6 +109,26 @@ public final class Exposition implements IngestStats {
       return out;
     }
 
+    /**
+     * The bucket bounds {@code /metrics} shows of a histogram: those of {@link #EXPOSED_BOUNDS} the
+     * agent's layout has, so a fine layout (the agent's 118 bounds) reads as the same 16 buckets on
+     * every series, each count exact (a coarse bucket is the sum of the fine ones below it). A
+     * layout with none of them (another exporter's) is shown as received. The collector's own
+     * percentiles and alert samples use the full layout.
+     */
+    static boolean[] exposed(double[] bounds) {
+      boolean[] shown = new boolean[bounds.length];
+      boolean any = false;
+      for (int i = 0; i < bounds.length; i++) {
+        shown[i] = java.util.Arrays.binarySearch(EXPOSED_BOUNDS, bounds[i]) >= 0;
+        any |= shown[i];
+      }
+      if (!any) {
+        java.util.Arrays.fill(shown, true);
+      }
+      return shown;
+    }
+
     private static MetricFamilySamples histograms(Overview o, String name, boolean wait) {
       List<MetricFamilySamples.Sample> samples = new ArrayList<>();
       Map<PodView, String> podLabel = FleetSamples.podLabels(o.fleet().pods());
@@ -120,13 +148,10 @@ public final class Exposition implements IngestStats {
           leNames.add("le");
           long cum = 0;
           long[] c = h.counts();
+          boolean[] shown = exposed(h.bounds());
           for (int i = 0; i < c.length; i++) {
             cum += c[i];
-            // A bucket empty itself and below an empty one is left out: histogram_quantile reads
-            // the same (every non-empty bucket keeps its lower edge), the series never flap (counts
-            // only grow), and fine bucket layouts do not multiply the exposition. 0.1 s stays, so
-            // "waits above 100 ms" can always be read.
-            if (i < c.length - 1 && c[i] == 0 && c[i + 1] == 0 && h.bounds()[i] != 0.1) {
+            if (i < h.bounds().length && !shown[i]) {
               continue;
             }
             String le = i < h.bounds().length ? Collector.doubleToGoString(h.bounds()[i]) : "+Inf";
