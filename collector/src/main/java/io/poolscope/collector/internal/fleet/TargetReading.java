@@ -41,8 +41,9 @@ public record TargetReading(
   public static final class Builder {
     private final TargetKey target;
     private final Map<String, Double> openByUser = new java.util.LinkedHashMap<>();
-    private final Map<String, CounterReading> refused = new HashMap<>();
-    private final Map<String, CounterReading> refusedByLimit = new HashMap<>();
+    // One series per (error.type, poolscope.refused.limit or null): summed per key at build.
+    private final Map<java.util.List<String>, CounterReading> refusedSeries =
+        new java.util.LinkedHashMap<>();
     private final Map<String, CounterReading> created = new HashMap<>();
     private final Map<String, CounterReading> closed = new HashMap<>();
 
@@ -64,7 +65,8 @@ public record TargetReading(
      */
     public Builder open(String user, double v) {
       String key = user(user);
-      if (!key.equals(NO_USER) && !openByUser.containsKey(key) && openByUser.size() >= MAX_USERS) {
+      int users = openByUser.size() - (openByUser.containsKey(NO_USER) ? 1 : 0);
+      if (!key.equals(NO_USER) && !openByUser.containsKey(key) && users >= MAX_USERS) {
         openByUser.merge(NO_USER, v, Double::sum);
       } else {
         openByUser.put(key, v);
@@ -78,12 +80,25 @@ public record TargetReading(
      * @param limit {@code poolscope.refused.limit}, or null when not sent
      */
     public Builder refused(String errorType, String limit, CounterReading v) {
-      refused.put(errorType, PoolReading.Builder.add(refused.get(errorType), v));
-      if (limit != null) {
-        String l = LIMITS.contains(limit) ? limit : "unknown";
-        refusedByLimit.put(l, PoolReading.Builder.add(refusedByLimit.get(l), v));
-      }
+      String l = limit == null ? null : LIMITS.contains(limit) ? limit : "unknown";
+      // Points of one SQLState and limit are one series (a later one replaces, deltas add);
+      // different limits are different series, which add up.
+      java.util.List<String> key = java.util.Arrays.asList(errorType, l);
+      refusedSeries.put(key, PoolReading.Builder.add(refusedSeries.get(key), v));
       return this;
+    }
+
+    /** The series of one key summed: cumulative when any is, from the latest start. */
+    private static void sum(Map<String, CounterReading> into, String key, CounterReading v) {
+      CounterReading before = into.get(key);
+      into.put(
+          key,
+          before == null
+              ? v
+              : new CounterReading(
+                  before.value() + v.value(),
+                  before.delta() && v.delta(),
+                  Math.max(before.startNanos(), v.startNanos())));
     }
 
     private static String user(String u) {
@@ -112,6 +127,15 @@ public record TargetReading(
 
     /** The reading. */
     public TargetReading build() {
+      Map<String, CounterReading> refused = new HashMap<>();
+      Map<String, CounterReading> refusedByLimit = new HashMap<>();
+      refusedSeries.forEach(
+          (k, v) -> {
+            sum(refused, k.get(0), v);
+            if (k.get(1) != null) {
+              sum(refusedByLimit, k.get(1), v);
+            }
+          });
       Double open =
           openByUser.isEmpty()
               ? null
