@@ -778,6 +778,7 @@ final class FuzzBodies {
                     "\\",
                     "\u2028",
                     "\u202e",
+                    "\u2066",
                     "${jndi:ldap://x}",
                     "%s%n",
                     "'; drop table poolscope_leak;--"));

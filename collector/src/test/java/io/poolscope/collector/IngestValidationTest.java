@@ -72,4 +72,18 @@ class IngestValidationTest {
     assertThat(stored.get("time").asLong()).isBetween(before, System.currentTimeMillis() + 60_000);
     assertThat(stored.get("callSite").asText()).isEqualTo("a.B(C.java:1)\uFFFDx");
   }
+
+  @Test
+  void bidiControlsInAgentTextAreReplacedSoTheyCannotReverseAnAlertText() {
+    // U+202E (right-to-left override) and U+2066 (left-to-right isolate) in a service and a pool.
+    Otlp.Pod pod = Otlp.pod("pay\u202Ements", "pay-1").pool(DB, "ma\u2066in", 1, 1, 4, 0);
+    assertThat(http.postProto("/v1/metrics", pod.request()).statusCode()).isEqualTo(200);
+    Http.await(
+        java.time.Duration.ofSeconds(10),
+        () -> http.json("/api/services").size() == 1,
+        () -> http.json("/api/services").toString());
+    JsonNode service = http.json("/api/services").get(0);
+    assertThat(service.get("name").asText()).isEqualTo("pay\uFFFDments");
+    assertThat(service.toString()).contains("ma\uFFFDin").doesNotContain("\u202E", "\u2066");
+  }
 }

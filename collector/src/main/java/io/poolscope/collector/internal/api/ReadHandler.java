@@ -31,11 +31,52 @@ public final class ReadHandler {
   }
 
   void services(Context ctx) {
-    ctx.json(read.services());
+    Page page = page(ctx);
+    ReadService.Slice slice = read.services(page.offset(), page.limit());
+    paged(ctx, page, slice.total());
+    ctx.json(slice.items());
   }
 
   void service(Context ctx) {
-    ctx.json(read.service(ctx.pathParam("name")));
+    Page page = page(ctx);
+    ReadService.Slice slice = read.service(ctx.pathParam("name"), page.offset(), page.limit());
+    paged(ctx, page, slice.total());
+    ctx.json(slice.items().get(0));
+  }
+
+  /**
+   * Default and largest page of {@code /api/services} (services) and {@code /api/services/{name}}
+   * (pods).
+   */
+  static final int PAGE_DEFAULT = 100;
+
+  static final int PAGE_MAX = 1000;
+
+  record Page(int offset, int limit) {}
+
+  private static Page page(Context ctx) {
+    Long limit = longParam(ctx, "limit");
+    Long offset = longParam(ctx, "offset");
+    if (limit != null && (limit < 1 || limit > PAGE_MAX)) {
+      throw ApiException.badRequest(
+          "query parameter limit must be between 1 and " + PAGE_MAX + ", not " + limit);
+    }
+    if (offset != null && (offset < 0 || offset > Integer.MAX_VALUE)) {
+      throw ApiException.badRequest("query parameter offset must be 0 or more, not " + offset);
+    }
+    return new Page(
+        offset == null ? 0 : offset.intValue(), limit == null ? PAGE_DEFAULT : limit.intValue());
+  }
+
+  /** {@code X-Total-Count}, and a {@code Link: <...>; rel="next"} while more items follow. */
+  private static void paged(Context ctx, Page page, int total) {
+    ctx.header("X-Total-Count", Integer.toString(total));
+    long next = (long) page.offset() + page.limit();
+    if (next < total) {
+      ctx.header(
+          "Link",
+          "<" + ctx.path() + "?offset=" + next + "&limit=" + page.limit() + ">; rel=\"next\"");
+    }
   }
 
   void pod(Context ctx) {

@@ -117,26 +117,50 @@ public final class ReadService {
         "clients", clients);
   }
 
-  /** {@code GET /api/services}. */
-  public List<Object> services() {
+  /**
+   * One page of a list, and how long the whole list is.
+   *
+   * @param items the page
+   * @param total the number of items in the whole list
+   */
+  public record Slice(List<Object> items, int total) {}
+
+  /** {@code GET /api/services}: services by name, {@code limit} of them from {@code offset}. */
+  public Slice services(int offset, int limit) {
     Overview o = overview.current();
+    List<ServiceRollup> all = new ArrayList<>(o.services());
+    all.sort(java.util.Comparator.comparing(ServiceRollup::name));
     Map<String, List<PodView>> pods = byService(o);
     List<Object> out = new ArrayList<>();
-    for (ServiceRollup s : o.services()) {
+    for (ServiceRollup s : window(all, offset, limit)) {
       out.add(FleetJson.service(s, pods.getOrDefault(s.name(), List.of()), null));
     }
-    return out;
+    return new Slice(out, all.size());
   }
 
-  /** {@code GET /api/services/{name}}; 404 when unknown. */
-  public Map<String, Object> service(String name) {
+  /**
+   * {@code GET /api/services/{name}}, its pods {@code limit} at a time from {@code offset}; 404
+   * when unknown. The slice's one item is the service; its total is the number of pods.
+   */
+  public Slice service(String name, int offset, int limit) {
     Overview o = overview.current();
     for (ServiceRollup s : o.services()) {
       if (s.name().equals(name)) {
-        return FleetJson.service(s, byService(o).getOrDefault(name, List.of()), null);
+        List<PodView> pods = new ArrayList<>(byService(o).getOrDefault(name, List.of()));
+        // A stable order, so that pages of a fleet that changes between requests stay in place.
+        pods.sort(java.util.Comparator.comparing(PodView::instanceId));
+        return new Slice(
+            List.of(FleetJson.service(s, window(pods, offset, limit), null)), pods.size());
       }
     }
     throw ApiException.notFound("no service named '" + name + "'");
+  }
+
+  private static <T> List<T> window(List<T> all, int offset, int limit) {
+    if (offset >= all.size()) {
+      return List.of();
+    }
+    return all.subList(offset, (int) Math.min(all.size(), (long) offset + limit));
   }
 
   /** {@code GET /api/pods/{instanceId}}; 404 when unknown. */

@@ -36,7 +36,7 @@ final class Attributes {
 
   static String text(AnyValue v) {
     return switch (v.getValueCase()) {
-      case STRING_VALUE -> withoutNul(v.getStringValue());
+      case STRING_VALUE -> safe(v.getStringValue());
       case INT_VALUE -> Long.toString(v.getIntValue());
       case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
       case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
@@ -56,11 +56,26 @@ final class Attributes {
   }
 
   /**
-   * {@code s} with each NUL replaced by U+FFFD: PostgreSQL refuses NUL in text, and a value one
-   * store cannot hold must not fail a write partway.
+   * {@code s} with each NUL and each bidirectional embedding, override or isolate control (U+202A
+   * to U+202E, U+2066 to U+2069) replaced by U+FFFD. PostgreSQL refuses NUL in text, and a value
+   * one store cannot hold must not fail a write partway. A bidi control in a service or pool name
+   * would reverse the rest of every text it is quoted in: an alert summary on the page, a Slack
+   * message, a PagerDuty incident.
    */
-  static String withoutNul(String s) {
-    return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+  static String safe(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean bad =
+          c == '\0' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+      if (bad && out == null) {
+        out = new StringBuilder(s.length()).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '\uFFFD' : c);
+      }
+    }
+    return out == null ? s : out.toString();
   }
 
   /** The target, or null when {@code db.system.name} is missing or a part is too long. */
