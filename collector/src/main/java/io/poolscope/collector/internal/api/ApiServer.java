@@ -3,7 +3,6 @@ package io.poolscope.collector.internal.api;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
-import static io.javalin.apibuilder.ApiBuilder.sse;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -91,7 +90,7 @@ public final class ApiServer {
                           get("rules/prometheus", read::prometheusRules);
                           post("plan", plan::plan);
                           get("health", read::health);
-                          sse("events", events::connect);
+                          get("events", events::handle);
                         });
                     get(
                         "/metrics",

@@ -1,6 +1,9 @@
 package io.poolscope.collector.internal.api;
 
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +27,28 @@ public final class EventsHub {
     this.changes = changes;
     this.clock = clock;
     this.lastSentChanges = changes.getAsLong();
+  }
+
+  /**
+   * Opens a stream on the request's own Jetty thread, as Javalin's {@code sse()} does but without
+   * its hand-off to Javalin's async pool: that pool's idle threads are not daemons and outlive the
+   * server by their 60 s keep-alive, holding a JVM that embeds the collector (the demo) open after
+   * {@code close()}. The stream then lives on the request's async context ({@link
+   * SseClient#keepAlive()}); Jetty's own threads stop with the server.
+   */
+  void handle(Context ctx) throws IOException {
+    if (!"text/event-stream".equals(ctx.header("Accept"))) {
+      return; // as Javalin's sse(): an empty 200 to a client that did not ask for a stream
+    }
+    HttpServletResponse res = ctx.res();
+    res.setStatus(200);
+    res.setCharacterEncoding("UTF-8");
+    res.setContentType("text/event-stream");
+    res.addHeader("Connection", "close");
+    res.addHeader("Cache-Control", "no-cache");
+    res.addHeader("X-Accel-Buffering", "no");
+    res.flushBuffer();
+    connect(new SseClient(ctx));
   }
 
   void connect(SseClient client) {
