@@ -347,8 +347,64 @@ class GroupingTest {
         .startsWith(
             "alert firing PoolscopeConnectionLeak severity=critical"
                 + " group={alertname=PoolscopeConnectionLeak, db=pg1, service=payments} firing=5"
-                + " resolved=0 pods=0 pools=1: firing \"Connection leak in payments pool orders at"
-                + " com.acme.Job.run(Job.java:1)\" |");
+                + " resolved=0 pods=0 pools=1: firing PoolscopeConnectionLeak \"Connection leak in"
+                + " payments pool orders at com.acme.Job.run(Job.java:1)\" |");
+  }
+
+  @Test
+  void logLineGroupedByDbAndServiceNamesEveryRuleServiceCallSiteAndCounts() throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Logger jul = Logger.getLogger("io.poolscope.alerts");
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            logged.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(capture);
+    try {
+      AlertEngine engine =
+          engine(
+              NotifierTarget.builder("log", "log")
+                  .groupBy(List.of("db", "service"))
+                  .groupWait(Duration.ofSeconds(30))
+                  .groupInterval(Duration.ofMinutes(5))
+                  .build());
+      run(engine, 0, 700_000);
+      engine.close();
+    } finally {
+      jul.removeHandler(capture);
+    }
+    List<String> lines = logged.stream().filter(l -> l.startsWith("alert ")).toList();
+    // One group for payments: the first five leaks after the group wait, the waits (firing from
+    // +60 s) and the sixth leak at the 5-minute interval, everything resolved in one notification
+    // at the next interval.
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0))
+        .startsWith(
+            "alert firing PoolscopeConnectionLeak severity=critical"
+                + " group={db=pg1, service=payments} firing=5 resolved=0 pods=0 pools=1:"
+                + " firing PoolscopeConnectionLeak \"Connection leak in payments pool orders at"
+                + " com.acme.Job.run(Job.java:1)\"");
+    assertThat(lines.get(1))
+        .startsWith(
+            "alert firing PoolscopeConnectionLeak+PoolscopeAcquireWaitHigh severity=critical"
+                + " group={db=pg1, service=payments} firing=8 resolved=0 pods=3 pools=")
+        .contains(
+            "firing PoolscopeConnectionLeak \"Connection leak in payments pool orders at"
+                + " com.acme.Job.run(Job.java:6)\"")
+        .contains("firing PoolscopeAcquireWaitHigh \"Acquire wait p99 of payments pool reports");
+    assertThat(lines.get(2))
+        .startsWith(
+            "alert resolved PoolscopeConnectionLeak+PoolscopeAcquireWaitHigh severity=critical"
+                + " group={db=pg1, service=payments} firing=0 resolved=8");
   }
 
   @Test
