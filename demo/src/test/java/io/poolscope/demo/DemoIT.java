@@ -222,6 +222,22 @@ class DemoIT {
                             assertThat(d.path("status").asText()).isEqualTo("delivered");
                           }));
       assertThat(notificationsLog).content().contains("PoolscopeBudgetHigh");
+      // Grouped by database and service: the service's notification names the service, every
+      // rule it carries and the leaking call site.
+      Poll.until(
+          "the payments group's notification with the leak's call site",
+          PHASE_TIMEOUT,
+          POLL,
+          () -> Files.readAllLines(notificationsLog),
+          lines ->
+              lines.stream()
+                  .anyMatch(
+                      l ->
+                          l.contains("service=payments}")
+                              && l.contains(
+                                  "firing PoolscopeConnectionLeak \"Connection leak in"
+                                      + " payments pool")
+                              && l.contains("ReconciliationJob.runOnce(ReconciliationJob.java:")));
 
       demo.advance();
       awaitPhase(demo, run, Demo.Phase.RESOLVED, PHASE_TIMEOUT.multipliedBy(2));
