@@ -1,15 +1,13 @@
 package io.poolscope.agent.internal.export;
 
-import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
-import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
 import io.poolscope.agent.internal.Diagnostics;
 import io.poolscope.agent.internal.leak.EventBuffer;
 import io.poolscope.agent.internal.leak.LeakEvent;
 import io.poolscope.agent.internal.leak.LeakScanner;
 import io.poolscope.agent.internal.leak.LeakScanner.PoolScan;
+import io.poolscope.agent.internal.otlp.LogRecord;
+import io.poolscope.agent.internal.otlp.OtlpEncoder;
 import io.poolscope.agent.internal.record.PhysicalTracker;
 import io.poolscope.agent.internal.record.PoolRecorder;
 import io.poolscope.agent.internal.record.Registry;
@@ -40,8 +38,7 @@ public final class ExportLoop {
   private final LeakScanner scanner;
   private final EventBuffer events;
   private final OtlpSender sender;
-  private final Resource resource;
-  private final InstrumentationScopeInfo scope;
+  private final OtlpEncoder encoder;
   private final long startEpochNanos = System.currentTimeMillis() * 1_000_000L;
   private final long intervalMillis;
   private final long scanMillis;
@@ -96,9 +93,7 @@ public final class ExportLoop {
     this.scanner = scanner;
     this.events = events;
     this.sender = sender;
-    this.resource = resource;
-    this.scope =
-        InstrumentationScopeInfo.builder("io.poolscope.agent").setVersion(agentVersion).build();
+    this.encoder = new OtlpEncoder(resource.getAttributes(), "io.poolscope.agent", agentVersion);
     this.intervalMillis = intervalMillis;
     this.scanMillis = scanMillis;
     this.housekeeping = housekeeping;
@@ -232,7 +227,7 @@ public final class ExportLoop {
   private long export(boolean exiting) {
     Map<PoolRecorder, PoolScan> fresh = scan();
     long now = System.currentTimeMillis() * 1_000_000L;
-    MetricsBuilder m = new MetricsBuilder(resource, scope, startEpochNanos);
+    MetricsBuilder m = new MetricsBuilder(startEpochNanos);
     Set<PoolRecorder> current = new HashSet<>();
     for (PoolRecorder r : registry.recorders()) {
       // Read before building: a pool closed during this export is retired only after the
@@ -250,7 +245,7 @@ public final class ExportLoop {
     if (exiting) {
       m.exiting(now);
     }
-    OtlpSender.Outcome metrics = sender.sendMetrics(MetricsRequestMarshaler.create(m.build()));
+    OtlpSender.Outcome metrics = sender.sendMetrics(encoder.metrics(m.build()));
     if (metrics.accepted()) {
       registry.retire(exported);
       exported = current;
@@ -318,11 +313,11 @@ public final class ExportLoop {
       if (batch.isEmpty()) {
         break;
       }
-      List<LogRecordData> logs = new ArrayList<>(batch.size());
+      List<LogRecord> logs = new ArrayList<>(batch.size());
       for (LeakEvent e : batch) {
-        logs.add(new LeakLogRecord(resource, scope, e));
+        logs.add(LeakLogRecord.of(e));
       }
-      OtlpSender.Outcome o = sender.sendLogs(LogsRequestMarshaler.create(logs));
+      OtlpSender.Outcome o = sender.sendLogs(encoder.logs(logs));
       if (o.status() == 413 && batch.size() > 1) {
         eventsPerRequest = Math.max(1, batch.size() / 2);
         fullBatchesAccepted = 0;

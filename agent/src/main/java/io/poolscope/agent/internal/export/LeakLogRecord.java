@@ -2,28 +2,17 @@ package io.poolscope.agent.internal.export;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.logs.Severity;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.logs.data.Body;
-import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.resources.Resource;
 import io.poolscope.agent.internal.leak.LeakEvent;
+import io.poolscope.agent.internal.otlp.LogRecord;
+import java.util.Locale;
 
 /** A leak event as an OTLP log record: {@code event.name = poolscope.connection.leak}. */
-@SuppressWarnings("deprecation") // getBody is still abstract in the SDK interface
-final class LeakLogRecord implements LogRecordData {
+final class LeakLogRecord {
   static final String EVENT_NAME = "poolscope.connection.leak";
 
-  private final Resource resource;
-  private final InstrumentationScopeInfo scope;
-  private final LeakEvent event;
-  private final Attributes attributes;
+  private LeakLogRecord() {}
 
-  LeakLogRecord(Resource resource, InstrumentationScopeInfo scope, LeakEvent e) {
-    this.resource = resource;
-    this.scope = scope;
-    this.event = e;
+  static LogRecord of(LeakEvent e) {
     AttributesBuilder b =
         Attrs.target(Attributes.builder(), e.target)
             .put(Attrs.EVENT_NAME, EVENT_NAME)
@@ -38,48 +27,19 @@ final class LeakLogRecord implements LogRecordData {
     if (e.holderStack != null) {
       b.put(Attrs.HOLDER, e.holderStack);
     }
-    this.attributes = b.build();
+    boolean returned = "returned".equals(e.state);
+    return new LogRecord(
+        e.epochNanos,
+        returned ? LogRecord.INFO : LogRecord.WARN,
+        returned ? "INFO" : "WARN",
+        body(e),
+        b.build(),
+        EVENT_NAME);
   }
 
-  @Override
-  public Resource getResource() {
-    return resource;
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return scope;
-  }
-
-  @Override
-  public long getTimestampEpochNanos() {
-    return event.epochNanos;
-  }
-
-  @Override
-  public long getObservedTimestampEpochNanos() {
-    return event.epochNanos;
-  }
-
-  @Override
-  public SpanContext getSpanContext() {
-    return SpanContext.getInvalid();
-  }
-
-  @Override
-  public Severity getSeverity() {
-    return "returned".equals(event.state) ? Severity.INFO : Severity.WARN;
-  }
-
-  @Override
-  public String getSeverityText() {
-    return "returned".equals(event.state) ? "INFO" : "WARN";
-  }
-
-  @Override
-  public Body getBody() {
+  private static String body(LeakEvent e) {
     String text;
-    switch (event.state) {
+    switch (e.state) {
       case "returned":
         text = "previously reported leaked connection was returned after %.1f s";
         break;
@@ -89,25 +49,6 @@ final class LeakLogRecord implements LogRecordData {
       default:
         text = "connection held for %.1f s, past the leak threshold";
     }
-    return Body.string(
-        String.format(java.util.Locale.ROOT, text, event.ageSeconds)
-            + " (pool "
-            + event.pool
-            + ")");
-  }
-
-  @Override
-  public Attributes getAttributes() {
-    return attributes;
-  }
-
-  @Override
-  public int getTotalAttributeCount() {
-    return attributes.size();
-  }
-
-  @Override
-  public String getEventName() {
-    return EVENT_NAME;
+    return String.format(Locale.ROOT, text, e.ageSeconds) + " (pool " + e.pool + ")";
   }
 }

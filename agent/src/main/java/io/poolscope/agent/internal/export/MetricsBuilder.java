@@ -2,21 +2,10 @@ package io.poolscope.agent.internal.export;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.DoublePointData;
-import io.opentelemetry.sdk.metrics.data.HistogramPointData;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableDoublePointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableLongPointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableSumData;
-import io.opentelemetry.sdk.resources.Resource;
 import io.poolscope.agent.internal.leak.LeakScanner.PoolScan;
+import io.poolscope.agent.internal.otlp.HistogramPoint;
+import io.poolscope.agent.internal.otlp.Metric;
+import io.poolscope.agent.internal.otlp.NumberPoint;
 import io.poolscope.agent.internal.pools.PoolAdapter;
 import io.poolscope.agent.internal.record.Buckets;
 import io.poolscope.agent.internal.record.CloseReason;
@@ -37,37 +26,43 @@ import java.util.Map;
  * Runs on the agent thread.
  */
 final class MetricsBuilder {
-  private final Resource resource;
-  private final InstrumentationScopeInfo scope;
+  private static final double[] BOUNDS = bounds();
+
   private final long startEpochNanos;
 
-  private final List<LongPointData> count = new ArrayList<>();
-  private final List<LongPointData> max = new ArrayList<>();
-  private final List<LongPointData> minIdle = new ArrayList<>();
-  private final List<LongPointData> pending = new ArrayList<>();
-  private final List<LongPointData> timeouts = new ArrayList<>();
-  private final List<HistogramPointData> wait = new ArrayList<>();
-  private final List<HistogramPointData> use = new ArrayList<>();
-  private final List<HistogramPointData> create = new ArrayList<>();
-  private final List<LongPointData> leaks = new ArrayList<>();
-  private final List<DoublePointData> oldest = new ArrayList<>();
-  private final List<LongPointData> open = new ArrayList<>();
-  private final List<LongPointData> refused = new ArrayList<>();
-  private final List<LongPointData> created = new ArrayList<>();
-  private final List<LongPointData> closed = new ArrayList<>();
-  private final List<LongPointData> connClosed = new ArrayList<>();
-  private final List<DoublePointData> oldestAge = new ArrayList<>();
-  private final List<DoublePointData> maxLifetime = new ArrayList<>();
+  private final List<NumberPoint> count = new ArrayList<>();
+  private final List<NumberPoint> max = new ArrayList<>();
+  private final List<NumberPoint> minIdle = new ArrayList<>();
+  private final List<NumberPoint> pending = new ArrayList<>();
+  private final List<NumberPoint> timeouts = new ArrayList<>();
+  private final List<HistogramPoint> wait = new ArrayList<>();
+  private final List<HistogramPoint> use = new ArrayList<>();
+  private final List<HistogramPoint> create = new ArrayList<>();
+  private final List<NumberPoint> leaks = new ArrayList<>();
+  private final List<NumberPoint> oldest = new ArrayList<>();
+  private final List<NumberPoint> open = new ArrayList<>();
+  private final List<NumberPoint> refused = new ArrayList<>();
+  private final List<NumberPoint> created = new ArrayList<>();
+  private final List<NumberPoint> closed = new ArrayList<>();
+  private final List<NumberPoint> connClosed = new ArrayList<>();
+  private final List<NumberPoint> oldestAge = new ArrayList<>();
+  private final List<NumberPoint> maxLifetime = new ArrayList<>();
   // Each pool's oldest physical open (System.nanoTime), read once per export at the first pool.
   private Map<PoolRecorder, Long> oldestOpen;
   private long oldestAt;
-  private final List<LongPointData> poolOpen = new ArrayList<>();
-  private final List<LongPointData> exiting = new ArrayList<>();
+  private final List<NumberPoint> poolOpen = new ArrayList<>();
+  private final List<NumberPoint> exiting = new ArrayList<>();
 
-  MetricsBuilder(Resource resource, InstrumentationScopeInfo scope, long startEpochNanos) {
-    this.resource = resource;
-    this.scope = scope;
+  MetricsBuilder(long startEpochNanos) {
     this.startEpochNanos = startEpochNanos;
+  }
+
+  private static double[] bounds() {
+    double[] b = new double[Buckets.SECONDS.size()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = Buckets.SECONDS.get(i);
+    }
+    return b;
   }
 
   void pool(PoolRecorder r, PoolScan scan, long now, Registry registry, PhysicalTracker physical) {
@@ -83,27 +78,25 @@ final class MetricsBuilder {
     Integer idle = ds == null ? null : adapter.idle(ds);
     int held = scan == null ? 0 : scan.held;
     count.add(
-        ImmutableLongPointData.create(
+        NumberPoint.of(
             start,
             now,
             a.toBuilder().put(Attrs.STATE, "used").build(),
             used != null ? used : held));
     if (idle != null) {
-      count.add(
-          ImmutableLongPointData.create(
-              start, now, a.toBuilder().put(Attrs.STATE, "idle").build(), idle));
+      count.add(NumberPoint.of(start, now, a.toBuilder().put(Attrs.STATE, "idle").build(), idle));
     }
     Integer mx = ds == null ? null : adapter.max(ds);
     if (mx != null) {
-      max.add(ImmutableLongPointData.create(start, now, a, mx));
+      max.add(NumberPoint.of(start, now, a, mx));
     }
     Integer mi = ds == null ? null : adapter.minIdle(ds);
     if (mi != null) {
-      minIdle.add(ImmutableLongPointData.create(start, now, a, mi));
+      minIdle.add(NumberPoint.of(start, now, a, mi));
     }
     Integer waiting = ds == null ? null : adapter.pending(ds);
     long inside = scan == null ? 0 : scan.pending;
-    pending.add(ImmutableLongPointData.create(start, now, a, waiting != null ? waiting : inside));
+    pending.add(NumberPoint.of(start, now, a, waiting != null ? waiting : inside));
     HistogramSnapshot w = new HistogramSnapshot();
     HistogramSnapshot u = new HistogramSnapshot();
     HistogramSnapshot c = new HistogramSnapshot();
@@ -111,7 +104,7 @@ final class MetricsBuilder {
     if (r.known() && registry.knownPoolFor(target) == r) {
       physical.addUnattributedCreates(target, c);
     }
-    timeouts.add(ImmutableLongPointData.create(start, now, a, t));
+    timeouts.add(NumberPoint.of(start, now, a, t));
     wait.add(histogram(start, now, a, w));
     use.add(histogram(start, now, a, u));
     if (c.count > 0) {
@@ -120,10 +113,8 @@ final class MetricsBuilder {
     leaks.add(leak(start, now, a, "suspected", r.leaksSuspected));
     leaks.add(leak(start, now, a, "returned", r.leaksReturned));
     leaks.add(leak(start, now, a, "collected", r.leaksCollected));
-    oldest.add(
-        ImmutableDoublePointData.create(
-            start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
-    poolOpen.add(ImmutableLongPointData.create(start, now, a, ended ? 0 : 1));
+    oldest.add(NumberPoint.of(start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
+    poolOpen.add(NumberPoint.of(start, now, a, ended ? 0 : 1));
     physicalLife(r, ds, a, start, now, registry, physical);
   }
 
@@ -140,11 +131,11 @@ final class MetricsBuilder {
     Double lifetime = ds == null ? null : r.adapter().maxLifetime(ds);
     life.maxLifetime(lifetime);
     if (lifetime != null) {
-      maxLifetime.add(ImmutableDoublePointData.create(start, now, a, lifetime));
+      maxLifetime.add(NumberPoint.of(start, now, a, lifetime));
     }
     for (CloseReason reason : CloseReason.values()) {
       connClosed.add(
-          ImmutableLongPointData.create(
+          NumberPoint.of(
               start,
               now,
               a.toBuilder().put(Attrs.CLOSE_REASON, reason.attr()).build(),
@@ -156,35 +147,31 @@ final class MetricsBuilder {
     }
     Long opened = oldestOpen.get(r);
     if (opened != null) {
-      oldestAge.add(
-          ImmutableDoublePointData.create(start, now, a, Math.max(0, oldestAt - opened) / 1e9));
+      oldestAge.add(NumberPoint.of(start, now, a, Math.max(0, oldestAt - opened) / 1e9));
     }
   }
 
   /** The final export, made as the JVM exits: {@code poolscope.agent.exiting} = 1. */
   void exiting(long now) {
-    exiting.add(ImmutableLongPointData.create(startEpochNanos, now, Attributes.empty(), 1));
+    exiting.add(NumberPoint.of(startEpochNanos, now, Attributes.empty(), 1));
   }
 
-  private static LongPointData leak(long start, long now, Attributes a, String state, long n) {
-    return ImmutableLongPointData.create(
-        start, now, a.toBuilder().put(Attrs.LEAK_STATE, state).build(), n);
+  private static NumberPoint leak(long start, long now, Attributes a, String state, long n) {
+    return NumberPoint.of(start, now, a.toBuilder().put(Attrs.LEAK_STATE, state).build(), n);
   }
 
-  private static HistogramPointData histogram(
-      long start, long now, Attributes a, HistogramSnapshot h) {
+  private static HistogramPoint histogram(long start, long now, Attributes a, HistogramSnapshot h) {
     boolean any = h.count > 0;
-    return ImmutableHistogramPointData.create(
+    return new HistogramPoint(
         start,
         now,
         a,
         h.sumNanos / 1e9,
         any,
         any ? h.minNanos / 1e9 : 0,
-        any,
         any ? h.maxNanos / 1e9 : 0,
-        Buckets.SECONDS,
-        h.countList());
+        BOUNDS,
+        h.counts);
   }
 
   void physical(PhysicalTracker tracker, long now) {
@@ -194,7 +181,7 @@ final class MetricsBuilder {
         if (!u.getKey().isEmpty()) {
           b.put(Attrs.DB_USER, u.getKey());
         }
-        open.add(ImmutableLongPointData.create(startEpochNanos, now, b.build(), u.getValue()));
+        open.add(NumberPoint.of(startEpochNanos, now, b.build(), u.getValue()));
       }
     }
     for (Map.Entry<DbTarget, Map<String, Map<String, Long>>> e :
@@ -206,7 +193,7 @@ final class MetricsBuilder {
                   .put(Attrs.ERROR_TYPE, s.getKey())
                   .put(Attrs.REFUSED_LIMIT, l.getKey())
                   .build();
-          refused.add(ImmutableLongPointData.create(startEpochNanos, now, a, l.getValue()));
+          refused.add(NumberPoint.of(startEpochNanos, now, a, l.getValue()));
         }
       }
     }
@@ -218,13 +205,13 @@ final class MetricsBuilder {
           Attrs.target(Attributes.builder(), e.getKey().target)
               .put(Attrs.POOL_TYPE, e.getKey().type)
               .build();
-      created.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()[0]));
-      closed.add(ImmutableLongPointData.create(startEpochNanos, now, a, e.getValue()[1]));
+      created.add(NumberPoint.of(startEpochNanos, now, a, e.getValue()[0]));
+      closed.add(NumberPoint.of(startEpochNanos, now, a, e.getValue()[1]));
     }
   }
 
-  Collection<MetricData> build() {
-    List<MetricData> out = new ArrayList<>();
+  Collection<Metric> build() {
+    List<Metric> out = new ArrayList<>();
     gauge(
         out,
         "db.client.connection.count",
@@ -268,13 +255,12 @@ final class MetricsBuilder {
     sum(out, "poolscope.connection.leaks", "Leases held past the leak threshold", "{lease}", leaks);
     if (!oldest.isEmpty()) {
       out.add(
-          ImmutableMetricData.createDoubleGauge(
-              resource,
-              scope,
+          new Metric(
               "poolscope.connection.oldest_use",
               "Age of the oldest lease still held",
               "s",
-              ImmutableGaugeData.create(oldest)));
+              Metric.Kind.GAUGE,
+              oldest));
     }
     sum(
         out,
@@ -306,48 +292,28 @@ final class MetricsBuilder {
   }
 
   private void gauge(
-      List<MetricData> out, String name, String desc, String unit, List<LongPointData> points) {
+      List<Metric> out, String name, String desc, String unit, List<NumberPoint> points) {
     if (!points.isEmpty()) {
-      out.add(
-          ImmutableMetricData.createLongGauge(
-              resource, scope, name, desc, unit, ImmutableGaugeData.create(points)));
+      out.add(new Metric(name, desc, unit, Metric.Kind.GAUGE, points));
     }
   }
 
-  private void doubleGauge(
-      List<MetricData> out, String name, String desc, List<DoublePointData> points) {
+  private void doubleGauge(List<Metric> out, String name, String desc, List<NumberPoint> points) {
     if (!points.isEmpty()) {
-      out.add(
-          ImmutableMetricData.createDoubleGauge(
-              resource, scope, name, desc, "s", ImmutableGaugeData.create(points)));
+      out.add(new Metric(name, desc, "s", Metric.Kind.GAUGE, points));
     }
   }
 
   private void sum(
-      List<MetricData> out, String name, String desc, String unit, List<LongPointData> points) {
+      List<Metric> out, String name, String desc, String unit, List<NumberPoint> points) {
     if (!points.isEmpty()) {
-      out.add(
-          ImmutableMetricData.createLongSum(
-              resource,
-              scope,
-              name,
-              desc,
-              unit,
-              ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points)));
+      out.add(new Metric(name, desc, unit, Metric.Kind.SUM, points));
     }
   }
 
-  private void hist(
-      List<MetricData> out, String name, String desc, List<HistogramPointData> points) {
+  private void hist(List<Metric> out, String name, String desc, List<HistogramPoint> points) {
     if (!points.isEmpty()) {
-      out.add(
-          ImmutableMetricData.createDoubleHistogram(
-              resource,
-              scope,
-              name,
-              desc,
-              "s",
-              ImmutableHistogramData.create(AggregationTemporality.CUMULATIVE, points)));
+      out.add(new Metric(name, desc, "s", Metric.Kind.HISTOGRAM, points));
     }
   }
 }

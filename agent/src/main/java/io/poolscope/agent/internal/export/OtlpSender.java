@@ -1,50 +1,41 @@
 package io.poolscope.agent.internal.export;
 
-import io.opentelemetry.exporter.internal.marshal.Marshaler;
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * OTLP/HTTP protobuf over the JDK's own HttpClient: no OkHttp, no Kotlin, no ServiceLoader. No
- * retries here: each request is tried once and its {@link Outcome} classified; the export loop
- * decides when to try again (with fresh cumulative figures and the buffered leak events), see
- * {@link BackoffPolicy}.
+ * OTLP/HTTP protobuf, one HTTP/1.1 POST per request on a socket of its own ({@code Connection:
+ * close}). A plain socket rather than an HTTP client library: the OpenTelemetry Java agent
+ * instruments the JDK's HttpClient and HttpURLConnection, and would trace every export of this
+ * agent as a root span of the application's traces and add trace headers to it (ClassLoadingIT); it
+ * has no public switch to exclude one caller, and sockets it does not instrument. No retries here:
+ * each request is tried once and its {@link Outcome} classified; the export loop decides when to
+ * try again (with fresh cumulative figures and the buffered leak events), see {@link
+ * BackoffPolicy}.
  */
 public final class OtlpSender {
-  /**
-   * The OpenTelemetry Java agent's bootstrap {@code InstrumentationUtil}, the switch its own
-   * exporters use to keep its instrumentation off their requests. Without it, that agent traces
-   * every export of this one as a root HTTP client span in the application's traces and adds trace
-   * headers to it (ClassLoadingIT). Joined at run time so the shade plugin does not relocate it.
-   */
-  private static final String OTEL_AGENT_SUPPRESS =
-      String.join(
-          ".",
-          "io",
-          "opentelemetry",
-          "javaagent",
-          "shaded",
-          "io",
-          "opentelemetry",
-          "api",
-          "internal",
-          "InstrumentationUtil");
+  // Reads wait in slices this long, so an interrupt (the final export's) is seen promptly.
+  private static final int SLICE_MILLIS = 50;
+  private static final int MAX_HEADER_BYTES = 64 * 1024;
 
-  private volatile Method suppress;
-  private final HttpClient client;
-  private final URI metrics;
-  private final URI logs;
+  private final String host;
+  private final int port;
+  private final boolean tls;
+  private final String metricsPath;
+  private final String logsPath;
   private final String authorization;
   private final Duration timeout;
 
@@ -53,143 +44,196 @@ public final class OtlpSender {
    *
    * @param endpoint the collector's base URL
    * @param token bearer token or null
-   * @param timeout per-request timeout
+   * @param timeout per-request timeout: the whole exchange, connect to the status line
    */
   public OtlpSender(URI endpoint, String token, Duration timeout) {
-    String base = endpoint.toString();
+    this.tls = "https".equalsIgnoreCase(endpoint.getScheme());
+    this.host = endpoint.getHost();
+    this.port = endpoint.getPort() >= 0 ? endpoint.getPort() : tls ? 443 : 80;
+    String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    this.metrics = URI.create(base + "/v1/metrics");
-    this.logs = URI.create(base + "/v1/logs");
+    this.metricsPath = base + "/v1/metrics";
+    this.logsPath = base + "/v1/logs";
     this.authorization = token == null ? null : "Bearer " + token;
     this.timeout = timeout;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeout)
-            .executor(Runnable::run)
-            .build();
   }
 
   /**
    * Sends a metrics request.
    *
-   * @param request the marshaled request
+   * @param request the encoded {@code ExportMetricsServiceRequest}
    * @return what the collector did with it
    */
-  public Outcome sendMetrics(Marshaler request) {
-    return send(metrics, request);
+  public Outcome sendMetrics(byte[] request) {
+    return send(metricsPath, request);
   }
 
   /**
    * Sends a logs request.
    *
-   * @param request the marshaled request
+   * @param request the encoded {@code ExportLogsServiceRequest}
    * @return what the collector did with it
    */
-  public Outcome sendLogs(Marshaler request) {
-    return send(logs, request);
+  public Outcome sendLogs(byte[] request) {
+    return send(logsPath, request);
   }
 
-  private Outcome send(URI uri, Marshaler request) {
-    Method m = otelAgentSuppress();
-    if (m != null) {
-      boolean[] ran = new boolean[1];
-      Outcome[] outcome = new Outcome[1];
-      try {
-        m.invoke(
-            null,
-            (Runnable)
-                () -> {
-                  ran[0] = true;
-                  outcome[0] = sendNow(uri, request);
-                });
-        return outcome[0];
-      } catch (InvocationTargetException e) {
-        if (ran[0]) {
-          // The send itself failed: as without the other agent, never sent twice.
-          Throwable cause = e.getCause();
-          if (cause instanceof Error) {
-            throw (Error) cause;
-          }
-          throw cause instanceof RuntimeException
-              ? (RuntimeException) cause
-              : new IllegalStateException(cause);
-        }
-        suppress = null; // not the method we know: send without it
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        suppress = null;
-      }
-    }
-    return sendNow(uri, request);
-  }
-
-  /**
-   * Looked up at each export until found: the OpenTelemetry agent may start after this one, or be
-   * attached later. Only on the export thread, once per request.
-   */
-  private Method otelAgentSuppress() {
-    Method m = suppress;
-    if (m == null) {
-      try {
-        m =
-            Class.forName(OTEL_AGENT_SUPPRESS, false, null)
-                .getMethod("suppressInstrumentation", Runnable.class);
-        suppress = m;
-      } catch (ReflectiveOperationException | LinkageError e) {
-        return null;
-      }
-    }
-    return m;
-  }
-
-  private Outcome sendNow(URI uri, Marshaler request) {
+  private Outcome send(String path, byte[] body) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Socket socket = null;
+    Watchdog watchdog = null;
     try {
-      ByteArrayOutputStream body = new ByteArrayOutputStream(request.getBinarySerializedSize());
-      request.writeBinaryTo(body);
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(uri)
-              .timeout(timeout)
-              .header("Content-Type", "application/x-protobuf")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-      if (authorization != null) {
-        b.header("Authorization", authorization);
+      socket = new Socket();
+      // Writes cannot time out on a socket: a collector that never reads the body would hold the
+      // export thread for good. So the socket is closed at the deadline whatever it is doing.
+      watchdog = Watchdog.closeAt(socket, deadline);
+      socket.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
+      if (tls) {
+        socket = handshake(socket, deadline);
+        watchdog.retarget(socket);
       }
-      // The request timeout ends only the wait for the response headers; a server that sends
-      // them and then never the body would hold the export thread for good. So the whole
-      // exchange, body included, is bounded by the timeout, and abandoned (cancelled, its
-      // connection closed) beyond it.
-      CompletableFuture<HttpResponse<Void>> exchange =
-          client.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
-      HttpResponse<Void> r;
-      try {
-        r = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        exchange.cancel(true);
-        return new Outcome(0, -1, "HttpTimeoutException");
-      } catch (ExecutionException e) {
-        exchange.cancel(true);
-        Throwable cause = e.getCause();
-        return new Outcome(
-            0, -1, cause == null ? "ExecutionException" : cause.getClass().getSimpleName());
-      } catch (InterruptedException e) {
-        exchange.cancel(true);
-        throw e;
-      }
-      int status = r.statusCode();
-      long retryAfter = -1;
-      if (status == 429 || status == 503) {
-        retryAfter =
-            BackoffPolicy.retryAfterMillis(
-                r.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis());
-      }
-      return new Outcome(status, retryAfter, null);
-    } catch (IOException e) {
-      return new Outcome(0, -1, e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head(path, body.length));
+      out.write(body);
+      out.flush();
+      Outcome o = readResponse(socket, deadline);
+      return watchdog.fired() ? new Outcome(0, -1, "HttpTimeoutException") : o;
+    } catch (SocketTimeoutException e) {
+      return new Outcome(0, -1, "HttpTimeoutException");
+    } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
       return new Outcome(0, -1, "interrupted");
+    } catch (IOException e) {
+      if (watchdog != null && watchdog.fired()) {
+        return new Outcome(0, -1, "HttpTimeoutException");
+      }
+      return new Outcome(0, -1, e.getClass().getSimpleName());
+    } finally {
+      if (watchdog != null) {
+        watchdog.cancel();
+      }
+      closeQuietly(socket);
+    }
+  }
+
+  private Socket handshake(Socket plain, long deadline) throws IOException {
+    SSLSocket s =
+        (SSLSocket)
+            ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                .createSocket(plain, host, port, true);
+    SSLParameters p = s.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS");
+    s.setSSLParameters(p);
+    s.setSoTimeout(remainingMillis(deadline));
+    s.startHandshake();
+    return s;
+  }
+
+  private byte[] head(String path, int length) {
+    StringBuilder h = new StringBuilder(256);
+    h.append("POST ").append(path).append(" HTTP/1.1\r\n");
+    h.append("Host: ").append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+    h.append(':').append(port).append("\r\n");
+    h.append("Content-Type: application/x-protobuf\r\n");
+    h.append("Content-Length: ").append(length).append("\r\n");
+    h.append("Connection: close\r\n");
+    if (authorization != null) {
+      h.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    h.append("\r\n");
+    return h.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The status line and the headers; the body is not needed. */
+  private static Outcome readResponse(Socket socket, long deadline) throws IOException {
+    InputStream in = socket.getInputStream();
+    StringBuilder line = new StringBuilder();
+    int status = -1;
+    long retryAfter = -1;
+    String retryAfterValue = null;
+    int read = 0;
+    while (true) {
+      int c = readByte(socket, in, deadline);
+      if (c < 0) {
+        if (status < 0) {
+          throw new EOFException("no HTTP response");
+        }
+        break;
+      }
+      if (++read > MAX_HEADER_BYTES) {
+        throw new IOException("HTTP response header too large");
+      }
+      if (c != '\n') {
+        if (c != '\r') {
+          line.append((char) c);
+        }
+        continue;
+      }
+      String l = line.toString();
+      line.setLength(0);
+      if (status < 0) {
+        status = statusOf(l);
+      } else if (l.isEmpty()) {
+        break;
+      } else {
+        int colon = l.indexOf(':');
+        if (colon > 0 && l.substring(0, colon).trim().equalsIgnoreCase("Retry-After")) {
+          retryAfterValue = l.substring(colon + 1).trim();
+        }
+      }
+    }
+    if (status == 429 || status == 503) {
+      retryAfter = BackoffPolicy.retryAfterMillis(retryAfterValue, System.currentTimeMillis());
+    }
+    return new Outcome(status, retryAfter, null);
+  }
+
+  private static int statusOf(String statusLine) throws IOException {
+    String[] parts = statusLine.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+      throw new IOException("not an HTTP response");
+    }
+    try {
+      return Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      throw new IOException("not an HTTP status");
+    }
+  }
+
+  private static int readByte(Socket socket, InputStream in, long deadline) throws IOException {
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException();
+      }
+      int left = remainingMillis(deadline);
+      socket.setSoTimeout(Math.min(SLICE_MILLIS, left));
+      try {
+        return in.read();
+      } catch (SocketTimeoutException e) {
+        if (left <= SLICE_MILLIS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static int remainingMillis(long deadline) throws SocketTimeoutException {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      throw new SocketTimeoutException("export timeout");
+    }
+    return (int) Math.min(Integer.MAX_VALUE, left);
+  }
+
+  private static void closeQuietly(Socket s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
     }
   }
 

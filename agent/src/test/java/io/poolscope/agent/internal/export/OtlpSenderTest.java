@@ -3,12 +3,10 @@ package io.poolscope.agent.internal.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +46,7 @@ class OtlpSenderTest {
             URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
             null,
             Duration.ofSeconds(5));
-    return s.sendLogs(LogsRequestMarshaler.create(List.of()));
+    return s.sendLogs(new byte[0]);
   }
 
   @Test
@@ -96,7 +94,7 @@ class OtlpSenderTest {
     }
     OtlpSender s =
         new OtlpSender(URI.create("http://127.0.0.1:" + port), null, Duration.ofSeconds(5));
-    OtlpSender.Outcome o = s.sendMetrics(LogsRequestMarshaler.create(List.of()));
+    OtlpSender.Outcome o = s.sendMetrics(new byte[0]);
     assertThat(o.failed()).isTrue();
     assertThat(o.status()).isZero();
     assertThat(o.toString()).startsWith("no answer (");
