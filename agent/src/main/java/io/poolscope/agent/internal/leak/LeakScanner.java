@@ -6,6 +6,7 @@ import io.poolscope.agent.internal.record.Registry;
 import io.poolscope.agent.internal.record.ThreadState;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Walks every thread's lease table on the agent thread: counts pending and held leases, the oldest
@@ -32,6 +33,13 @@ public final class LeakScanner {
   private final long thresholdNanos;
   private final long weakenAfterNanos;
   private final long captureWindowNanos;
+
+  // The periodic scan and the export's own scan run on different threads; the suspected map and
+  // the leak counters are written by one scan at a time, whoever calls.
+  private final ReentrantLock scanning = new ReentrantLock();
+
+  /** Tests only: runs inside every scan, while the scan holds its lock. */
+  Runnable duringScan = () -> {};
 
   /** Leases this scanner marked suspected, with the stamp it set, until their return is seen. */
   private final Map<Lease, Marked> suspected = new java.util.IdentityHashMap<>();
@@ -76,11 +84,31 @@ public final class LeakScanner {
   }
 
   /**
-   * One pass.
+   * One pass. Passes never overlap: a caller waits for a pass running on another thread.
    *
    * @return per-pool figures of this pass
    */
   public Map<PoolRecorder, PoolScan> scan() {
+    scanning.lock();
+    try {
+      duringScan.run();
+      return scanLocked();
+    } finally {
+      scanning.unlock();
+    }
+  }
+
+  /**
+   * Whether a thread waits for the running pass; for tests.
+   *
+   * @param t a thread
+   * @return true while t waits to scan
+   */
+  boolean waiting(Thread t) {
+    return scanning.hasQueuedThread(t);
+  }
+
+  private Map<PoolRecorder, PoolScan> scanLocked() {
     long now = System.nanoTime();
     long epochNow = System.currentTimeMillis() * 1_000_000L;
     Map<PoolRecorder, PoolScan> out = new HashMap<>();
@@ -129,9 +157,10 @@ public final class LeakScanner {
         if (age >= weakenAfterNanos && !l.weakened()) {
           l.weaken();
         }
-        if (st == Lease.ACTIVE && age >= thresholdNanos && l.cas(s, (s & ~7L) | Lease.SUSPECTED)) {
+        long marked = st == Lease.ACTIVE && age >= thresholdNanos ? l.suspect(s) : Lease.LOST;
+        if (marked != Lease.LOST) {
           r.leaksSuspected++;
-          suspected.put(l, new Marked((s & ~7L) | Lease.SUSPECTED, r, ts, start, id, site));
+          suspected.put(l, new Marked(marked, r, ts, start, id, site));
           openWindow(r, now);
           String holder = null;
           Thread t = ts.thread;
@@ -166,7 +195,7 @@ public final class LeakScanner {
       Lease l = e.getKey();
       Marked m = e.getValue();
       long s = l.stamp();
-      boolean sameLease = (s >>> 3) == (m.stamp >>> 3);
+      boolean sameLease = Lease.sameLease(s, m.stamp);
       if (s == m.stamp || sameLease && Lease.state(s) == Lease.RETURNED) {
         continue; // still suspected, or returned through the usual path
       }
