@@ -1,5 +1,6 @@
 package io.poolscope.agent.internal.leak;
 
+import io.poolscope.agent.internal.holders.OldestHolders;
 import io.poolscope.agent.internal.record.Lease;
 import io.poolscope.agent.internal.record.PoolRecorder;
 import io.poolscope.agent.internal.record.Registry;
@@ -26,13 +27,24 @@ public final class LeakScanner {
 
     /** Age of the oldest of them, nanoseconds. */
     public long oldestNanos;
+
+    /** The oldest of them, with thread and call site. */
+    public final OldestHolders holders;
+
+    PoolScan(int holderLimit) {
+      holders = new OldestHolders(holderLimit);
+    }
   }
+
+  /** Holders kept per pool and scan unless the constructor says otherwise. */
+  public static final int DEFAULT_HOLDERS = 5;
 
   private final Registry registry;
   private final EventBuffer events;
   private final long thresholdNanos;
   private final long weakenAfterNanos;
   private final long captureWindowNanos;
+  private final int holderLimit;
 
   // The periodic scan and the export's own scan run on different threads; the suspected map and
   // the leak counters are written by one scan at a time, whoever calls.
@@ -74,6 +86,25 @@ public final class LeakScanner {
    */
   public LeakScanner(
       Registry registry, EventBuffer events, long thresholdNanos, long captureWindowNanos) {
+    this(registry, events, thresholdNanos, captureWindowNanos, DEFAULT_HOLDERS);
+  }
+
+  /**
+   * Creates a scanner.
+   *
+   * @param registry threads and pools
+   * @param events where events go
+   * @param thresholdNanos hold time of a suspected leak
+   * @param captureWindowNanos how long a pool captures every call site after a suspected leak
+   * @param holderLimit how many of the oldest held leases each scan keeps per pool
+   */
+  public LeakScanner(
+      Registry registry,
+      EventBuffer events,
+      long thresholdNanos,
+      long captureWindowNanos,
+      int holderLimit) {
+    this.holderLimit = holderLimit;
     this.registry = registry;
     this.events = events;
     this.thresholdNanos = thresholdNanos;
@@ -117,7 +148,7 @@ public final class LeakScanner {
       ts.forgetLastClosed();
       PoolRecorder waiting = ts.pendingOn();
       if (waiting != null) {
-        out.computeIfAbsent(waiting, r -> new PoolScan()).pending++;
+        out.computeIfAbsent(waiting, r -> new PoolScan(holderLimit)).pending++;
       }
       for (Lease l : ts.leases()) {
         long s = l.stamp();
@@ -151,9 +182,10 @@ public final class LeakScanner {
           events.add(event("collected", r, ts, age / 1e9, id, site, null, epochNow));
           continue;
         }
-        PoolScan ps = out.computeIfAbsent(r, x -> new PoolScan());
+        PoolScan ps = out.computeIfAbsent(r, x -> new PoolScan(holderLimit));
         ps.held++;
         ps.oldestNanos = Math.max(ps.oldestNanos, age);
+        ps.holders.offer(ts.thread.getName(), age, id, site);
         if (age >= weakenAfterNanos && !l.weakened()) {
           l.weaken();
         }
