@@ -1,11 +1,13 @@
 package io.poolscope.agent.internal.leak;
 
+import io.poolscope.agent.internal.holders.OldestHolders;
 import io.poolscope.agent.internal.record.Lease;
 import io.poolscope.agent.internal.record.PoolRecorder;
 import io.poolscope.agent.internal.record.Registry;
 import io.poolscope.agent.internal.record.ThreadState;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Walks every thread's lease table on the agent thread: counts pending and held leases, the oldest
@@ -25,13 +27,31 @@ public final class LeakScanner {
 
     /** Age of the oldest of them, nanoseconds. */
     public long oldestNanos;
+
+    /** The oldest of them, with thread and call site. */
+    public final OldestHolders holders;
+
+    PoolScan(int holderLimit) {
+      holders = new OldestHolders(holderLimit);
+    }
   }
+
+  /** Holders kept per pool and scan unless the constructor says otherwise. */
+  public static final int DEFAULT_HOLDERS = 5;
 
   private final Registry registry;
   private final EventBuffer events;
   private final long thresholdNanos;
   private final long weakenAfterNanos;
   private final long captureWindowNanos;
+  private final int holderLimit;
+
+  // The periodic scan and the export's own scan run on different threads; the suspected map and
+  // the leak counters are written by one scan at a time, whoever calls.
+  private final ReentrantLock scanning = new ReentrantLock();
+
+  /** Tests only: runs inside every scan, while the scan holds its lock. */
+  Runnable duringScan = () -> {};
 
   /** Leases this scanner marked suspected, with the stamp it set, until their return is seen. */
   private final Map<Lease, Marked> suspected = new java.util.IdentityHashMap<>();
@@ -66,6 +86,25 @@ public final class LeakScanner {
    */
   public LeakScanner(
       Registry registry, EventBuffer events, long thresholdNanos, long captureWindowNanos) {
+    this(registry, events, thresholdNanos, captureWindowNanos, DEFAULT_HOLDERS);
+  }
+
+  /**
+   * Creates a scanner.
+   *
+   * @param registry threads and pools
+   * @param events where events go
+   * @param thresholdNanos hold time of a suspected leak
+   * @param captureWindowNanos how long a pool captures every call site after a suspected leak
+   * @param holderLimit how many of the oldest held leases each scan keeps per pool
+   */
+  public LeakScanner(
+      Registry registry,
+      EventBuffer events,
+      long thresholdNanos,
+      long captureWindowNanos,
+      int holderLimit) {
+    this.holderLimit = holderLimit;
     this.registry = registry;
     this.events = events;
     this.thresholdNanos = thresholdNanos;
@@ -76,11 +115,31 @@ public final class LeakScanner {
   }
 
   /**
-   * One pass.
+   * One pass. Passes never overlap: a caller waits for a pass running on another thread.
    *
    * @return per-pool figures of this pass
    */
   public Map<PoolRecorder, PoolScan> scan() {
+    scanning.lock();
+    try {
+      duringScan.run();
+      return scanLocked();
+    } finally {
+      scanning.unlock();
+    }
+  }
+
+  /**
+   * Whether a thread waits for the running pass; for tests.
+   *
+   * @param t a thread
+   * @return true while t waits to scan
+   */
+  boolean waiting(Thread t) {
+    return scanning.hasQueuedThread(t);
+  }
+
+  private Map<PoolRecorder, PoolScan> scanLocked() {
     long now = System.nanoTime();
     long epochNow = System.currentTimeMillis() * 1_000_000L;
     Map<PoolRecorder, PoolScan> out = new HashMap<>();
@@ -89,7 +148,7 @@ public final class LeakScanner {
       ts.forgetLastClosed();
       PoolRecorder waiting = ts.pendingOn();
       if (waiting != null) {
-        out.computeIfAbsent(waiting, r -> new PoolScan()).pending++;
+        out.computeIfAbsent(waiting, r -> new PoolScan(holderLimit)).pending++;
       }
       for (Lease l : ts.leases()) {
         long s = l.stamp();
@@ -123,15 +182,17 @@ public final class LeakScanner {
           events.add(event("collected", r, ts, age / 1e9, id, site, null, epochNow));
           continue;
         }
-        PoolScan ps = out.computeIfAbsent(r, x -> new PoolScan());
+        PoolScan ps = out.computeIfAbsent(r, x -> new PoolScan(holderLimit));
         ps.held++;
         ps.oldestNanos = Math.max(ps.oldestNanos, age);
+        ps.holders.offer(ts.thread.getName(), age, id, site);
         if (age >= weakenAfterNanos && !l.weakened()) {
           l.weaken();
         }
-        if (st == Lease.ACTIVE && age >= thresholdNanos && l.cas(s, (s & ~7L) | Lease.SUSPECTED)) {
+        long marked = st == Lease.ACTIVE && age >= thresholdNanos ? l.suspect(s) : Lease.LOST;
+        if (marked != Lease.LOST) {
           r.leaksSuspected++;
-          suspected.put(l, new Marked((s & ~7L) | Lease.SUSPECTED, r, ts, start, id, site));
+          suspected.put(l, new Marked(marked, r, ts, start, id, site));
           openWindow(r, now);
           String holder = null;
           Thread t = ts.thread;
@@ -166,7 +227,7 @@ public final class LeakScanner {
       Lease l = e.getKey();
       Marked m = e.getValue();
       long s = l.stamp();
-      boolean sameLease = (s >>> 3) == (m.stamp >>> 3);
+      boolean sameLease = Lease.sameLease(s, m.stamp);
       if (s == m.stamp || sameLease && Lease.state(s) == Lease.RETURNED) {
         continue; // still suspected, or returned through the usual path
       }

@@ -166,7 +166,7 @@ public final class Hub extends Hooks {
         l.clear();
         return;
       }
-      if (l.cas(s, Lease.with(s, Lease.FREE))) {
+      if (l.freeByCloser(s)) {
         ts.stats(r).use.record(now - start);
         return;
       }
@@ -174,8 +174,7 @@ public final class Hub extends Hooks {
       st = Lease.state(s);
     }
     if (st == Lease.SUSPECTED) {
-      l.end = now;
-      if (l.cas(s, Lease.with(s, Lease.RETURNED))) {
+      if (l.returnSuspected(s, now)) {
         ts.stats(r).use.record(now - start);
       }
     }

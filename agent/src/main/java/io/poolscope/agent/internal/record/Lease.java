@@ -11,7 +11,16 @@ import java.lang.ref.WeakReference;
  * proves it is still the same lease.
  *
  * <p>Only the owning thread moves a slot out of FREE. The closer (any thread) and the leak scanner
- * (the agent's thread) race only through compare-and-set on the stamp.
+ * (the agent's thread) race only through compare-and-set on the stamp. Every transition is a method
+ * of this class, and no caller composes or takes apart a stamp:
+ *
+ * <pre>
+ * FREE      -claim (owner)-------------> ACTIVE
+ * ACTIVE    -freeByOwner / freeByCloser-> FREE
+ * ACTIVE    -suspect (scanner)---------> SUSPECTED
+ * SUSPECTED -returnSuspected (closer)--> RETURNED
+ * RETURNED  -release (scanner)---------> FREE
+ * </pre>
  */
 public final class Lease {
   /** Not in use. */
@@ -25,6 +34,9 @@ public final class Lease {
 
   /** Closed after it was reported; the scanner reports the return and frees the slot. */
   public static final int RETURNED = 3;
+
+  /** Returned by {@link #suspect} when the compare-and-set lost; no stamp takes this value. */
+  public static final long LOST = -1L;
 
   private static final VarHandle STAMP;
   private static final VarHandle CONN;
@@ -70,11 +82,29 @@ public final class Lease {
    * @return FREE, ACTIVE, SUSPECTED or RETURNED
    */
   public static int state(long stamp) {
-    return (int) (stamp & 7);
+    return (int) (stamp & STATE_BITS);
   }
 
-  static long with(long stamp, int state) {
-    return (stamp & ~7L) | state;
+  private static final long STATE_BITS = 7L;
+
+  private static long with(long stamp, int state) {
+    return (stamp & ~STATE_BITS) | state;
+  }
+
+  private static long generation(long stamp) {
+    return stamp >>> 3;
+  }
+
+  /**
+   * Whether two stamps belong to the same use of the slot (the slot was not reused in between),
+   * whatever their states.
+   *
+   * @param a a stamp
+   * @param b another stamp
+   * @return true for the same lease
+   */
+  public static boolean sameLease(long a, long b) {
+    return generation(a) == generation(b);
   }
 
   /**
@@ -86,15 +116,46 @@ public final class Lease {
     return (long) STAMP.getAcquire(this);
   }
 
+  private boolean cas(long expect, int state) {
+    return STAMP.compareAndSet(this, expect, with(expect, state));
+  }
+
   /**
-   * Moves the slot from one stamp to another.
+   * Scanner only: marks an ACTIVE lease suspected.
    *
-   * @param expect the stamp read before
-   * @param update the new stamp
+   * @param stamp the ACTIVE stamp read before
+   * @return the SUSPECTED stamp now in place, or {@link #LOST} when the lease changed meanwhile
+   */
+  public long suspect(long stamp) {
+    if (state(stamp) != ACTIVE || !cas(stamp, SUSPECTED)) {
+      return LOST;
+    }
+    return with(stamp, SUSPECTED);
+  }
+
+  /**
+   * A thread other than the owner frees an ACTIVE lease.
+   *
+   * @param stamp the ACTIVE stamp read before
    * @return whether this caller won
    */
-  public boolean cas(long expect, long update) {
-    return STAMP.compareAndSet(this, expect, update);
+  boolean freeByCloser(long stamp) {
+    return state(stamp) == ACTIVE && cas(stamp, FREE);
+  }
+
+  /**
+   * Any closer ends a SUSPECTED lease; the scanner then reports the return and frees the slot.
+   *
+   * @param stamp the SUSPECTED stamp read before
+   * @param now the close time
+   * @return whether this caller won
+   */
+  boolean returnSuspected(long stamp, long now) {
+    if (state(stamp) != SUSPECTED) {
+      return false;
+    }
+    end = now;
+    return cas(stamp, RETURNED);
   }
 
   /** Owner only: fills a FREE slot and publishes it. */
@@ -106,7 +167,7 @@ public final class Lease {
     start = now;
     callSite = site;
     id = leaseId;
-    STAMP.setRelease(this, (((s >>> 3) + 1) << 3) | ACTIVE);
+    STAMP.setRelease(this, ((generation(s) + 1) << 3) | ACTIVE);
   }
 
   boolean matches(Object c) {

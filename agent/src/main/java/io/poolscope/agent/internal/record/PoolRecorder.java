@@ -367,9 +367,12 @@ public final class PoolRecorder {
     } while (w != window);
   }
 
-  /** Borrow path: one read of the pre-resolved window, one volatile read of its end. */
+  /**
+   * Borrow path: one read of the pre-resolved window, one volatile read of its end; inside the
+   * window, whether this borrow takes one of the family's rate-limited captures.
+   */
   boolean capturing(long now) {
-    return window.open(now);
+    return window.take(now);
   }
 
   boolean familyBound() {
