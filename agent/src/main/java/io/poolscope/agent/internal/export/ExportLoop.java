@@ -47,10 +47,9 @@ public final class ExportLoop {
   private final ScheduledExecutorService executor;
   // Scans on their own thread: an export can wait on a slow collector for two request timeouts,
   // and a lease returned during such a wait after crossing the threshold would never be reported
-  // (CollectorFaultsIT). The lock makes the export's own fresh scan and the periodic one take
-  // turns.
+  // (CollectorFaultsIT). LeakScanner.scan() is exclusive, so the export's own fresh scan and
+  // the periodic one take turns.
   private final ScheduledExecutorService scanExecutor;
-  private final Object scanLock = new Object();
   // The periodic export and the final one (on the shutdown hook's own thread) never overlap.
   private final Object exportLock = new Object();
   private Set<PoolRecorder> exported = new HashSet<>();
@@ -213,9 +212,7 @@ public final class ExportLoop {
   }
 
   private Map<PoolRecorder, PoolScan> scan() {
-    synchronized (scanLock) {
-      return scanner.scan();
-    }
+    return scanner.scan();
   }
 
   /**
