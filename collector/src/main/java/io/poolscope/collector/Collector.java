@@ -101,6 +101,7 @@ public final class Collector implements AutoCloseable {
           new OverviewService(
               fleet,
               probes::results,
+              probes::serverResults,
               new BudgetCalculator(config, thresholds(alerts)),
               clock,
               overviewRefresher);

@@ -32,6 +32,17 @@ public final class DefaultRules {
                 + " limit (max_connections minus reserved) for {{ $for }}. New pods or pool growth"
                 + " will be refused by the database."),
         rule(
+            "PoolscopeRoleBudgetHigh",
+            "max by (server, role) (poolscope_server_role_connections_utilization_ratio) > 0.8",
+            "1m",
+            "warning",
+            "Role {{ $labels.role }} on {{ $labels.server }} uses"
+                + " {{ $value | humanizePercentage }} of its connection limit",
+            "Sessions of {{ $labels.role }} on {{ $labels.server }} have been above 80% of the"
+                + " role's own limit (PostgreSQL rolconnlimit, MySQL max_user_connections) for"
+                + " {{ $for }}. Past it the server refuses the role with 53300 (too many"
+                + " connections for role) even while the server has slots left."),
+        rule(
             "PoolscopePoolSaturated",
             "max by (db, service, pool) (poolscope_pool_utilization_ratio > 0.8)",
             "1m",

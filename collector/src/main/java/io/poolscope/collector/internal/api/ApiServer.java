@@ -80,6 +80,8 @@ public final class ApiServer {
                         "/api",
                         () -> {
                           get("overview", read::overview);
+                          get("servers", read::servers);
+                          get("servers/{id}", read::server);
                           get("databases/{id}", read::database);
                           get("services", read::services);
                           get("services/{name}", read::service);

@@ -30,6 +30,14 @@ public final class ReadHandler {
     ctx.json(read.database(ctx.pathParam("id")));
   }
 
+  void servers(Context ctx) {
+    ctx.json(read.servers());
+  }
+
+  void server(Context ctx) {
+    ctx.json(read.server(ctx.pathParam("id")));
+  }
+
   void services(Context ctx) {
     Page page = page(ctx);
     ReadService.Slice slice = read.services(page.offset(), page.limit());

@@ -5,6 +5,7 @@ import static io.poolscope.collector.internal.api.Json.obj;
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
 import io.poolscope.collector.internal.budget.OverviewService;
+import io.poolscope.collector.internal.budget.ServerBudget;
 import io.poolscope.collector.internal.budget.ServiceRollup;
 import io.poolscope.collector.internal.budget.TargetRollup;
 import io.poolscope.collector.internal.fleet.PodView;
@@ -65,17 +66,41 @@ public final class ReadService {
       svc.add(obj("name", s.name(), "pods", s.livePods(), "stalePods", s.stalePods()));
     }
     long firing = active.stream().filter(a -> "firing".equals(a.state())).count();
+    List<Object> servers = new ArrayList<>();
+    for (ServerBudget s : o.servers()) {
+      servers.add(ServerJson.server(s));
+    }
     return obj(
         "generatedAt",
         o.fleet().time(),
         "intervalSeconds",
         intervalMillis / 1000.0,
+        "servers",
+        servers,
         "databases",
         dbs,
         "services",
         svc,
         "alerts",
         obj("firing", firing, "pending", active.size() - firing));
+  }
+
+  /** {@code GET /api/servers}: every server's budget with its database and role rows. */
+  public List<Object> servers() {
+    List<Object> out = new ArrayList<>();
+    for (ServerBudget s : overview.current().servers()) {
+      out.add(ServerJson.server(s));
+    }
+    return out;
+  }
+
+  /** {@code GET /api/servers/{id}}; 404 when unknown. */
+  public Map<String, Object> server(String id) {
+    ServerBudget s = overview.current().server(id);
+    if (s == null) {
+      throw ApiException.notFound("no database server with id '" + id + "'");
+    }
+    return ServerJson.server(s);
   }
 
   /**
@@ -111,6 +136,7 @@ public final class ReadService {
                         "count", c.count())));
     return obj(
         "database", FleetJson.database(b),
+        "server", o.serverOfTarget().get(id),
         "services", services,
         "podsShown", top.size(),
         "podsTotal", r.pods().size(),

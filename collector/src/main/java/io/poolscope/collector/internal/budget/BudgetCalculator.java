@@ -6,6 +6,8 @@ import io.poolscope.collector.internal.fleet.FleetSnapshot;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.TargetKey;
 import io.poolscope.collector.internal.probe.ProbeResult;
+import io.poolscope.collector.internal.server.ServerCatalog;
+import io.poolscope.collector.internal.server.ServerResolver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ public final class BudgetCalculator {
   private final Map<String, Integer> ceilings = new HashMap<>();
   private final int headroom;
   private final Supplier<Thresholds> thresholds;
+  private final ServerRollups servers;
 
   /** Uses the configured limits, ceilings and headroom, and the built-in rules' thresholds. */
   public BudgetCalculator(CollectorConfig config) {
@@ -33,6 +36,12 @@ public final class BudgetCalculator {
 
   /** As above, with the thresholds of the rules being evaluated (asked once per computation). */
   public BudgetCalculator(CollectorConfig config, Supplier<Thresholds> thresholds) {
+    this(config, thresholds, ServerResolver.SYSTEM_DNS);
+  }
+
+  /** As above, with host names looked up through {@code dns}. */
+  public BudgetCalculator(
+      CollectorConfig config, Supplier<Thresholds> thresholds, ServerResolver.Dns dns) {
     for (CollectorConfig.Database d : config.databases()) {
       databases.put(d.id(), d);
     }
@@ -41,6 +50,7 @@ public final class BudgetCalculator {
     }
     headroom = config.headroom();
     this.thresholds = thresholds;
+    this.servers = new ServerRollups(ServerCatalog.of(config), dns, headroom);
   }
 
   /** Sums of one service (on one target, or on all). */
@@ -105,10 +115,20 @@ public final class BudgetCalculator {
     double useP99;
     final Map<String, ServiceSums> services = new TreeMap<>();
     final List<PodView> pods = new ArrayList<>();
+    long replicas;
   }
 
   /** The overview of {@code fleet}: budgets of every target in it or in the configuration. */
   public Overview overview(FleetSnapshot fleet, Map<String, ProbeResult> probes) {
+    return overview(fleet, probes, Map.of());
+  }
+
+  /**
+   * As above, with the probes' readings per server ({@code ProbeRunner.serverResults()}) for the
+   * servers' budgets.
+   */
+  public Overview overview(
+      FleetSnapshot fleet, Map<String, ProbeResult> probes, Map<String, ProbeResult> serverProbes) {
     Map<String, TargetKey> targets = new TreeMap<>();
     for (TargetKey t : fleet.targets()) {
       targets.put(t.id(), t);
@@ -124,6 +144,7 @@ public final class BudgetCalculator {
     Thresholds th = thresholds.get();
     List<DatabaseBudget> budgets = new ArrayList<>(targets.size());
     Map<String, TargetRollup> rollups = new LinkedHashMap<>();
+    List<ServerRollups.TargetFigures> figures = new ArrayList<>(targets.size());
     for (Map.Entry<String, TargetKey> e : targets.entrySet()) {
       TargetKey target = e.getValue();
       Sums s = sums.getOrDefault(target, new Sums());
@@ -138,10 +159,19 @@ public final class BudgetCalculator {
               .thenComparing(p -> -p.openTo(target))
               .thenComparing(p -> String.valueOf(p.podName())));
       rollups.put(e.getKey(), new TargetRollup(b, List.copyOf(svc), List.copyOf(pods)));
+      figures.add(new ServerRollups.TargetFigures(b, s.replicas, s.pods));
     }
     List<ServiceRollup> all = new ArrayList<>(services.size());
     services.forEach((name, ss) -> all.add(ss.rollup(name)));
-    return new Overview(fleet, List.copyOf(budgets), probes, rollups, List.copyOf(all));
+    ServerRollups.Result sr = servers.compute(figures, serverProbes, th);
+    return new Overview(
+        fleet,
+        List.copyOf(budgets),
+        probes,
+        rollups,
+        List.copyOf(all),
+        sr.servers(),
+        sr.serverOfTarget());
   }
 
   private static void add(PodView pod, Map<TargetKey, Sums> sums, Map<String, ServiceSums> all) {
@@ -208,6 +238,7 @@ public final class BudgetCalculator {
       replicas += n;
       plannedAtCeiling += ceiling == null ? ss.planned : ss.maxPlannedPerPod * n;
     }
+    s.replicas = replicas;
     CollectorConfig.Database conf = databases.get(id);
     Integer max = null;
     Integer reserved = null;

@@ -33,10 +33,15 @@ public final class OverviewService {
   private static final int LARGE_FLEET = 1000;
 
   /** An overview with the fleet change count and probe results it was computed from. */
-  private record Computed(Overview overview, long changes, Map<String, ProbeResult> probes) {}
+  private record Computed(
+      Overview overview,
+      long changes,
+      Map<String, ProbeResult> probes,
+      Map<String, ProbeResult> serverProbes) {}
 
   private final FleetModel fleet;
   private final Supplier<Map<String, ProbeResult>> probes;
+  private final Supplier<Map<String, ProbeResult>> serverProbes;
   private final BudgetCalculator calculator;
   private final LongSupplier clock;
   private final Executor refresher;
@@ -53,8 +58,20 @@ public final class OverviewService {
       BudgetCalculator calculator,
       LongSupplier clock,
       Executor refresher) {
+    this(fleet, probes, Map::of, calculator, clock, refresher);
+  }
+
+  /** As above, with the probes' readings per server for the servers' budgets. */
+  public OverviewService(
+      FleetModel fleet,
+      Supplier<Map<String, ProbeResult>> probes,
+      Supplier<Map<String, ProbeResult>> serverProbes,
+      BudgetCalculator calculator,
+      LongSupplier clock,
+      Executor refresher) {
     this.fleet = fleet;
     this.probes = probes;
+    this.serverProbes = serverProbes;
     this.calculator = calculator;
     this.clock = clock;
     this.refresher = refresher;
@@ -73,21 +90,23 @@ public final class OverviewService {
     }
     long changes = fleet.changes();
     Map<String, ProbeResult> p = probes.get();
+    Map<String, ProbeResult> sp = serverProbes.get();
     if (c != null
         && changes == c.changes()
         && p.equals(c.probes())
+        && sp.equals(c.serverProbes())
         && now - c.overview().fleet().time() < MAX_AGE_MILLIS
         && now >= c.overview().fleet().time()) {
       return c.overview();
     }
     // A small fleet: cheap enough for the reader to compute, so it sees what was just sent.
-    return compute(now, changes, p);
+    return compute(now, changes, p, sp);
   }
 
   /** A fresh overview, bypassing the cache (scheduled work that must see this instant). */
   public Overview fresh() {
     long changes = fleet.changes();
-    return compute(clock.getAsLong(), changes, probes.get());
+    return compute(clock.getAsLong(), changes, probes.get(), serverProbes.get());
   }
 
   private void refreshInBackground() {
@@ -109,9 +128,10 @@ public final class OverviewService {
     }
   }
 
-  private Overview compute(long now, long changes, Map<String, ProbeResult> p) {
+  private Overview compute(
+      long now, long changes, Map<String, ProbeResult> p, Map<String, ProbeResult> sp) {
     var snapshot = fleet.snapshot(now);
-    Computed next = new Computed(calculator.overview(snapshot, p), changes, p);
+    Computed next = new Computed(calculator.overview(snapshot, p, sp), changes, p, sp);
     // Two computations can overlap (the scheduler's and a reader's): the one that saw fewer fleet
     // changes does not replace the other.
     cached.accumulateAndGet(

@@ -80,7 +80,10 @@ public final class FleetModel {
     if (t.open() != null) {
       pod.open.put(t.target(), t.open());
       pod.openSeen.put(t.target(), now);
+      pod.openByUser.put(t.target(), t.openByUser());
     }
+    t.refusedByLimit()
+        .forEach((k, c) -> count(pod.refusedByLimit, new PodState.TargetAttr(t.target(), k), c));
     t.refused().forEach((k, c) -> count(pod.refused, new PodState.TargetAttr(t.target(), k), c));
     t.created().forEach((k, c) -> count(pod.created, new PodState.TargetAttr(t.target(), k), c));
     t.closed().forEach((k, c) -> count(pod.closed, new PodState.TargetAttr(t.target(), k), c));

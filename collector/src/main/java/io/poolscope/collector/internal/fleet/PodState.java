@@ -28,6 +28,13 @@ final class PodState {
   final Map<FamilyKey, FamilyState> families = new LinkedHashMap<>();
   final Map<TargetKey, Double> open = new HashMap<>();
   final Map<TargetKey, Long> openSeen = new HashMap<>();
+
+  /** {@code poolscope.connection.open} by database user, per target (the latest export's). */
+  final Map<TargetKey, Map<String, Double>> openByUser = new HashMap<>();
+
+  /** Refused opens by the limit that refused them ({@code poolscope.refused.limit}). */
+  final Map<TargetAttr, Counter> refusedByLimit = new HashMap<>();
+
   final Map<TargetAttr, Counter> refused = new HashMap<>();
   final Map<TargetAttr, Counter> created = new HashMap<>();
   final Map<TargetAttr, Counter> closed = new HashMap<>();

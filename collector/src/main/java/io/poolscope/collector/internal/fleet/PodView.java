@@ -13,6 +13,9 @@ import java.util.Map;
  * @param families its pool families, per target
  * @param refused cumulative refused opens per target and SQLState
  * @param poolsCreated cumulative pools created per target and pool type
+ * @param openByUser physical connections per target and database user ({@code ""}: not told), empty
+ *     unless live and the agent sends {@code db.user}
+ * @param refusedByLimit cumulative refused opens per target and the limit that refused them
  */
 public record PodView(
     String service,
@@ -28,7 +31,9 @@ public record PodView(
     List<FamilyView> families,
     Map<TargetKey, Map<String, Double>> refused,
     Map<TargetKey, Map<String, Double>> poolsCreated,
-    Map<TargetKey, Map<String, Double>> poolsClosed) {
+    Map<TargetKey, Map<String, Double>> poolsClosed,
+    Map<TargetKey, Map<String, Double>> openByUser,
+    Map<TargetKey, Map<String, Double>> refusedByLimit) {
 
   /** Where a pod is in its life. */
   public enum Status {

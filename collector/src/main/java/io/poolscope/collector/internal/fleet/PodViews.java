@@ -251,7 +251,23 @@ final class PodViews {
         List.copyOf(views),
         grouped(pod.refused),
         grouped(pod.created),
-        grouped(pod.closed));
+        grouped(pod.closed),
+        podLive ? openByUser(model, pod, now) : Map.of(),
+        grouped(pod.refusedByLimit));
+  }
+
+  /** The users' figures of the targets whose {@code poolscope.connection.open} is current. */
+  private static Map<TargetKey, Map<String, Double>> openByUser(
+      FleetModel model, PodState pod, long now) {
+    Map<TargetKey, Map<String, Double>> out = new HashMap<>();
+    pod.openByUser.forEach(
+        (t, m) -> {
+          Long seen = pod.openSeen.get(t);
+          if (seen != null && !model.isStale(seen, now)) {
+            out.put(t, m);
+          }
+        });
+    return out;
   }
 
   /** Agents name a pool's type on the pod's pool counters only: the one type there, if one. */

@@ -2,6 +2,7 @@ package io.poolscope.collector.internal.prometheus;
 
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.budget.ServerBudget;
 import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.PoolView;
@@ -37,6 +38,7 @@ public final class FleetSamples {
         add(out, "poolscope_db_probe_up", l, b.probe().isOk() ? 1 : 0);
       }
     }
+    servers(out, o);
     Map<PodView, String> podLabel = podLabels(o.fleet().pods());
     for (PodView pod : o.fleet().pods()) {
       if (pod.stale()) {
@@ -174,6 +176,43 @@ public final class FleetSamples {
     Map<String, String> m = new LinkedHashMap<>(l);
     m.put(k, v);
     return m;
+  }
+
+  /** Per server, and per database and role of each server. */
+  private static void servers(List<FleetSample> out, Overview o) {
+    for (ServerBudget s : o.servers()) {
+      Map<String, String> l = Map.of("server", s.id());
+      add(out, "poolscope_server_connections_open", l, s.open());
+      add(out, "poolscope_server_connections_max", l, s.maxConnections());
+      add(out, "poolscope_server_connections_usable", l, s.usable());
+      add(out, "poolscope_server_connections_planned", l, s.planned());
+      add(out, "poolscope_server_connections_planned_ceiling", l, s.plannedAtCeiling());
+      add(out, "poolscope_server_connections_actual", l, s.actual());
+      add(out, "poolscope_server_connections_unattributed", l, s.unattributed());
+      add(out, "poolscope_server_connections_utilization_ratio", l, s.utilization());
+      s.refusedByLimit()
+          .forEach(
+              (limit, v) ->
+                  add(
+                      out,
+                      "poolscope_server_connections_refused_total",
+                      with(l, "limit", limit),
+                      v));
+      for (ServerBudget.Row r : s.databases()) {
+        Map<String, String> rl = with(l, "database", r.name());
+        add(out, "poolscope_server_database_connections_open", rl, r.open());
+        add(out, "poolscope_server_database_connections_actual", rl, r.actual());
+        add(out, "poolscope_server_database_connections_limit", rl, r.limit());
+        add(out, "poolscope_server_database_connections_utilization_ratio", rl, r.utilization());
+      }
+      for (ServerBudget.Row r : s.roles()) {
+        Map<String, String> rl = with(l, "role", r.name());
+        add(out, "poolscope_server_role_connections_open", rl, r.open());
+        add(out, "poolscope_server_role_connections_actual", rl, r.actual());
+        add(out, "poolscope_server_role_connections_limit", rl, r.limit());
+        add(out, "poolscope_server_role_connections_utilization_ratio", rl, r.utilization());
+      }
+    }
   }
 
   private static void add(List<FleetSample> out, String name, Map<String, String> l, Number v) {

@@ -31,6 +31,55 @@ final class Help {
           Map.entry(
               "poolscope_db_connections_pending",
               "Threads waiting for a connection across the fleet."),
+          Map.entry(
+              "poolscope_server_connections_open",
+              "Physical connections the live pods hold open to the database server, over all its databases."),
+          Map.entry("poolscope_server_connections_max", "max_connections of the database server."),
+          Map.entry(
+              "poolscope_server_connections_usable",
+              "The server's max_connections minus reserved slots."),
+          Map.entry(
+              "poolscope_server_connections_planned",
+              "Sum of the live pools' configured maximum sizes on the server."),
+          Map.entry(
+              "poolscope_server_connections_planned_ceiling",
+              "Planned connections on the server with every service at its maximum replicas."),
+          Map.entry(
+              "poolscope_server_connections_actual",
+              "Client connections the server counts (probe), over all its databases."),
+          Map.entry(
+              "poolscope_server_connections_unattributed",
+              "Sessions the server counts that no agent accounts for."),
+          Map.entry(
+              "poolscope_server_connections_utilization_ratio",
+              "Server open / usable; the probe's count / usable while the agents report more."),
+          Map.entry(
+              "poolscope_server_connections_refused_total",
+              "Physical connection opens the server refused, by the limit that refused them."),
+          Map.entry(
+              "poolscope_server_database_connections_open",
+              "Physical connections the live pods hold open to one database of the server."),
+          Map.entry(
+              "poolscope_server_database_connections_actual",
+              "Client sessions the server counts on one database."),
+          Map.entry(
+              "poolscope_server_database_connections_limit",
+              "The database's own connection limit (datconnlimit)."),
+          Map.entry(
+              "poolscope_server_database_connections_utilization_ratio",
+              "A database's actual (else open) / its own limit."),
+          Map.entry(
+              "poolscope_server_role_connections_open",
+              "Physical connections the live pods hold open as one role or account."),
+          Map.entry(
+              "poolscope_server_role_connections_actual",
+              "Client sessions the server counts for one role or account."),
+          Map.entry(
+              "poolscope_server_role_connections_limit",
+              "The role's or account's own limit (rolconnlimit, max_user_connections)."),
+          Map.entry(
+              "poolscope_server_role_connections_utilization_ratio",
+              "A role's actual (else open) / its own limit."),
           Map.entry("poolscope_db_probe_up", "1 when the last database probe succeeded."),
           Map.entry("poolscope_pool_connections_used", "Connections in use, per pool."),
           Map.entry("poolscope_pool_connections_idle", "Idle connections, per pool."),

@@ -1,0 +1,69 @@
+package io.poolscope.collector.internal.budget;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The connection budget of one database server: every database and role on it shares its {@code
+ * max_connections}, so open, planned, actual, unattributed, utilization and the suggested pool
+ * maximum are the server's. Null figures are unknown.
+ *
+ * @param targets the ids of the agents' database targets merged into this server
+ * @param via how the targets were merged: {@code configured}, {@code probe}, {@code address},
+ *     {@code name} or {@code embedded}
+ * @param identity the probe's identity of the server, null without a probe
+ * @param unattributed sessions the server counts that no agent accounts for, over all its databases
+ * @param refusedByLimit refused opens by the limit that refused them (server, reserved, role,
+ *     database, account, unknown), cumulative over the live pods
+ * @param databases its databases, each with its own open, actual and limit
+ * @param roles its roles (PostgreSQL) or account users (MySQL), each with its own open, actual and
+ *     limit
+ */
+public record ServerBudget(
+    String id,
+    List<String> targets,
+    String via,
+    String identity,
+    Integer maxConnections,
+    Integer reserved,
+    Integer usable,
+    String limitSource,
+    long open,
+    long planned,
+    long plannedAtCeiling,
+    Integer actual,
+    Integer unattributed,
+    Double utilization,
+    Integer suggestedPoolMax,
+    String state,
+    Map<String, Double> refusedByLimit,
+    List<Row> databases,
+    List<Row> roles) {
+
+  /** Copies the collections. */
+  public ServerBudget {
+    targets = List.copyOf(targets);
+    refusedByLimit = Map.copyOf(refusedByLimit);
+    databases = List.copyOf(databases);
+    roles = List.copyOf(roles);
+  }
+
+  /**
+   * A database or role on the server.
+   *
+   * @param open physical connections the agents hold on it
+   * @param actual sessions the server counts on it; null without a probe
+   * @param limit the server's limit on it ({@code datconnlimit}, {@code rolconnlimit}, {@code
+   *     max_user_connections}); null when it has none
+   * @param utilization actual (else open) / limit; null without a limit
+   * @param state ok, warning, critical or unknown (no limit)
+   */
+  public record Row(
+      String name, long open, Integer actual, Integer limit, Double utilization, String state) {
+
+    /** Usable connections: the limit, which has no reserved slots. */
+    public Integer usable() {
+      return limit;
+    }
+  }
+}
