@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -121,6 +122,41 @@ public final class AlertEngine implements AutoCloseable {
   /** The rules in force (the last reloaded set). */
   public RuleSet rules() {
     return rules;
+  }
+
+  /**
+   * The pending and firing alerts with their {@code for:} start, firing time and whether each
+   * firing was notified: what a successor engine (the collector after a restart, or another replica
+   * elected in its place) needs in {@link #restoreState} to neither re-page nor lose an alert.
+   * Consistent with the last evaluation.
+   */
+  public List<SavedAlert> saveState() {
+    synchronized (evaluator) {
+      return List.copyOf(evaluator.save(dispatcher::told));
+    }
+  }
+
+  /**
+   * Continues from an earlier engine's {@link #saveState}, before this engine's first evaluation:
+   * pending alerts keep their {@code for:} start; firing ones that were notified are not notified
+   * again and are told when they resolve; firing ones that were not yet notified are notified.
+   * Replaces whatever state this engine had. Alerts of rules not loaded now are dropped.
+   */
+  public void restoreState(List<SavedAlert> saved, long nowMillis) {
+    Objects.requireNonNull(saved, "saved");
+    synchronized (evaluator) {
+      Map<String, Boolean> told = new java.util.HashMap<>();
+      for (SavedAlert s : saved) {
+        told.put(s.rule() + "|" + new java.util.TreeMap<>(s.labels()), s.notified());
+      }
+      for (Alert a : evaluator.restore(saved)) {
+        dispatcher.restore(
+            a,
+            told.getOrDefault(a.rule() + "|" + new java.util.TreeMap<>(a.labels()), false),
+            nowMillis);
+      }
+      active = List.copyOf(evaluator.active());
+    }
   }
 
   /** Registers a history listener (state changes and delivery attempts). */

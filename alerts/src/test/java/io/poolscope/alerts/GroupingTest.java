@@ -178,6 +178,46 @@ class GroupingTest {
   }
 
   @Test
+  void aSuccessorEngineRestoredFromSavedStateNeitherRepagesNorLosesAnAlert() throws Exception {
+    Receiver hook = receiver();
+    NotifierTarget target = NotifierTarget.of("hook", "webhook", hook.url("/"), null, null);
+    // The first engine dies without closing (kill -9): it never flushes what it had not told.
+    AlertEngine first =
+        AlertEngine.builder()
+            .rules(RuleSet.defaults())
+            .target(target)
+            .listener(events::add)
+            .build();
+    run(first, 0, 70_000);
+    Await.until("the leak notification", Duration.ofSeconds(10), () -> hook.requests().size() == 1);
+    List<SavedAlert> saved = first.saveState();
+    AlertEngine second = engine(target);
+    second.restoreState(saved, T0 + 80_000);
+    // The waits fired at +60 s in the first engine and were never told; their for: started at T0.
+    assertThat(second.active())
+        .filteredOn(a -> a.rule().equals("PoolscopeAcquireWaitHigh"))
+        .hasSize(2)
+        .allSatisfy(a -> assertThat(a.activeSince()).isEqualTo(T0));
+    run(second, 80_000, 700_000);
+    second.close();
+
+    // The same five notifications as one engine's uninterrupted run.
+    assertThat(hook.requests()).hasSize(5);
+    List<JsonNode> leakGroup = about(hook, "PoolscopeConnectionLeak");
+    assertThat(leakGroup).hasSize(3);
+    assertThat(about(hook, "PoolscopeAcquireWaitHigh")).hasSize(2);
+    // The five leaks told by the first engine are repeats in the second's first notification.
+    List<AlertEvent> delivered =
+        events.stream().filter(e -> e.type() == AlertEvent.Type.DELIVERED).toList();
+    assertThat(delivered).hasSize(5 + 2 + 6 + 2 + 6);
+    assertThat(delivered.stream().filter(e -> e.delivery().keepAlive())).hasSize(5);
+    // Their resolve carries the firing time the first engine gave them.
+    assertThat(leakGroup.get(2).get("status").asText()).isEqualTo("resolved");
+    assertThat(leakGroup.get(2).get("alerts").get(0).get("startsAt").asText())
+        .isEqualTo(leakGroup.get(0).get("alerts").get(0).get("startsAt").asText());
+  }
+
+  @Test
   void alertsThatFireAndResolveWithinTheGroupWaitPageNobody() throws Exception {
     Receiver hook = receiver();
     AlertEngine engine = engine(NotifierTarget.of("hook", "webhook", hook.url("/"), null, null));

@@ -66,6 +66,7 @@ public final class Collector implements AutoCloseable {
   private final Javalin app;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Steps steps;
+  private final io.poolscope.collector.internal.leader.Leadership leadership;
 
   /** A refusal or a failing step is logged at most once a minute per kind. */
   private static final long LOG_EVERY_MILLIS = 60_000;
@@ -81,6 +82,9 @@ public final class Collector implements AutoCloseable {
     AtomicLong changes = new AtomicLong();
 
     this.store = new JdbcStore(config.storeUrl(), config.storeUser(), config.storePassword());
+    this.leadership =
+        io.poolscope.collector.internal.replication.Replicas.leadership(
+            config.storeUrl(), config.storeUser(), config.storePassword());
     Alerting alerts = null;
     ProbeRunner probeRunner = null;
     ExecutorService refresher = null;
@@ -107,6 +111,19 @@ public final class Collector implements AutoCloseable {
               overviewRefresher);
       this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
       RecentLeaks recentLeaks = new RecentLeaks();
+      java.util.function.Consumer<List<io.poolscope.collector.internal.store.LeakEvent>> onLeaks =
+          leaks -> {
+            recentLeaks.add(leaks);
+            changes.incrementAndGet();
+          };
+      String replicaId = io.poolscope.collector.internal.replication.Replicas.newId();
+      io.poolscope.collector.internal.replication.SharedFleet shared =
+          io.poolscope.collector.internal.replication.Replicas.shared(config.storeUrl())
+              ? new io.poolscope.collector.internal.replication.SharedFleet(
+                  replicaId, store, fleet, onLeaks)
+              : null;
+      java.util.concurrent.atomic.AtomicBoolean storeOk =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
       Exposition exposition =
           new Exposition(
               overview::current,
@@ -121,14 +138,20 @@ public final class Collector implements AutoCloseable {
               fleet,
               store,
               clock,
-              leaks -> {
-                recentLeaks.add(leaks);
-                changes.incrementAndGet();
-              },
-              refusals);
+              onLeaks,
+              refusals,
+              shared == null
+                  ? io.poolscope.collector.internal.replication.Replication.NONE
+                  : shared);
       ReadService read =
           new ReadService(
               overview, store, alerts, clock, interval, config.historyStep().toMillis(), version());
+      if (shared != null) {
+        read.replicaHealth(
+            () ->
+                io.poolscope.collector.internal.replication.Replicas.health(
+                    replicaId, storeOk.get(), leadership));
+      }
       this.app =
           ApiServer.create(
               new IngestHandler(
@@ -153,6 +176,8 @@ public final class Collector implements AutoCloseable {
               });
       DeployTracker deploys = new DeployTracker();
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
+      io.poolscope.collector.internal.leader.ElectedWork elected =
+          new io.poolscope.collector.internal.leader.ElectedWork(leadership, alerts, store, clock);
       // Each step of a round on its own: a failing one (a store error on a deploy marker, one
       // bad pod's figures) is counted and logged, and never skips the steps after it.
       schedule(
@@ -160,7 +185,12 @@ public final class Collector implements AutoCloseable {
           () -> {
             long now = clock.getAsLong();
             steps.run("forget", () -> fleet.forget(now));
+            // Probes, history, deploy markers and alerts are one replica's work (the leader's).
+            boolean lead = elected.lead();
             var current = overview.fresh();
+            if (!lead) {
+              return;
+            }
             steps.run(
                 "deploy_markers",
                 () -> {
@@ -179,15 +209,42 @@ public final class Collector implements AutoCloseable {
                 () -> {
                   var samples = new ArrayList<>(FleetSamples.derive(current));
                   samples.addAll(recentLeaks.samples(now, current));
-                  alerting.evaluate(samples, now);
+                  elected.evaluate(() -> alerting.evaluate(samples, now));
                 });
           },
           interval);
-      schedule("history", () -> history.record(overview.fresh()), config.historyStep().toMillis());
+      schedule(
+          "history",
+          () -> {
+            if (leadership.leader()) {
+              history.record(overview.fresh());
+            }
+          },
+          config.historyStep().toMillis());
+      if (shared != null) {
+        schedule(
+            "replication",
+            () -> {
+              try {
+                if (shared.refresh() > 0) {
+                  changes.incrementAndGet();
+                }
+                storeOk.set(true);
+              } catch (RuntimeException e) {
+                storeOk.set(false);
+                throw e;
+              }
+            },
+            Math.min(1000, interval));
+      }
       schedule("events", events::tick, 1000);
       schedule(
           "purge",
-          () -> store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis()),
+          () -> {
+            if (leadership.leader()) {
+              store.purgeBefore(clock.getAsLong() - config.storeRetention().toMillis());
+            }
+          },
           Math.min(3_600_000L, config.storeRetention().toMillis()));
     } catch (RuntimeException e) {
       if (refresher != null) {
@@ -199,6 +256,7 @@ public final class Collector implements AutoCloseable {
       if (alerts != null) {
         alerts.close();
       }
+      leadership.close();
       store.close();
       throw e;
     }
@@ -297,6 +355,7 @@ public final class Collector implements AutoCloseable {
     if (alerting != null) {
       alerting.close();
     }
+    leadership.close();
     store.close();
   }
 

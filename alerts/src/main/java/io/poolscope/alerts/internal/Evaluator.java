@@ -226,6 +226,58 @@ public final class Evaluator {
     return out;
   }
 
+  /**
+   * Replaces every alert instance with {@code saved} (from an earlier engine's {@link
+   * io.poolscope.alerts.AlertEngine#saveState}); entries of rules not loaded now are dropped.
+   *
+   * @return the restored firing alerts, for the dispatcher to take over
+   */
+  public List<Alert> restore(List<io.poolscope.alerts.SavedAlert> saved) {
+    for (CompiledRule c : rules.values()) {
+      c.active.clear();
+    }
+    List<Alert> firing = new ArrayList<>();
+    for (io.poolscope.alerts.SavedAlert s : saved) {
+      CompiledRule c = rules.get(s.rule());
+      if (c == null || s.state() == AlertState.RESOLVED) {
+        continue;
+      }
+      Map<String, String> labels = Map.copyOf(s.labels());
+      AlertInstance a =
+          new AlertInstance(Fingerprints.of(c.rule.name(), labels), labels, s.activeSince());
+      a.state = s.state();
+      a.value = s.value();
+      a.firedAt = s.firedAt();
+      a.lastResend = s.lastResend();
+      c.active.put(labels, a);
+      if (a.state == AlertState.FIRING) {
+        firing.add(a.snapshot(c));
+      }
+    }
+    return firing;
+  }
+
+  /** Every pending and firing instance with what a successor needs to continue it. */
+  public List<io.poolscope.alerts.SavedAlert> save(java.util.function.Predicate<Alert> told) {
+    List<io.poolscope.alerts.SavedAlert> out = new ArrayList<>();
+    for (CompiledRule c : rules.values()) {
+      for (AlertInstance a : c.active.values()) {
+        boolean t = a.state == AlertState.FIRING && told.test(a.snapshot(c));
+        out.add(
+            new io.poolscope.alerts.SavedAlert(
+                c.rule.name(),
+                a.labels,
+                a.state,
+                a.value,
+                a.activeSince,
+                a.firedAt,
+                a.lastResend,
+                t));
+      }
+    }
+    return out;
+  }
+
   /** Retained counter points, for capacity figures. */
   public int retainedPoints() {
     return store.points();

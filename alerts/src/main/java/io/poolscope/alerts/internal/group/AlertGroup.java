@@ -101,8 +101,19 @@ final class AlertGroup {
     return new Notification(key, labels, firing);
   }
 
+  /**
+   * Takes over a firing alert that an earlier engine (a crashed or replaced collector) already
+   * notified: it is not told again, and its resolve is told as a resolve of a paged alert.
+   */
+  void restoreTold(Alert a, long now) {
+    alerts.put(a.fingerprint(), a);
+    told.put(a.fingerprint(), a);
+    lastSent = now;
+    nextFlush = Math.min(nextFlush, now);
+  }
+
   /** Whether this transition (same state, same firing) was in an earlier notification. */
-  private boolean alreadyTold(Alert a) {
+  boolean alreadyTold(Alert a) {
     Alert t = told.get(a.fingerprint());
     return t != null && t.state() == a.state() && t.firedAt() == a.firedAt();
   }

@@ -34,6 +34,19 @@ public final class Grouper {
         .put(alert);
   }
 
+  /** Restores a firing alert an earlier engine already notified (see AlertGroup#restoreTold). */
+  public void restoreTold(Alert alert, long now) {
+    Map<String, String> labels = groupLabels(target.groupBy(), alert);
+    String key = key(labels);
+    groups.computeIfAbsent(key, k -> new AlertGroup(k, labels, now)).restoreTold(alert, now);
+  }
+
+  /** Whether this firing of {@code alert} was already in a notification to this target. */
+  public boolean told(Alert alert) {
+    AlertGroup g = groups.get(key(groupLabels(target.groupBy(), alert)));
+    return g != null && g.alreadyTold(alert);
+  }
+
   /** The notifications due at {@code now}, at most one per group. */
   public List<Notification> due(long now) {
     List<Notification> out = new ArrayList<>();

@@ -102,6 +102,35 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * Whether every grouping target that {@code alert} matches was already told of this firing.
+   * Alertmanager targets count as told: they deduplicate by fingerprint and get a re-post anyway.
+   */
+  public boolean told(Alert alert) {
+    for (NotifierTarget t : targets) {
+      if (t.groups() && t.matches(alert.labels()) && !groupers.get(t.name()).told(alert)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Takes over a firing alert from an earlier engine: told ones are marked told in their groups, so
+   * neither re-paged nor resolved silently; untold ones are submitted as firing now.
+   */
+  public void restore(Alert alert, boolean told, long now) {
+    if (!told) {
+      submit(alert, now);
+      return;
+    }
+    for (NotifierTarget t : targets) {
+      if (t.groups() && t.matches(alert.labels())) {
+        groupers.get(t.name()).restoreTold(alert, now);
+      }
+    }
+  }
+
   /** Adds a keep-alive re-post of a firing alert for matching Alertmanager targets. */
   public void resend(Alert alert) {
     for (NotifierTarget t : targets) {

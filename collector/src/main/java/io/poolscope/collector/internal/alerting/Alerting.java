@@ -128,6 +128,16 @@ public final class Alerting implements AlertsView, AutoCloseable {
     engine.evaluate(converted, now);
   }
 
+  /** The engine's state for a successor (see {@link AlertEngine#saveState}). */
+  public List<io.poolscope.alerts.SavedAlert> saveState() {
+    return engine.saveState();
+  }
+
+  /** Continues from a predecessor's state (see {@link AlertEngine#restoreState}). */
+  public void restore(List<io.poolscope.alerts.SavedAlert> saved, long now) {
+    engine.restoreState(saved, now);
+  }
+
   /**
    * The active alerts of the last evaluation. Lock-free: the engine publishes an immutable list
    * after each evaluation, and its conversion is shared by every reader until the next one.

@@ -111,6 +111,7 @@ public final class ApiServer {
         StoreException.class,
         (e, ctx) -> {
           LOG.warn("store unavailable: {}", e.getMessage());
+          ctx.header("Retry-After", "5");
           error(ctx, 503, "store_unavailable", "the store is unavailable; retry later");
         });
     app.exception(

@@ -1,6 +1,7 @@
 package io.poolscope.collector.internal.api;
 
 import io.javalin.http.Context;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** The read API's handlers: parse parameters, call {@link ReadService}, respond. */
@@ -123,7 +124,11 @@ public final class ReadHandler {
   }
 
   void health(Context ctx) {
-    ctx.json(read.health());
+    Map<String, Object> h = read.health();
+    if (!"ok".equals(h.get("status"))) {
+      ctx.status(503); // not ready: a replica without its store serves nothing true
+    }
+    ctx.json(h);
   }
 
   private static Long longParam(Context ctx, String name) {

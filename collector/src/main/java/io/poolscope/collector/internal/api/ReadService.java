@@ -294,9 +294,23 @@ public final class ReadService {
     return obj("active", active, "history", history);
   }
 
-  /** {@code GET /api/health}. */
+  private volatile java.util.function.Supplier<Map<String, Object>> replicaHealth = Map::of;
+
+  /** Adds the store and leader state of a replicated collector to {@link #health}. */
+  public void replicaHealth(java.util.function.Supplier<Map<String, Object>> health) {
+    this.replicaHealth = health;
+  }
+
+  /**
+   * {@code GET /api/health}: {@code status} is {@code ok}, or {@code store_unavailable} when a
+   * replicated collector cannot reach its store (then the handler answers 503: not ready).
+   */
   public Map<String, Object> health() {
-    return obj("status", "ok", "version", version);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "ok");
+    out.put("version", version);
+    out.putAll(replicaHealth.get());
+    return out;
   }
 
   private static Map<String, List<PodView>> byService(Overview o) {

@@ -24,6 +24,7 @@ public final class IngestService {
   private final LongSupplier clock;
   private final Consumer<List<LeakEvent>> onLeaks;
   private final Refusals refusals;
+  private final io.poolscope.collector.internal.replication.Replication replication;
 
   /**
    * {@code onLeaks} sees stored leak events (for the SSE stream and alerting); values cut to their
@@ -35,6 +36,24 @@ public final class IngestService {
       LongSupplier clock,
       Consumer<List<LeakEvent>> onLeaks,
       Refusals refusals) {
+    this(
+        fleet,
+        store,
+        clock,
+        onLeaks,
+        refusals,
+        io.poolscope.collector.internal.replication.Replication.NONE);
+  }
+
+  /** As above, sharing each request with the other replicas of the store first. */
+  public IngestService(
+      FleetModel fleet,
+      Store store,
+      LongSupplier clock,
+      Consumer<List<LeakEvent>> onLeaks,
+      Refusals refusals,
+      io.poolscope.collector.internal.replication.Replication replication) {
+    this.replication = replication;
     this.fleet = fleet;
     this.store = store;
     this.clock = clock;
@@ -44,8 +63,13 @@ public final class IngestService {
 
   /** Handles one {@code /v1/metrics} body; returns the encoded response. */
   public byte[] metrics(byte[] body, OtlpBody.Encoding enc) {
-    MetricsTranslator.Result r = MetricsTranslator.translate(OtlpCodec.metrics(body, enc));
+    var request = OtlpCodec.metrics(body, enc);
+    MetricsTranslator.Result r = MetricsTranslator.translate(request);
     long now = clock.getAsLong();
+    if (!r.reports().isEmpty()) {
+      // Shared first: a store failure answers 503 with nothing applied here either.
+      replication.publish(request, now);
+    }
     for (PodReport report : r.reports()) {
       fleet.apply(report, now);
     }
@@ -64,7 +88,9 @@ public final class IngestService {
     LogsTranslator.Result r =
         LogsTranslator.translate(OtlpCodec.logs(body, enc), clock.getAsLong(), refusals);
     if (!r.leaks().isEmpty()) {
-      onLeaks.accept(store.addLeaks(r.leaks()));
+      List<LeakEvent> stored = store.addLeaks(r.leaks());
+      replication.stored(stored);
+      onLeaks.accept(stored);
     }
     ExportLogsServiceResponse.Builder resp = ExportLogsServiceResponse.newBuilder();
     if (r.rejected() > 0) {

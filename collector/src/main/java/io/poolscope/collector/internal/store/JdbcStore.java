@@ -246,6 +246,41 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void replaceAlertState(List<io.poolscope.alerts.SavedAlert> state) {
+    with(
+        c -> {
+          AlertStateTable.replace(c, state);
+          return null;
+        });
+  }
+
+  @Override
+  public List<io.poolscope.alerts.SavedAlert> alertState() {
+    return with(AlertStateTable::load);
+  }
+
+  @Override
+  public void upsertPods(List<PodExport> exports) {
+    if (!exports.isEmpty()) {
+      with(
+          c -> {
+            PodStateTable.upsert(c, exports);
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public List<PodExport> podsSince(long receivedAfter, String exceptReplica) {
+    return with(c -> PodStateTable.since(c, receivedAfter, exceptReplica));
+  }
+
+  @Override
+  public List<LeakEvent> leaksAfter(long afterId, int limit) {
+    return with(c -> LeakTable.after(c, afterId, limit));
+  }
+
+  @Override
   public int purgeBefore(long cutoff) {
     return with(
         c -> {

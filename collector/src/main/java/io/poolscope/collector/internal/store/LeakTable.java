@@ -34,13 +34,29 @@ final class LeakTable {
   private static List<LeakEvent> insertAll(Connection c, List<LeakEvent> events)
       throws SQLException {
     List<LeakEvent> out = new ArrayList<>(events.size());
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into poolscope_leak (ts, state, service, pod, instance_id, pool, db,"
-                + " thread, age_seconds, lease_id, call_site, holder_stack)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            Statement.RETURN_GENERATED_KEYS)) {
+    try (PreparedStatement exists =
+            c.prepareStatement(
+                "select id from poolscope_leak where instance_id = ? and lease_id = ?"
+                    + " and state = ? and ts = ?");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into poolscope_leak (ts, state, service, pod, instance_id, pool, db,"
+                    + " thread, age_seconds, lease_id, call_site, holder_stack)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
       for (LeakEvent e : events) {
+        if (e.leaseId() != null && e.instanceId() != null && e.state() != null) {
+          // The agent's identity of an event: its retry may reach another replica of one store.
+          exists.setString(1, e.instanceId());
+          exists.setString(2, e.leaseId());
+          exists.setString(3, e.state());
+          exists.setLong(4, e.time());
+          try (ResultSet rs = exists.executeQuery()) {
+            if (rs.next()) {
+              continue;
+            }
+          }
+        }
         ps.setLong(1, e.time());
         ps.setString(2, e.state());
         ps.setString(3, e.service());
@@ -62,9 +78,20 @@ final class LeakTable {
     return out;
   }
 
+  static List<LeakEvent> after(Connection c, long afterId, int limit) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select id, ts, state, service, pod, instance_id, pool, db, thread, age_seconds,"
+                + " lease_id, call_site, holder_stack from poolscope_leak"
+                + " where id > ? order by id")) {
+      ps.setLong(1, afterId);
+      ps.setMaxRows(limit);
+      return read(ps);
+    }
+  }
+
   static List<LeakEvent> query(Connection c, String db, String service, int limit)
       throws SQLException {
-    List<LeakEvent> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "select id, ts, state, service, pod, instance_id, pool, db, thread, age_seconds,"
@@ -76,6 +103,13 @@ final class LeakTable {
       ps.setString(3, service);
       ps.setString(4, service);
       ps.setMaxRows(limit);
+      return read(ps);
+    }
+  }
+
+  private static List<LeakEvent> read(PreparedStatement ps) throws SQLException {
+    List<LeakEvent> out = new ArrayList<>();
+    {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           double age = rs.getDouble(10);

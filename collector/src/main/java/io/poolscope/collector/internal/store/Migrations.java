@@ -42,7 +42,22 @@ final class Migrations {
               "create index poolscope_alert_ts on poolscope_alert (ts)",
               "create table poolscope_event (ts bigint not null, db varchar(1000),"
                   + " kind varchar(40), text varchar(1000))",
-              "create index poolscope_event_ts on poolscope_event (ts)"));
+              "create index poolscope_event_ts on poolscope_event (ts)"),
+          List.of(
+              // The alert engine's pending and firing alerts, rewritten by the evaluating
+              // (elected) collector after each evaluation that changed them and read by its
+              // successor before its first evaluation: no re-page, no lost resolve.
+              "create table poolscope_alert_state (rule varchar(300) not null,"
+                  + " labels varchar(8000) not null, state varchar(20) not null,"
+                  + " alert_value double precision, active_since bigint not null,"
+                  + " fired_at bigint not null, last_resend bigint not null,"
+                  + " notified boolean not null)",
+              // Each pod's latest OTLP export, shared by the replicas of one PostgreSQL store.
+              "create table poolscope_pod_state (pod varchar(1000) not null primary key,"
+                  + " replica varchar(300) not null, received_at bigint not null,"
+                  + " seq bigint not null, body bytea not null)",
+              "create index poolscope_pod_state_received on poolscope_pod_state (received_at)",
+              "create index poolscope_leak_identity on poolscope_leak (instance_id, lease_id)"));
 
   private Migrations() {}
 

@@ -39,6 +39,21 @@ public interface Store extends AutoCloseable {
   /** Events for one target (and those for every target) in a time range, oldest first. */
   List<TimelineEvent> events(String db, long from, long to);
 
+  /** Replaces the saved alert engine state (see {@link AlertStateTable}). */
+  void replaceAlertState(List<io.poolscope.alerts.SavedAlert> state);
+
+  /** The saved alert engine state; empty when none was saved. */
+  List<io.poolscope.alerts.SavedAlert> alertState();
+
+  /** Upserts pods' latest exports, all or none (shared stores only). */
+  void upsertPods(List<PodExport> exports);
+
+  /** Exports received after {@code receivedAfter} by replicas other than {@code exceptReplica}. */
+  List<PodExport> podsSince(long receivedAfter, String exceptReplica);
+
+  /** Leak events with an id above {@code afterId}, oldest first. */
+  List<LeakEvent> leaksAfter(long afterId, int limit);
+
   /** Deletes everything older than {@code cutoff}; returns rows deleted. */
   int purgeBefore(long cutoff);
 

@@ -1,0 +1,83 @@
+package io.poolscope.collector.internal.leader;
+
+import io.poolscope.alerts.SavedAlert;
+import io.poolscope.collector.internal.alerting.Alerting;
+import io.poolscope.collector.internal.store.Store;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs the alert evaluation only on the leader, with the alert state carried through the store: a
+ * collector that becomes leader (at start, after a restart or when another replica died) first
+ * takes over the saved state, and after each evaluation the state is saved when it changed.
+ */
+public final class ElectedWork {
+  private final Leadership leadership;
+  private final Alerting alerting;
+  private final Store store;
+  private final LongSupplier clock;
+  private boolean restored;
+  private List<SavedAlert> lastSaved;
+
+  /** Elected alerting over {@code store}. */
+  public ElectedWork(Leadership leadership, Alerting alerting, Store store, LongSupplier clock) {
+    this.leadership = leadership;
+    this.alerting = alerting;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Whether this collector leads now (checked with the store). */
+  public synchronized boolean lead() {
+    boolean lead = leadership.check();
+    if (!lead) {
+      // A former leader's engine is stale: take over the saved state again when re-elected.
+      restored = false;
+    }
+    return lead;
+  }
+
+  /**
+   * Runs {@code evaluate} if this collector leads, after taking over the saved state when it has
+   * just become leader; then saves the state if it changed. Throws (and evaluates nothing) when the
+   * store cannot be read.
+   */
+  public synchronized void evaluate(Runnable evaluate) {
+    if (!leadership.leader()) {
+      return;
+    }
+    if (!restored) {
+      List<SavedAlert> saved = store.alertState();
+      alerting.restore(saved, clock.getAsLong());
+      lastSaved = comparable(saved);
+      restored = true;
+    }
+    evaluate.run();
+    List<SavedAlert> now = alerting.saveState();
+    List<SavedAlert> key = comparable(now);
+    if (!key.equals(lastSaved)) {
+      store.replaceAlertState(now);
+      lastSaved = key;
+    }
+  }
+
+  /** The state without values, which change every evaluation and matter only until the next. */
+  private static List<SavedAlert> comparable(List<SavedAlert> state) {
+    return state.stream()
+        .map(
+            s ->
+                new SavedAlert(
+                    s.rule(),
+                    s.labels(),
+                    s.state(),
+                    0,
+                    s.activeSince(),
+                    s.firedAt(),
+                    s.lastResend(),
+                    s.notified()))
+        .sorted(
+            java.util.Comparator.comparing(SavedAlert::rule)
+                .thenComparing(s -> new java.util.TreeMap<>(s.labels()).toString()))
+        .toList();
+  }
+}
