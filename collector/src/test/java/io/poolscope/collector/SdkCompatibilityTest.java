@@ -216,7 +216,8 @@ class SdkCompatibilityTest {
       assertThat(pool.get("used").asLong()).isEqualTo(6);
       assertThat(pool.get("leaksCollected").asLong()).isEqualTo(2);
 
-      LogRecordData leak = leakRecord();
+      // Two leases, one per encoding: the same event twice is stored once (a retry).
+      LogRecordData leak = leakRecord("17");
       r =
           http.post(
               "/v1/logs",
@@ -227,7 +228,7 @@ class SdkCompatibilityTest {
       r =
           http.post(
               "/v1/logs",
-              json(LogsRequestMarshaler.create(List.of(leak))),
+              json(LogsRequestMarshaler.create(List.of(leakRecord("18")))),
               "Content-Type",
               "application/json");
       assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
@@ -244,14 +245,14 @@ class SdkCompatibilityTest {
     }
   }
 
-  static LogRecordData leakRecord() {
+  static LogRecordData leakRecord(String leaseId) {
     Attributes a =
         pool().toBuilder()
             .put("event.name", "poolscope.connection.leak")
             .put("poolscope.leak.state", "collected")
             .put("thread.name", "order-worker-3")
             .put(AttributeKey.doubleKey("poolscope.lease.age"), 42.5)
-            .put("poolscope.lease.id", "17")
+            .put("poolscope.lease.id", leaseId)
             .put(
                 "code.stacktrace",
                 "com.acme.OrderDao.find(OrderDao.java:42)\ncom.acme.Api.get(Api.java:9)")
