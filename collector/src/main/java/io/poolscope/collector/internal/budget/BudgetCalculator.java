@@ -240,19 +240,15 @@ public final class BudgetCalculator {
     }
     s.replicas = replicas;
     CollectorConfig.Database conf = databases.get(id);
-    Integer max = null;
-    Integer reserved = null;
-    String source = "unknown";
-    if (conf != null && conf.maxConnections() != null) {
-      max = conf.maxConnections();
-      source = "config";
-      reserved = conf.reserved() != null ? conf.reserved() : probe.isOk() ? probe.reserved() : 0;
-    } else if (probe.isOk()) {
-      max = probe.maxConnections();
-      reserved = conf != null && conf.reserved() != null ? conf.reserved() : probe.reserved();
-      source = "probe";
-    }
-    Integer usable = max == null ? null : Math.max(0, max - reserved);
+    Limit limit =
+        Limit.of(
+            conf == null ? null : conf.maxConnections(),
+            conf == null ? null : conf.reserved(),
+            probe);
+    Integer max = limit.max();
+    Integer reserved = limit.reserved();
+    String source = limit.source();
+    Integer usable = limit.usable();
     Integer actual = probe.isOk() ? probe.actual() : null;
     DatabaseBudget.OverReport overReport =
         actual != null && s.open > actual

@@ -104,19 +104,15 @@ final class ServerRollups {
 
   private ServerBudget budget(
       String id, Sums s, ServerSpec spec, ProbeResult probe, Thresholds th) {
-    Integer max = null;
-    Integer reserved = null;
-    String source = "unknown";
-    if (spec != null && spec.maxConnections() != null) {
-      max = spec.maxConnections();
-      source = "config";
-      reserved = spec.reserved() != null ? spec.reserved() : probe.isOk() ? probe.reserved() : 0;
-    } else if (probe.isOk()) {
-      max = probe.maxConnections();
-      reserved = spec != null && spec.reserved() != null ? spec.reserved() : probe.reserved();
-      source = "probe";
-    }
-    Integer usable = max == null ? null : Math.max(0, max - reserved);
+    Limit limit =
+        Limit.of(
+            spec == null ? null : spec.maxConnections(),
+            spec == null ? null : spec.reserved(),
+            probe);
+    Integer max = limit.max();
+    Integer reserved = limit.reserved();
+    String source = limit.source();
+    Integer usable = limit.usable();
     Integer actual = probe.isOk() ? probe.actual() : null;
     long counted = actual != null && s.open > actual ? actual : s.open;
     Double utilization = usable == null || usable == 0 ? null : (double) counted / usable;
