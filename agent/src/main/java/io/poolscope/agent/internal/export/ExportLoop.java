@@ -2,6 +2,7 @@ package io.poolscope.agent.internal.export;
 
 import io.opentelemetry.sdk.resources.Resource;
 import io.poolscope.agent.internal.Diagnostics;
+import io.poolscope.agent.internal.holders.HolderText;
 import io.poolscope.agent.internal.leak.EventBuffer;
 import io.poolscope.agent.internal.leak.LeakEvent;
 import io.poolscope.agent.internal.leak.LeakScanner;
@@ -39,6 +40,8 @@ public final class ExportLoop {
   private final EventBuffer events;
   private final OtlpSender sender;
   private final OtlpEncoder encoder;
+  // Call sites of the oldest holders, formatted once per lease across exports.
+  private final HolderText holderText = new HolderText();
   private final long startEpochNanos = System.currentTimeMillis() * 1_000_000L;
   private final long intervalMillis;
   private final long scanMillis;
@@ -224,7 +227,7 @@ public final class ExportLoop {
   private long export(boolean exiting) {
     Map<PoolRecorder, PoolScan> fresh = scan();
     long now = System.currentTimeMillis() * 1_000_000L;
-    MetricsBuilder m = new MetricsBuilder(startEpochNanos);
+    MetricsBuilder m = new MetricsBuilder(startEpochNanos, holderText);
     Set<PoolRecorder> current = new HashSet<>();
     for (PoolRecorder r : registry.recorders()) {
       // Read before building: a pool closed during this export is retired only after the
@@ -242,7 +245,9 @@ public final class ExportLoop {
     if (exiting) {
       m.exiting(now);
     }
-    OtlpSender.Outcome metrics = sender.sendMetrics(encoder.metrics(m.build()));
+    byte[] body = encoder.metrics(m.build());
+    holderText.exported();
+    OtlpSender.Outcome metrics = sender.sendMetrics(body);
     if (metrics.accepted()) {
       registry.retire(exported);
       exported = current;

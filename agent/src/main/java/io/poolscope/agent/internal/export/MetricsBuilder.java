@@ -2,6 +2,8 @@ package io.poolscope.agent.internal.export;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.poolscope.agent.internal.holders.HolderText;
+import io.poolscope.agent.internal.holders.OldestHolders;
 import io.poolscope.agent.internal.leak.LeakScanner.PoolScan;
 import io.poolscope.agent.internal.otlp.HistogramPoint;
 import io.poolscope.agent.internal.otlp.Metric;
@@ -29,6 +31,7 @@ final class MetricsBuilder {
   private static final double[] BOUNDS = bounds();
 
   private final long startEpochNanos;
+  private final HolderText holderText;
 
   private final List<NumberPoint> count = new ArrayList<>();
   private final List<NumberPoint> max = new ArrayList<>();
@@ -40,6 +43,7 @@ final class MetricsBuilder {
   private final List<HistogramPoint> create = new ArrayList<>();
   private final List<NumberPoint> leaks = new ArrayList<>();
   private final List<NumberPoint> oldest = new ArrayList<>();
+  private final List<NumberPoint> holders = new ArrayList<>();
   private final List<NumberPoint> open = new ArrayList<>();
   private final List<NumberPoint> refused = new ArrayList<>();
   private final List<NumberPoint> created = new ArrayList<>();
@@ -53,8 +57,9 @@ final class MetricsBuilder {
   private final List<NumberPoint> poolOpen = new ArrayList<>();
   private final List<NumberPoint> exiting = new ArrayList<>();
 
-  MetricsBuilder(long startEpochNanos) {
+  MetricsBuilder(long startEpochNanos, HolderText holderText) {
     this.startEpochNanos = startEpochNanos;
+    this.holderText = holderText;
   }
 
   private static double[] bounds() {
@@ -114,8 +119,26 @@ final class MetricsBuilder {
     leaks.add(leak(start, now, a, "returned", r.leaksReturned));
     leaks.add(leak(start, now, a, "collected", r.leaksCollected));
     oldest.add(NumberPoint.of(start, now, a, scan == null ? 0.0 : scan.oldestNanos / 1e9));
+    if (scan != null) {
+      holders(scan.holders, a, start, now);
+    }
     poolOpen.add(NumberPoint.of(start, now, a, ended ? 0 : 1));
     physicalLife(r, ds, a, start, now, registry, physical);
+  }
+
+  /** One point per lease among the pool's oldest still held: its age, thread and call site. */
+  private void holders(OldestHolders kept, Attributes a, long start, long now) {
+    for (OldestHolders.Holder h : kept.oldestFirst()) {
+      AttributesBuilder b =
+          a.toBuilder()
+              .put(Attrs.THREAD_NAME, HolderText.thread(h.thread))
+              .put(Attrs.LEASE_ID, Long.toHexString(h.leaseId));
+      String site = holderText.callSite(h.callSite);
+      if (site != null) {
+        b.put(Attrs.STACKTRACE, site);
+      }
+      holders.add(NumberPoint.of(start, now, b.build(), h.ageNanos / 1e9));
+    }
   }
 
   /** Physical closes by reason, the oldest physical connection's age, the max lifetime. */
@@ -262,6 +285,11 @@ final class MetricsBuilder {
               Metric.Kind.GAUGE,
               oldest));
     }
+    doubleGauge(
+        out,
+        "poolscope.connection.holder.age",
+        "Age of one of the pool's oldest leases still held, with its thread and call site",
+        holders);
     sum(
         out,
         "poolscope.connection.closed",

@@ -54,6 +54,19 @@ public final class CallSites {
    * @return the formatted frames, or null when nothing is left
    */
   public static String borrower(Throwable site) {
+    return borrower(site, MAX_FRAMES, true);
+  }
+
+  /**
+   * The borrower's call site, trimmed to start at the application's frame, in at most {@code
+   * maxFrames} lines.
+   *
+   * @param site the stack captured at getConnection
+   * @param maxFrames frames kept from the first application frame on
+   * @param countRest whether a last line says how many frames were left out
+   * @return the formatted frames, or null when nothing is left
+   */
+  public static String borrower(Throwable site, int maxFrames, boolean countRest) {
     if (site == null) {
       return null;
     }
@@ -65,7 +78,7 @@ public final class CallSites {
     if (first == frames.length) {
       first = 0;
     }
-    return format(frames, first);
+    return format(frames, first, maxFrames, countRest);
   }
 
   /**
@@ -80,7 +93,7 @@ public final class CallSites {
         && frames[first].getClassName().startsWith("io.poolscope.agent.")) {
       first++;
     }
-    return format(frames, first);
+    return format(frames, first, MAX_FRAMES, true);
   }
 
   /**
@@ -132,19 +145,20 @@ public final class CallSites {
     return f.getClassName() + "." + f.getMethodName() + "(" + where + ")";
   }
 
-  private static String format(StackTraceElement[] frames, int first) {
+  private static String format(
+      StackTraceElement[] frames, int first, int maxFrames, boolean countRest) {
     if (first >= frames.length) {
       return null;
     }
     StringBuilder sb = new StringBuilder();
-    int end = Math.min(frames.length, first + MAX_FRAMES);
+    int end = Math.min(frames.length, first + maxFrames);
     for (int i = first; i < end; i++) {
       if (i > first) {
         sb.append('\n');
       }
       sb.append("at ").append(frame(frames[i]));
     }
-    if (end < frames.length) {
+    if (countRest && end < frames.length) {
       sb.append("\n... ").append(frames.length - end).append(" more");
     }
     return sb.toString();

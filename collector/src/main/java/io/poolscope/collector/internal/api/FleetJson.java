@@ -6,6 +6,7 @@ import static io.poolscope.collector.internal.api.Json.obj;
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.ServiceRollup;
 import io.poolscope.collector.internal.fleet.FamilyView;
+import io.poolscope.collector.internal.fleet.HolderView;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.fleet.PoolView;
 import io.poolscope.collector.internal.fleet.TargetKey;
@@ -156,7 +157,8 @@ final class FleetJson {
         "connectionsClosedTotal", num(f.physical().closedTotal()),
         "oldestConnectionAge", num(f.physical().oldestAge()),
         "maxLifetime", num(f.physical().maxLifetime()),
-        "pools", names);
+        "pools", names,
+        "holders", holders(f.holders()));
   }
 
   static Map<String, Object> pool(PoolView p) {
@@ -184,7 +186,24 @@ final class FleetJson {
         "connectionsClosed", closedByReason(p.physical()),
         "connectionsClosedTotal", num(p.physical().closedTotal()),
         "oldestConnectionAge", num(p.physical().oldestAge()),
-        "maxLifetime", num(p.physical().maxLifetime()));
+        "maxLifetime", num(p.physical().maxLifetime()),
+        "holders", holders(p.holders()));
+  }
+
+  /** The oldest leases still held, oldest first, as the pod's last export named them. */
+  private static List<Object> holders(List<HolderView> holders) {
+    List<Object> out = new ArrayList<>(holders.size());
+    for (HolderView h : holders) {
+      out.add(
+          obj(
+              "pool", h.pool(),
+              "thread", h.thread(),
+              "heldSeconds", h.heldSeconds(),
+              "borrowedAt", h.borrowedAt(),
+              "leaseId", h.leaseId(),
+              "callSite", h.callSite()));
+    }
+    return out;
   }
 
   private static Map<String, Object> closedByReason(PoolView.Physical p) {

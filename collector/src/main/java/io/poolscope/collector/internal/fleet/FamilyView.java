@@ -16,6 +16,7 @@ import java.util.List;
  * @param physical physical connections: opens and closes of every pool the family had, the oldest
  *     age and the max lifetime over its live pools
  * @param pools the live pools and those closed recently, live first
+ * @param holders the oldest leases its live pools hold, oldest first, at most {@link #MAX_HOLDERS}
  */
 public record FamilyView(
     TargetKey target,
@@ -41,7 +42,11 @@ public record FamilyView(
     HistogramView waitHistogram,
     HistogramView useHistogram,
     PoolView.Physical physical,
-    List<PoolView> pools) {
+    List<PoolView> pools,
+    List<HolderView> holders) {
+
+  /** Holders listed per family: the oldest of its live pools'. */
+  public static final int MAX_HOLDERS = PoolReading.MAX_HOLDERS;
 
   /** Whether any pool of the family counts now. */
   public boolean live() {

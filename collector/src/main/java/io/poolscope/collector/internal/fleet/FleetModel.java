@@ -149,6 +149,26 @@ public final class FleetModel {
     if (r.maxLifetime() != null) {
       pool.maxLifetime = r.maxLifetime();
     }
+    // Every export names all of the pool's oldest holders: none named, none held.
+    pool.holders = holders(pool.name, r.holders(), now);
+  }
+
+  private static List<HolderView> holders(String pool, List<PoolReading.Holder> sent, long now) {
+    if (sent.isEmpty()) {
+      return List.of();
+    }
+    List<HolderView> out = new ArrayList<>(sent.size());
+    for (PoolReading.Holder h : sent) {
+      out.add(
+          new HolderView(
+              pool,
+              h.thread(),
+              h.ageSeconds(),
+              now - Math.round(h.ageSeconds() * 1000),
+              h.leaseId(),
+              h.callSite()));
+    }
+    return List.copyOf(out);
   }
 
   private static <K> void count(Map<K, Counter> m, K key, CounterReading c) {

@@ -42,6 +42,7 @@ final class PodViews {
     final Map<String, Double> connectionsClosed;
     Double oldestAge;
     Double maxLifetime;
+    List<HolderView> holders = List.of();
 
     FamilyAcc(FamilyState state) {
       this.state = state;
@@ -112,7 +113,8 @@ final class PodViews {
               s.oldestUse,
               live,
               closedAt < 0 ? null : closedAt,
-              physical(s)));
+              physical(s),
+              live ? s.holders : List.of()));
       f.timeouts += s.timeouts.total();
       for (LeakState l : LeakState.values()) {
         f.leaks[l.ordinal()] += s.leaks(l);
@@ -145,6 +147,7 @@ final class PodViews {
       f.oldestUse = Math.max(f.oldestUse, s.oldestUse);
       f.oldestAge = max(f.oldestAge, s.oldestAge);
       f.maxLifetime = max(f.maxLifetime, s.maxLifetime);
+      f.holders = oldest(f.holders, s.holders);
     }
     Map<PodState.TargetAttr, Double> created = totals(pod.created);
     Map<PodState.TargetAttr, Double> closed = totals(pod.closed);
@@ -197,7 +200,8 @@ final class PodViews {
                   Collections.unmodifiableMap(f.connectionsClosed),
                   f.oldestAge,
                   f.maxLifetime),
-              List.copyOf(f.pools)));
+              List.copyOf(f.pools),
+              f.holders));
       // used, idle, max, hasMax, pending, live pools, closed pools
       double[] t = sums.computeIfAbsent(fs.target, k -> new double[7]);
       t[0] += f.used;
@@ -254,6 +258,25 @@ final class PodViews {
         grouped(pod.closed),
         podLive ? openByUser(model, pod, now) : Map.of(),
         grouped(pod.refusedByLimit));
+  }
+
+  /** The oldest {@link FamilyView#MAX_HOLDERS} of two oldest-first lists. */
+  private static List<HolderView> oldest(List<HolderView> a, List<HolderView> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    if (a.isEmpty()) {
+      return b;
+    }
+    List<HolderView> out = new ArrayList<>(FamilyView.MAX_HOLDERS);
+    int i = 0;
+    int j = 0;
+    while (out.size() < FamilyView.MAX_HOLDERS && (i < a.size() || j < b.size())) {
+      boolean takeA =
+          j >= b.size() || (i < a.size() && a.get(i).heldSeconds() >= b.get(j).heldSeconds());
+      out.add(takeA ? a.get(i++) : b.get(j++));
+    }
+    return List.copyOf(out);
   }
 
   /** The users' figures of the targets whose {@code poolscope.connection.open} is current. */

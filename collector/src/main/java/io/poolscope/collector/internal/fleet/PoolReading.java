@@ -1,7 +1,9 @@
 package io.poolscope.collector.internal.fleet;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Map;
  * @param connectionsClosed {@code poolscope.connection.closed} by {@code poolscope.close.reason}
  * @param oldestAge age of the oldest open physical connection, seconds
  * @param maxLifetime configured max lifetime of physical connections, seconds
+ * @param holders {@code poolscope.connection.holder.age}: the oldest leases still held, oldest
+ *     first, at most {@link #MAX_HOLDERS}; empty when the export names none
  */
 public record PoolReading(
     TargetKey target,
@@ -35,7 +39,21 @@ public record PoolReading(
     HistogramReading createTime,
     Map<String, CounterReading> connectionsClosed,
     Double oldestAge,
-    Double maxLifetime) {
+    Double maxLifetime,
+    List<Holder> holders) {
+
+  /** Holders kept per pool and export: the oldest this many of those sent. */
+  public static final int MAX_HOLDERS = 5;
+
+  /**
+   * One held lease as the export named it.
+   *
+   * @param thread the borrower's thread name
+   * @param ageSeconds how long it had been held at the export
+   * @param leaseId the agent's lease id
+   * @param callSite the borrower's call site, or null
+   */
+  public record Holder(String thread, double ageSeconds, String leaseId, String callSite) {}
 
   /** Collects the data points of one pool as the decoder meets them. */
   public static final class Builder {
@@ -58,6 +76,7 @@ public record PoolReading(
     private final Map<String, CounterReading> connectionsClosed = new LinkedHashMap<>();
     private Double oldestAge;
     private Double maxLifetime;
+    private final List<Holder> holders = new ArrayList<>(2);
 
     /** A pool of {@code target} named {@code name}. */
     public Builder(TargetKey target, String name) {
@@ -167,6 +186,27 @@ public record PoolReading(
       return this;
     }
 
+    /**
+     * A held lease; of more than {@link #MAX_HOLDERS}, the oldest are kept.
+     *
+     * @return false when a younger one was dropped for it (or it was the youngest)
+     */
+    public boolean holder(Holder h) {
+      int i = 0;
+      while (i < holders.size() && holders.get(i).ageSeconds() >= h.ageSeconds()) {
+        i++;
+      }
+      if (i >= MAX_HOLDERS) {
+        return false;
+      }
+      holders.add(i, h);
+      if (holders.size() > MAX_HOLDERS) {
+        holders.remove(MAX_HOLDERS);
+        return false;
+      }
+      return true;
+    }
+
     /** The reading. */
     public PoolReading build() {
       return new PoolReading(
@@ -188,7 +228,8 @@ public record PoolReading(
           createTime,
           Map.copyOf(connectionsClosed),
           oldestAge,
-          maxLifetime);
+          maxLifetime,
+          List.copyOf(holders));
     }
 
     /** Two delta points of one series in one export add up; a cumulative one replaces. */

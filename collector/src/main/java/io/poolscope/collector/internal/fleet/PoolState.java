@@ -2,6 +2,7 @@ package io.poolscope.collector.internal.fleet;
 
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Mutable state of one pool in one pod; guarded by its {@link PodState}'s lock. */
@@ -30,6 +31,9 @@ final class PoolState {
   final HistogramState use = new HistogramState();
   final HistogramState create = new HistogramState();
   long lastSeen;
+
+  /** The oldest leases still held, oldest first, as the last export named them. */
+  List<HolderView> holders = List.of();
 
   PoolState(TargetKey target, String name) {
     this.target = target;

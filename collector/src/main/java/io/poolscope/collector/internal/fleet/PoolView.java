@@ -1,5 +1,6 @@
 package io.poolscope.collector.internal.fleet;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param live open and reporting, in a live pod: counted in every sum
  * @param closedAt when it closed (the agent said so, or it stopped reporting); null while live
  * @param physical the pool's physical connections
+ * @param holders the oldest leases still held, oldest first; empty unless live
  */
 public record PoolView(
     TargetKey target,
@@ -30,7 +32,8 @@ public record PoolView(
     double oldestUse,
     boolean live,
     Long closedAt,
-    Physical physical) {
+    Physical physical,
+    List<HolderView> holders) {
 
   /**
    * The pool's physical connections: opened (the count of create times, reset-safe), closed by

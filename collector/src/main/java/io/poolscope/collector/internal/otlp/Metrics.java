@@ -26,6 +26,7 @@ final class Metrics {
   public static final String CONNECTIONS_CLOSED = "poolscope.connection.closed";
   public static final String OLDEST_AGE = "poolscope.connection.oldest_age";
   public static final String MAX_LIFETIME = "poolscope.pool.max_lifetime";
+  public static final String HOLDER_AGE = "poolscope.connection.holder.age";
 
   /** Metrics that carry no pool name: they belong to the pod and the target. */
   public static final Set<String> POD_LEVEL = Set.of(OPEN, REFUSED, POOLS_CREATED, POOLS_CLOSED);
@@ -58,7 +59,8 @@ final class Metrics {
           AGENT_EXITING,
           CONNECTIONS_CLOSED,
           OLDEST_AGE,
-          MAX_LIFETIME);
+          MAX_LIFETIME,
+          HOLDER_AGE);
 
   private Metrics() {}
 }

@@ -27,6 +27,11 @@ import java.util.Map;
  * should.
  */
 public final class MetricsTranslator {
+  /** Longest holder call site accepted, characters (the agent sends at most 1,024). */
+  static final int MAX_HOLDER_SITE = 2048;
+
+  /** Longest lease id accepted, characters. */
+  static final int MAX_LEASE_ID = 100;
 
   /** The fleet updates, plus what was rejected and why (the first reason). */
   public record Result(List<PodReport> reports, long rejected, String message) {}
@@ -204,6 +209,13 @@ public final class MetricsTranslator {
     if (!attrOk(name, state)) {
       return;
     }
+    PoolReading.Holder holder = null;
+    if (Metrics.HOLDER_AGE.equals(name)) {
+      holder = holder(a, v);
+      if (holder == null) {
+        return;
+      }
+    }
     PoolReading.Builder pool = pool(name, a, out);
     if (pool == null) {
       return;
@@ -231,6 +243,16 @@ public final class MetricsTranslator {
       case Metrics.CONNECTIONS_CLOSED -> pool.connectionsClosed(state, c);
       case Metrics.OLDEST_AGE -> pool.oldestAge(v);
       case Metrics.MAX_LIFETIME -> pool.maxLifetime(v);
+      case Metrics.HOLDER_AGE -> {
+        if (!pool.holder(holder)) {
+          reject(
+              1,
+              name
+                  + ": more than "
+                  + PoolReading.MAX_HOLDERS
+                  + " holders for one pool; the oldest are kept");
+        }
+      }
       default -> {
         // A histogram name sent as a number: outside the contract, ignored.
       }
@@ -286,6 +308,30 @@ public final class MetricsTranslator {
       }
     }
     out.points++;
+  }
+
+  /** A holder point's lease, or null (rejected) without a thread or with a value too long. */
+  private PoolReading.Holder holder(Map<String, String> a, double age) {
+    String thread = a.get("thread.name");
+    String lease = a.get("poolscope.lease.id");
+    String site = a.get("code.stacktrace");
+    if (thread == null
+        || !Attributes.ok(thread)
+        || (lease != null && lease.length() > MAX_LEASE_ID)
+        || (site != null && site.length() > MAX_HOLDER_SITE)) {
+      reject(
+          1,
+          Metrics.HOLDER_AGE
+              + ": thread.name missing or over "
+              + Attributes.MAX_NAME
+              + ", poolscope.lease.id over "
+              + MAX_LEASE_ID
+              + " or code.stacktrace over "
+              + MAX_HOLDER_SITE
+              + " characters");
+      return null;
+    }
+    return new PoolReading.Holder(thread, age, lease, site == null || site.isEmpty() ? null : site);
   }
 
   private TargetKey target(String name, Map<String, String> a) {
