@@ -69,6 +69,9 @@ final class SimulatedFleet {
     /** Bucket index (into BOUNDS, plus one overflow) where most waits fall. */
     int waitBucket = 1;
 
+    /** {@code poolscope.connection.holder.age}: the leases it names as held, oldest first. */
+    final List<Holder> holders = new ArrayList<>();
+
     Pool(String name, String type, Db db, int used, int idle, int max) {
       this.name = name;
       this.type = type;
@@ -79,6 +82,9 @@ final class SimulatedFleet {
       this.minIdle = Math.min(max, used + idle);
     }
   }
+
+  /** A held lease as the agent names it; {@code callSite} null when not captured. */
+  record Holder(String thread, double ageSeconds, String leaseId, String callSite) {}
 
   /** One JVM with the agent. */
   record Pod(String service, String podName, String instanceId, String version, List<Pool> pools) {}
@@ -179,8 +185,17 @@ final class SimulatedFleet {
     List<NumberDataPoint> connClosed = new ArrayList<>();
     List<NumberDataPoint> oldestAge = new ArrayList<>();
     List<NumberDataPoint> maxLifetime = new ArrayList<>();
+    List<NumberDataPoint> holders = new ArrayList<>();
     for (Pool p : pod.pools) {
       Map<String, String> a = poolAttrs(p);
+      for (Holder x : p.holders) {
+        Map<String, String> ha = withState(a, "thread.name", x.thread());
+        ha.put("poolscope.lease.id", x.leaseId());
+        if (x.callSite() != null) {
+          ha.put("code.stacktrace", x.callSite());
+        }
+        holders.add(point(ha, x.ageSeconds(), now));
+      }
       if (p.open != null) {
         poolOpen.add(point(a, p.open ? 1 : 0, now));
       }
@@ -235,6 +250,9 @@ final class SimulatedFleet {
     scope.addMetrics(sum("poolscope.connection.closed", "{connection}", connClosed, true));
     scope.addMetrics(gauge("poolscope.connection.oldest_age", "s", oldestAge));
     scope.addMetrics(gauge("poolscope.pool.max_lifetime", "s", maxLifetime));
+    if (!holders.isEmpty()) {
+      scope.addMetrics(gauge("poolscope.connection.holder.age", "s", holders));
+    }
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(
             ResourceMetrics.newBuilder().setResource(resource(pod)).addScopeMetrics(scope))

@@ -7,6 +7,7 @@ import { cssVar, usageBars, timeLines } from '../charts.js';
 import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
 import { activeList } from './alerts.js';
+import { holdersRow } from './holders.js';
 import * as whatIf from './whatif.js';
 
 const MAX_POD_BARS = 40;
@@ -216,7 +217,7 @@ function poolTable(services) {
           h(
             'td',
             { class: 'name', colspan: 2 },
-            podKey,
+            h('a', { href: routeHref('pod', p.instanceId), title: 'This pod: its pools and who holds their connections' }, podKey),
             ' ',
             h('span', { class: 'muted' }, `${s.name}${p.version ? ' ' + p.version : ''}${p.host ? ' · ' + p.host : ''}`),
             ' ',
@@ -250,6 +251,7 @@ function poolTable(services) {
             physicalCells(f),
           ),
         );
+        body.push(holdersRow(f, key, 14));
         if (!expandable) continue;
         for (const m of members) {
           body.push(
