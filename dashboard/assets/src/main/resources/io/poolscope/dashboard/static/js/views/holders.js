@@ -12,7 +12,10 @@ function callSiteCell(callSite) {
   if (!frames.length) {
     return h('td', { class: 'frame muted', title: "the agent captures a thread's first borrow, one in leakSampleRate after it, and every borrow while the pool's family leaks" }, 'call site not captured');
   }
-  const first = frames.findIndex(isAppFrame);
+  // The agent sends the call site from the application's first frame on; a frame the page takes
+  // for a library's (the application is in one of those packages) still marks the first one.
+  const found = frames.findIndex(isAppFrame);
+  const first = found >= 0 ? found : 0;
   return h(
     'td',
     { class: 'frame mono', title: frames.map((f) => f.trim()).join('\n') },
