@@ -3,15 +3,11 @@ package io.poolscope.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.poolscope.collector.Collector;
 import io.poolscope.collector.CollectorConfig;
 import io.poolscope.demo.internal.ChildProcesses;
 import io.poolscope.demo.internal.Poll;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +33,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class HoldersEndToEndIT {
   static final Duration WAIT = Duration.ofSeconds(90);
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -122,33 +117,11 @@ class HoldersEndToEndIT {
   }
 
   static List<String> command(Path agentJar, String endpoint) throws Exception {
-    String testClasses =
-        Path.of(HoldersApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
-    String demoClasspath =
-        System.getProperty("poolscope.demo.classpath", "target/poolscope-demo.jar");
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m",
-        "-XX:TieredStopAtLevel=1",
-        "-javaagent:"
-            + agentJar.toAbsolutePath()
-            + "=endpoint="
-            + endpoint
-            + ",service=holders,interval=250ms",
-        "-cp",
-        demoClasspath + java.io.File.pathSeparator + testClasses,
-        HoldersApp.class.getName());
+    return AgentApp.command(
+        agentJar, "endpoint=" + endpoint + ",service=holders,interval=250ms", HoldersApp.class);
   }
 
   JsonNode get(String url) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("GET " + url + " -> " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return AgentApp.get(http, url);
   }
 }

@@ -341,28 +341,12 @@ class PlantedPasswordEndToEndIT {
   }
 
   static List<String> appCommand(Path agentJar, String endpoint) throws Exception {
-    String testClasses =
-        Path.of(
-                PlantedPasswordApp.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI())
-            .toString();
-    String demoClasspath =
-        System.getProperty("poolscope.demo.classpath", "target/poolscope-demo.jar");
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m",
-        "-XX:TieredStopAtLevel=1",
-        "-javaagent:"
-            + agentJar.toAbsolutePath()
-            + "=endpoint="
+    return AgentApp.command(
+        agentJar,
+        "endpoint="
             + endpoint
             + ",service=planted,interval=1s,leakThreshold=1s,leakSampleRate=1,debug=true",
-        "-cp",
-        demoClasspath + java.io.File.pathSeparator + testClasses,
-        PlantedPasswordApp.class.getName());
+        PlantedPasswordApp.class);
   }
 
   JsonNode get(String api, String path) throws Exception {

@@ -3,7 +3,6 @@ package io.poolscope.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.poolscope.alerts.Rule;
 import io.poolscope.alerts.RuleSet;
 import io.poolscope.collector.Collector;
@@ -11,10 +10,7 @@ import io.poolscope.collector.CollectorConfig;
 import io.poolscope.demo.internal.ChildProcesses;
 import io.poolscope.demo.internal.Poll;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +40,6 @@ class PoolRulesEndToEndIT {
           "PoolscopeConnectionChurn");
   static final Duration WAIT = Duration.ofSeconds(90);
   static final Duration POLL = Duration.ofMillis(200);
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -154,23 +149,8 @@ class PoolRulesEndToEndIT {
   }
 
   static List<String> command(Path agentJar, String endpoint) throws Exception {
-    String testClasses =
-        Path.of(PoolRulesApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
-    String demoClasspath =
-        System.getProperty("poolscope.demo.classpath", "target/poolscope-demo.jar");
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m",
-        "-XX:TieredStopAtLevel=1",
-        "-javaagent:"
-            + agentJar.toAbsolutePath()
-            + "=endpoint="
-            + endpoint
-            + ",service=rules,interval=250ms",
-        "-cp",
-        demoClasspath + java.io.File.pathSeparator + testClasses,
-        PoolRulesApp.class.getName());
+    return AgentApp.command(
+        agentJar, "endpoint=" + endpoint + ",service=rules,interval=250ms", PoolRulesApp.class);
   }
 
   List<JsonNode> pools(String api) throws Exception {
@@ -235,13 +215,6 @@ class PoolRulesEndToEndIT {
   }
 
   JsonNode get(String url) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("GET " + url + " -> " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return AgentApp.get(http, url);
   }
 }
