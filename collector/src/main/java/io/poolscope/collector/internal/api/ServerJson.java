@@ -29,6 +29,7 @@ final class ServerJson {
         "planned", s.planned(),
         "plannedAtCeiling", s.plannedAtCeiling(),
         "actual", s.actual(),
+        "counted", s.counted(),
         "unattributed", s.unattributed(),
         "utilization", s.utilization(),
         "suggestedPoolMax", s.suggestedPoolMax(),
@@ -44,6 +45,7 @@ final class ServerJson {
       out.add(
           obj(
               "name", r.name(),
+              "targets", r.targets(),
               "open", r.open(),
               "actual", r.actual(),
               "limit", r.limit(),

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param via how the targets were merged: {@code configured}, {@code probe}, {@code address},
  *     {@code name} or {@code embedded}
  * @param identity the probe's identity of the server, null without a probe
+ * @param counted the connections the utilization counts: open, or the server's own count while the
+ *     agents report more than it has
  * @param unattributed sessions the server counts that no agent accounts for, over all its databases
  * @param refusedByLimit refused opens by the limit that refused them (server, reserved, role,
  *     database, account, unknown), cumulative over the live pods
@@ -32,6 +34,7 @@ public record ServerBudget(
     long planned,
     long plannedAtCeiling,
     Integer actual,
+    long counted,
     Integer unattributed,
     Double utilization,
     Integer suggestedPoolMax,
@@ -51,6 +54,7 @@ public record ServerBudget(
   /**
    * A database or role on the server.
    *
+   * @param targets for a database row, the ids of the agents' targets on it (its database views)
    * @param open physical connections the agents hold on it
    * @param actual sessions the server counts on it; null without a probe
    * @param limit the server's limit on it ({@code datconnlimit}, {@code rolconnlimit}, {@code
@@ -59,7 +63,18 @@ public record ServerBudget(
    * @param state ok, warning, critical or unknown (no limit)
    */
   public record Row(
-      String name, long open, Integer actual, Integer limit, Double utilization, String state) {
+      String name,
+      List<String> targets,
+      long open,
+      Integer actual,
+      Integer limit,
+      Double utilization,
+      String state) {
+
+    /** Copies the targets. */
+    public Row {
+      targets = List.copyOf(targets);
+    }
 
     /** Usable connections: the limit, which has no reserved slots. */
     public Integer usable() {
