@@ -35,6 +35,11 @@ final class ServerJson {
         "suggestedPoolMax", s.suggestedPoolMax(),
         "state", s.state(),
         "refusedByLimit", refused,
+        "probe",
+            obj(
+                "status", s.probe().status(),
+                "error", s.probe().error(),
+                "checkedAt", s.probe().checkedAt()),
         "databases", rows(s.databases()),
         "roles", rows(s.roles()));
   }

@@ -1,5 +1,6 @@
 package io.poolscope.collector.internal.budget;
 
+import io.poolscope.collector.internal.probe.ProbeResult;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param databases its databases, each with its own open, actual and limit
  * @param roles its roles (PostgreSQL) or account users (MySQL), each with its own open, actual and
  *     limit
+ * @param probe the server probe's latest reading ({@link ProbeResult#NONE} without one)
  */
 public record ServerBudget(
     String id,
@@ -41,7 +43,8 @@ public record ServerBudget(
     String state,
     Map<String, Double> refusedByLimit,
     List<Row> databases,
-    List<Row> roles) {
+    List<Row> roles,
+    ProbeResult probe) {
 
   /** Copies the collections. */
   public ServerBudget {

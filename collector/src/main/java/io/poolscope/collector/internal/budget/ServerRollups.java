@@ -175,7 +175,8 @@ final class ServerRollups {
         th.state(utilization),
         s.refused,
         databases,
-        roles);
+        roles,
+        probe);
   }
 
   private static ServerBudget.Row row(

@@ -7,6 +7,7 @@ import * as charts from './charts.js';
 import { ago, time } from './format.js';
 import * as fleetView from './views/overview.js';
 import * as dbView from './views/database.js';
+import * as serverView from './views/server.js';
 import * as leaksView from './views/leaks.js';
 import * as alertsView from './views/alerts.js';
 
@@ -25,6 +26,7 @@ function route() {
       }
     });
   if (parts[0] === 'db' && parts[1]) return { tab: 'fleet', view: dbView, params: { id: parts[1] } };
+  if (parts[0] === 'server' && parts[1]) return { tab: 'fleet', view: serverView, params: { id: parts[1], server: true } };
   if (parts[0] === 'leaks') return { tab: 'leaks', view: leaksView, params: {} };
   if (parts[0] === 'alerts') return { tab: 'alerts', view: alertsView, params: {} };
   return { tab: 'fleet', view: fleetView, params: {} };
@@ -40,7 +42,7 @@ function draw(r, data) {
     charts.endPass();
   }
   main.setAttribute('aria-busy', 'false');
-  main.dataset.view = r.tab + (r.params.id ? ':db' : '');
+  main.dataset.view = r.tab + (r.params.server ? ':server' : r.params.id ? ':db' : '');
   for (const a of document.querySelectorAll('.tabs a')) a.classList.toggle('active', a.dataset.tab === r.tab);
 }
 
