@@ -112,6 +112,21 @@ class FixtureViewsTest {
     waitUpTo(Duration.ofSeconds(10))
         .until(d -> !d.findElements(By.cssSelector("a.server-link")).isEmpty());
     assertThat(chromium.driver.getCurrentUrl()).endsWith("#/db/" + PAYMENTS);
+    chromium.driver.findElement(By.cssSelector("a.server-link")).click();
+    // The server's page: its card and its own history.
+    waitUpTo(Duration.ofSeconds(10))
+        .until(
+            d -> !d.findElements(By.cssSelector("[data-chart=server-history] canvas")).isEmpty());
+    assertThat(chromium.driver.getCurrentUrl()).endsWith("#/server/pg-payments");
+    assertThat(text("main h1")).isEqualTo("pg-payments");
+    assertThat(text(".card[data-server='pg-payments'] .gauge-text")).isEqualTo("49 / 57 (86%)");
+    Number lines =
+        (Number)
+            chromium.driver.executeScript(
+                "return Chart.getChart(document.querySelector("
+                    + "'[data-chart=server-history] canvas')).data.datasets.length");
+    assertThat(lines.intValue()).isEqualTo(4);
+    chromium.screenshot(SHOTS.resolve("fixture-server-light.png"));
   }
 
   @Test
