@@ -249,6 +249,15 @@ class ServerBudgetTest {
       Http.await(
           TIMEOUT, () -> roleAlertFiring(http, "app_a"), () -> http.json("/api/alerts").toString());
       assertThat(server(http, "pg").path("utilization").asDouble()).isLessThan(0.8);
+      // The firing is marked on the server's history, where the role's sessions are.
+      Http.await(
+          TIMEOUT,
+          () ->
+              http.json("/api/history?server=pg")
+                  .path("events")
+                  .findValuesAsText("text")
+                  .contains("PoolscopeRoleBudgetHigh firing"),
+          () -> http.json("/api/history?server=pg").path("events").toString());
       assertThatThrownBy(() -> hold("app_a", "payments", 1))
           .isInstanceOfSatisfying(
               SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("53300"))
