@@ -108,9 +108,9 @@ public final class DemoCollector implements AutoCloseable {
    * The log notifier, grouping like Alertmanager on the demo's faster clock: the default group
    * wait, interval and repeat interval divided like the rules' {@code for:}, so a resolve is told
    * within the story, not minutes after it. Grouped by server, database and service, the level a
-   * person fixes: the incident is one thread of notifications for the server's budget, one for
-   * the database and one for the service that caused it, not one per rule; each line names every
-   * rule it carries.
+   * person fixes: the incident is one thread of notifications for the server's budget, one for the
+   * database and one for the service that caused it, not one per rule; each line names every rule
+   * it carries.
    */
   static CollectorConfig.Notifier logNotifier(int divisor) {
     int d = Math.max(1, divisor);
