@@ -3,6 +3,7 @@ package io.poolscope.alerts;
 import static io.poolscope.alerts.Samples.db;
 import static io.poolscope.alerts.Samples.labels;
 import static io.poolscope.alerts.Samples.s;
+import static io.poolscope.alerts.Samples.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
@@ -53,6 +54,12 @@ class EvaluationTest {
     engine.evaluate(List.of(s(UTIL, v, t, db("pg1"))), t);
   }
 
+  /** The server budget's utilization, as the default budget rule reads it. */
+  private void serverUtil(long t, double v) {
+    engine.evaluate(
+        List.of(s("poolscope_server_connections_utilization_ratio", v, t, server("pg1"))), t);
+  }
+
   @Test
   void activeAlertsAreReadWithoutWaitingForAnEvaluationInProgress() throws Exception {
     java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
@@ -97,23 +104,23 @@ class EvaluationTest {
   void budgetAlertIsPendingThenFiresExactlyWhenForHasElapsed() {
     engine(RuleSet.defaults());
     for (long t = T0; t < T0 + 60_000; t += 10_000) {
-      util(t, 0.85);
+      serverUtil(t, 0.85);
       assertThat(engine.active())
           .singleElement()
           .extracting(Alert::state)
           .isEqualTo(AlertState.PENDING);
     }
-    util(T0 + 59_999, 0.85);
+    serverUtil(T0 + 59_999, 0.85);
     assertThat(engine.active().get(0).state()).isEqualTo(AlertState.PENDING);
-    util(T0 + 60_000, 0.85);
+    serverUtil(T0 + 60_000, 0.85);
     Alert a = engine.active().get(0);
     assertThat(a.state()).isEqualTo(AlertState.FIRING);
     assertThat(a.rule()).isEqualTo("PoolscopeBudgetHigh");
     assertThat(a.activeSince()).isEqualTo(T0);
     assertThat(a.firedAt()).isEqualTo(T0 + 60_000);
     assertThat(a.severity()).isEqualTo("warning");
-    assertThat(a.labels()).containsEntry("db", "pg1").containsEntry("severity", "warning");
-    assertThat(a.summary()).isEqualTo("Database pg1 uses 85% of its usable connections");
+    assertThat(a.labels()).containsEntry("server", "pg1").containsEntry("severity", "warning");
+    assertThat(a.summary()).isEqualTo("Server pg1 uses 85% of its usable connections");
     assertThat(types()).containsExactly(AlertEvent.Type.PENDING, AlertEvent.Type.FIRING);
   }
 

@@ -1,7 +1,7 @@
 package io.poolscope.alerts;
 
-import static io.poolscope.alerts.Samples.db;
 import static io.poolscope.alerts.Samples.s;
+import static io.poolscope.alerts.Samples.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Notifiers against real HTTP receivers on 127.0.0.1. */
 class NotifierTest {
   private static final long T0 = 1_763_798_400_000L;
-  private static final String UTIL = "poolscope_db_connections_utilization_ratio";
+  private static final String UTIL = "poolscope_server_connections_utilization_ratio";
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final List<AlertEvent> events = new CopyOnWriteArrayList<>();
@@ -61,7 +61,7 @@ class NotifierTest {
   private static void crossAndRecover(AlertEngine engine) {
     for (long t = T0; t <= T0 + 120_000; t += 10_000) {
       double v = t <= T0 + 90_000 ? 0.9 : 0.5;
-      engine.evaluate(List.of(s(UTIL, v, t, db("pg1"))), t);
+      engine.evaluate(List.of(s(UTIL, v, t, server("pg1"))), t);
     }
   }
 
@@ -87,17 +87,16 @@ class NotifierTest {
     assertThat(firing.get("receiver").asText()).isEqualTo("hook");
     assertThat(firing.get("groupLabels").get("alertname").asText())
         .isEqualTo("PoolscopeBudgetHigh");
-    assertThat(firing.get("commonLabels").get("db").asText()).isEqualTo("pg1");
+    assertThat(firing.get("commonLabels").get("server").asText()).isEqualTo("pg1");
     assertThat(firing.get("externalURL").asText()).isEqualTo("http://poolscope.example:4318/");
     assertThat(firing.get("truncatedAlerts").asInt()).isZero();
-    assertThat(firing.get("groupKey").asText())
-        .isEqualTo("{alertname=\"PoolscopeBudgetHigh\",db=\"pg1\"}");
+    assertThat(firing.get("groupKey").asText()).isEqualTo("{alertname=\"PoolscopeBudgetHigh\"}");
     JsonNode a = firing.get("alerts").get(0);
     assertThat(a.get("status").asText()).isEqualTo("firing");
     assertThat(a.get("labels").get("alertname").asText()).isEqualTo("PoolscopeBudgetHigh");
     assertThat(a.get("labels").get("severity").asText()).isEqualTo("warning");
     assertThat(a.get("annotations").get("summary").asText())
-        .isEqualTo("Database pg1 uses 90% of its usable connections");
+        .isEqualTo("Server pg1 uses 90% of its usable connections");
     assertThat(a.get("startsAt").asText()).isEqualTo(Instant.ofEpochMilli(T0 + 60_000).toString());
     assertThat(a.get("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
     assertThat(a.get("generatorURL").asText()).isEqualTo("http://poolscope.example:4318/");
@@ -108,7 +107,7 @@ class NotifierTest {
     assertThat(r.get("fingerprint").asText()).isEqualTo(a.get("fingerprint").asText());
     // Evaluating on while nothing changes sends nothing more.
     for (long t = T0 + 130_000; t <= T0 + 200_000; t += 10_000) {
-      engine.evaluate(List.of(s(UTIL, 0.5, t, db("pg1"))), t);
+      engine.evaluate(List.of(s(UTIL, 0.5, t, server("pg1"))), t);
     }
     engine.close();
     assertThat(hook.requests()).hasSize(2);
@@ -121,7 +120,7 @@ class NotifierTest {
     long slowest = 0;
     for (long t = T0; t <= T0 + 60_000; t += 10_000) {
       long start = System.nanoTime();
-      engine.evaluate(List.of(s(UTIL, 0.9, t, db("pg1"))), t);
+      engine.evaluate(List.of(s(UTIL, 0.9, t, server("pg1"))), t);
       slowest = Math.max(slowest, System.nanoTime() - start);
     }
     Await.until(
@@ -147,7 +146,7 @@ class NotifierTest {
     }
     // Evaluation meanwhile: the alert moved on to firing while the receiver failed, and no
     // evaluate() waited on the network.
-    engine.evaluate(List.of(s(UTIL, 0.5, T0 + 70_000, db("pg1"))), T0 + 70_000);
+    engine.evaluate(List.of(s(UTIL, 0.5, T0 + 70_000, server("pg1"))), T0 + 70_000);
     assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(500));
     Await.until("resolve delivered", WAIT, () -> deliveries(AlertEvent.Type.DELIVERED).size() == 2);
   }
@@ -209,7 +208,7 @@ class NotifierTest {
     assertThat(trigger.get("client_url").asText()).isEqualTo("http://poolscope.example:4318/");
     JsonNode p = trigger.get("payload");
     assertThat(p.get("summary").asText())
-        .isEqualTo("PoolscopeBudgetHigh: Database pg1 uses 90% of its usable connections");
+        .isEqualTo("PoolscopeBudgetHigh: Server pg1 uses 90% of its usable connections");
     assertThat(p.get("source").asText()).isEqualTo("pg1");
     assertThat(p.get("severity").asText()).isEqualTo("warning");
     assertThat(p.get("timestamp").asText()).isEqualTo(Instant.ofEpochMilli(T0 + 60_000).toString());
@@ -293,18 +292,18 @@ class NotifierTest {
     JsonNode m = slack.requests().get(0).json();
     assertThat(m.get("text").asText())
         .isEqualTo(
-            "[FIRING:warning] PoolscopeBudgetHigh: Database pg1 uses 90% of its usable connections");
+            "[FIRING:warning] PoolscopeBudgetHigh: Server pg1 uses 90% of its usable connections");
     JsonNode section = m.get("blocks").get(0);
     assertThat(section.get("type").asText()).isEqualTo("section");
     assertThat(section.get("text").get("type").asText()).isEqualTo("mrkdwn");
     assertThat(section.get("text").get("text").asText())
-        .startsWith("*[FIRING:warning] PoolscopeBudgetHigh: Database pg1")
+        .startsWith("*[FIRING:warning] PoolscopeBudgetHigh: Server pg1")
         .contains("above 80% of the usable limit");
     JsonNode context = m.get("blocks").get(1);
     assertThat(context.get("type").asText()).isEqualTo("context");
     assertThat(context.get("elements").get(0).get("type").asText()).isEqualTo("mrkdwn");
     assertThat(context.get("elements").get(0).get("text").asText())
-        .contains("`db=pg1`")
+        .contains("`server=pg1`")
         .contains("<http://poolscope.example:4318/|Poolscope>");
     assertThat(slack.requests().get(1).json().get("text").asText())
         .startsWith("[RESOLVED] PoolscopeBudgetHigh");
@@ -326,7 +325,7 @@ class NotifierTest {
                 .build());
     engine.evaluate(
         List.of(
-            s(UTIL, 0.9, T0, db("pg1")),
+            s(UTIL, 0.9, T0, server("pg1")),
             s(
                 "poolscope_connection_leaks_recent",
                 1,
@@ -342,7 +341,7 @@ class NotifierTest {
                 "call_site",
                 "a.B.c(B.java:1)")),
         T0);
-    engine.evaluate(List.of(s(UTIL, 0.9, T0 + 60_000, db("pg1"))), T0 + 60_000);
+    engine.evaluate(List.of(s(UTIL, 0.9, T0 + 60_000, server("pg1"))), T0 + 60_000);
     // "all": leak firing, leak resolve (absent at +60 s), budget firing; "critical": the leak's
     // two.
     Await.until("all got three", WAIT, () -> all.requests().size() == 3);

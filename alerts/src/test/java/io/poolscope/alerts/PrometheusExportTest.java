@@ -97,7 +97,9 @@ class PrometheusExportTest {
     otherLeak[7] = "suspected"; // same call site, other state: one alert, the two summed
     // Key: name and a tag, so one name may have several series (pods aggregated by the rules).
     Map<String, Object[]> series = new LinkedHashMap<>();
-    series.put("poolscope_db_connections_utilization_ratio", new Object[] {db, 0.875});
+    series.put(
+        "poolscope_server_connections_utilization_ratio",
+        new Object[] {new String[] {"server", "pg1"}, 0.875});
     series.put("poolscope_db_connections_planned", new Object[] {db, 80.0});
     series.put("poolscope_db_connections_usable", new Object[] {db, 57.0});
     series.put("poolscope_connection_leaks_recent", new Object[] {leak, 2.0});

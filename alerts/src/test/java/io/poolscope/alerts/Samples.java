@@ -26,6 +26,11 @@ final class Samples {
   }
 
   /** Database-level labels as the collector emits them. */
+  /** The labels of a server's budget samples. */
+  static String[] server(String id) {
+    return new String[] {"server", id};
+  }
+
   static String[] db(String id) {
     return new String[] {
       "db",

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BudgetAlertEndToEndTest {
   static final String DB = "127.0.0.1:5432/budget";
   static final String ID = "postgresql_127.0.0.1_5432_budget";
+  static final String SERVER = "postgresql_127.0.0.1_5432";
   static final int MAX_CONNECTIONS = 20; // nothing reserved: usable 20, threshold open > 16
   static final Duration INTERVAL = Duration.ofMillis(250);
   static final long FOR_MILLIS = 2000;
@@ -97,9 +98,10 @@ class BudgetAlertEndToEndTest {
       assertThat(body.get("status").asText()).isEqualTo("firing");
       JsonNode alert = body.get("alerts").get(0);
       assertThat(alert.get("labels").get("alertname").asText()).isEqualTo("PoolscopeBudgetHigh");
-      assertThat(alert.get("labels").get("db").asText()).isEqualTo(ID);
+      // The budget is the server's: the old per-database entry names server 127.0.0.1:5432.
+      assertThat(alert.get("labels").get("server").asText()).isEqualTo(SERVER);
       assertThat(alert.get("labels").get("severity").asText()).isEqualTo("warning");
-      assertThat(alert.get("annotations").get("summary").asText()).contains(ID).contains("85%");
+      assertThat(alert.get("annotations").get("summary").asText()).contains(SERVER).contains("85%");
       assertThat(Instant.parse(alert.get("startsAt").asText()).toEpochMilli())
           .isGreaterThanOrEqualTo(crossedMillis + FOR_MILLIS);
 
@@ -185,8 +187,8 @@ class BudgetAlertEndToEndTest {
       String dedupKey = t.get("dedup_key").asText();
       assertThat(dedupKey).matches("poolscope/PoolscopeBudgetHigh/[0-9a-f]{16}");
       JsonNode payload = t.get("payload");
-      assertThat(payload.get("summary").asText()).contains(ID).hasSizeLessThanOrEqualTo(1024);
-      assertThat(payload.get("source").asText()).isEqualTo(ID);
+      assertThat(payload.get("summary").asText()).contains(SERVER).hasSizeLessThanOrEqualTo(1024);
+      assertThat(payload.get("source").asText()).isEqualTo(SERVER);
       assertThat(payload.get("severity").asText()).isEqualTo("warning");
       assertThat(payload.get("class").asText()).isEqualTo("PoolscopeBudgetHigh");
       assertThat(Instant.parse(payload.get("timestamp").asText())).isAfter(Instant.EPOCH);
@@ -200,7 +202,7 @@ class BudgetAlertEndToEndTest {
       assertThat(amFiring).hasSize(1);
       assertThat(amFiring.get(0).get("labels").get("alertname").asText())
           .isEqualTo("PoolscopeBudgetHigh");
-      assertThat(amFiring.get(0).get("labels").get("db").asText()).isEqualTo(ID);
+      assertThat(amFiring.get(0).get("labels").get("server").asText()).isEqualTo(SERVER);
       Instant startsAt = Instant.parse(amFiring.get(0).get("startsAt").asText());
       assertThat(Instant.parse(amFiring.get(0).get("endsAt").asText()))
           .as("a firing alert ends in the future (4 x resendInterval)")

@@ -359,4 +359,82 @@ class MySqlProbeTest {
       assertThat(clients.get(0).get("count").asInt()).isEqualTo(4);
     }
   }
+
+  /**
+   * The server budget of a MariaDB server reached as 127.0.0.1 and as localhost: open summed over
+   * both agents' targets, actual the server's count, per-account rows with {@code
+   * max_user_connections} (the account's own, else the global one), the agentless session
+   * unattributed.
+   */
+  @Test
+  void collectorShowsTheMariaDbServerWithItsAccounts() throws Exception {
+    try (Connection c = db.root();
+        Statement s = c.createStatement()) {
+      s.execute("grant select on payments.* to capped@'127.0.0.1'");
+    }
+    for (String user : List.of("capped", "capped", "app", "batch")) {
+      client(user).setCatalog("payments");
+    }
+    CollectorConfig config =
+        CollectorConfig.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .probeInterval(Duration.ofMillis(200))
+            .probeTimeout(Duration.ofSeconds(2))
+            .storeUrl("jdbc:h2:file:" + dir.resolve("store"))
+            .servers(
+                List.of(
+                    CollectorConfig.Server.withProbe(
+                        "maria", db.url(""), "auditor", MONITOR_PASSWORD)))
+            .build();
+    try (Collector collector = Collector.start(config)) {
+      Http http = new Http(collector);
+      String port = Integer.toString(db.port());
+      Otlp.Pod capped = Otlp.pod("ledger", "ledger-1");
+      capped.pool("mariadb://127.0.0.1:" + port + "/payments", "main", 2, 0, 5, 0);
+      capped.metrics.add(
+          Otlp.gauge(
+              "poolscope.connection.open",
+              2,
+              Otlp.with(
+                  Otlp.target("mariadb://127.0.0.1:" + port + "/payments"), "db.user", "capped")));
+      Otlp.Pod app = Otlp.pod("shop", "shop-1");
+      app.pool("mariadb://localhost:" + port + "/payments", "main", 1, 0, 5, 0);
+      app.metrics.add(
+          Otlp.gauge(
+              "poolscope.connection.open",
+              1,
+              Otlp.with(
+                  Otlp.target("mariadb://localhost:" + port + "/payments"), "db.user", "app")));
+      assertThat(http.postProto("/v1/metrics", Otlp.request(capped, app)).statusCode())
+          .isEqualTo(200);
+      Http.await(
+          Duration.ofSeconds(30),
+          () -> {
+            JsonNode s = ServerBudgetTest.server(http, "maria");
+            return s != null && s.path("actual").asInt() == 4 && s.path("open").asInt() == 3;
+          },
+          () -> http.json("/api/servers").toString());
+      JsonNode all = http.json("/api/servers");
+      assertThat(all).as(all.toString()).hasSize(1);
+      JsonNode s = all.get(0);
+      assertThat(s.path("targets")).hasSize(2);
+      assertThat(s.path("identity").asText()).startsWith("mariadb:").endsWith(":" + port);
+      assertThat(s.path("usable").asInt()).isEqualTo(MAX_CONNECTIONS);
+      assertThat(s.path("unattributed").asInt()).as("the batch session").isEqualTo(1);
+      JsonNode payments = ServerBudgetTest.row(s, "databases", "payments");
+      assertThat(payments.path("open").asInt()).isEqualTo(3);
+      assertThat(payments.path("actual").asInt()).isEqualTo(4);
+      JsonNode cappedRow = ServerBudgetTest.row(s, "roles", "capped");
+      assertThat(cappedRow.path("open").asInt()).isEqualTo(2);
+      assertThat(cappedRow.path("actual").asInt()).isEqualTo(2);
+      assertThat(cappedRow.path("limit").asInt()).as("its own max_user_connections").isEqualTo(2);
+      assertThat(cappedRow.path("utilization").asDouble()).isEqualTo(1.0);
+      assertThat(cappedRow.path("state").asText()).isEqualTo("critical");
+      JsonNode appRow = ServerBudgetTest.row(s, "roles", "app");
+      assertThat(appRow.path("limit").asInt()).as("the global one").isEqualTo(MAX_USER_CONNECTIONS);
+      assertThat(appRow.path("open").asInt()).isEqualTo(1);
+      assertThat(ServerBudgetTest.row(s, "roles", "batch").path("open").asInt()).isZero();
+    }
+  }
 }

@@ -241,12 +241,21 @@ final class Otlp {
     return v == Math.rint(v) ? b.setAsInt((long) v) : b.setAsDouble(v);
   }
 
-  /** {@code db} is "address:port/namespace" of a PostgreSQL target. */
+  /**
+   * {@code db} is "address:port/namespace" of a PostgreSQL target, or "system://address:port/
+   * namespace" of another system's.
+   */
   static List<KeyValue> target(String db) {
+    String system = "postgresql";
+    int scheme = db.indexOf("://");
+    if (scheme > 0) {
+      system = db.substring(0, scheme);
+      db = db.substring(scheme + 3);
+    }
     String[] hp = db.split("/", 2);
     String[] h = hp[0].split(":");
     return List.of(
-        kv("db.system.name", "postgresql"),
+        kv("db.system.name", system),
         kv("server.address", h[0]),
         KeyValue.newBuilder()
             .setKey("server.port")

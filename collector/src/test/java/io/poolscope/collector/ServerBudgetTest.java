@@ -139,6 +139,7 @@ class ServerBudgetTest {
             .port(0)
             .exportInterval(Duration.ofSeconds(1))
             .probeInterval(Duration.ofMillis(100))
+            .historyStep(Duration.ofMillis(200))
             .storeUrl("jdbc:h2:file:" + dir.resolve("store"))
             .alertRules(rules)
             .servers(servers)
@@ -161,6 +162,17 @@ class ServerBudgetTest {
       }
     }
     throw new AssertionError("no " + kind + " row " + name + " in " + server);
+  }
+
+  /** The value of the last point of a history series, -1 without one. */
+  static double lastPoint(JsonNode history, String name) {
+    for (JsonNode s : history.path("series")) {
+      if (s.path("name").asText().equals(name) && s.path("points").size() > 0) {
+        JsonNode p = s.path("points").get(s.path("points").size() - 1);
+        return p.get(1).asDouble();
+      }
+    }
+    return -1;
   }
 
   static boolean roleAlertFiring(Http http, String role) {
@@ -213,6 +225,19 @@ class ServerBudgetTest {
       assertThat(appA.path("utilization").asDouble()).isEqualTo(0.6);
       assertThat(row(s, "roles", "app_b").path("limit").isNull()).isTrue();
       assertThat(roleAlertFiring(http, "app_a")).isFalse();
+      // The server's own history: its open, usable, planned and actual, nothing per pool.
+      Http.await(
+          TIMEOUT,
+          () -> lastPoint(http.json("/api/history?server=pg"), "open") == 5,
+          () -> http.json("/api/history?server=pg").toString());
+      JsonNode history = http.json("/api/history?server=pg");
+      assertThat(history.path("server").asText()).isEqualTo("pg");
+      assertThat(lastPoint(history, "usable")).isEqualTo(17);
+      assertThat(history.path("series").findValuesAsText("name"))
+          .containsExactlyInAnyOrder("open", "usable", "planned", "actual");
+      assertThat(http.get("/api/history?server=nope").statusCode()).isEqualTo(404);
+      assertThat(http.get("/api/history").statusCode()).isEqualTo(400);
+      assertThat(http.get("/api/history?server=pg&db=x").statusCode()).isEqualTo(400);
       assertThat(http.get("/metrics").body())
           .asString()
           .contains("poolscope_server_connections_unattributed{server=\"pg\",} 1.0")
@@ -224,6 +249,15 @@ class ServerBudgetTest {
       Http.await(
           TIMEOUT, () -> roleAlertFiring(http, "app_a"), () -> http.json("/api/alerts").toString());
       assertThat(server(http, "pg").path("utilization").asDouble()).isLessThan(0.8);
+      // The firing is marked on the server's history, where the role's sessions are.
+      Http.await(
+          TIMEOUT,
+          () ->
+              http.json("/api/history?server=pg")
+                  .path("events")
+                  .findValuesAsText("text")
+                  .contains("PoolscopeRoleBudgetHigh firing"),
+          () -> http.json("/api/history?server=pg").path("events").toString());
       assertThatThrownBy(() -> hold("app_a", "payments", 1))
           .isInstanceOfSatisfying(
               SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("53300"))

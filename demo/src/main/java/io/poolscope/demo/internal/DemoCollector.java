@@ -107,15 +107,16 @@ public final class DemoCollector implements AutoCloseable {
   /**
    * The log notifier, grouping like Alertmanager on the demo's faster clock: the default group
    * wait, interval and repeat interval divided like the rules' {@code for:}, so a resolve is told
-   * within the story, not minutes after it. Grouped by database and service, the level a person
-   * fixes: the incident is one thread of notifications for the database's budget and one for the
-   * service that caused it, not one per rule; each line names every rule it carries.
+   * within the story, not minutes after it. Grouped by server, database and service, the level a
+   * person fixes: the incident is one thread of notifications for the server's budget, one for the
+   * database and one for the service that caused it, not one per rule; each line names every rule
+   * it carries.
    */
   static CollectorConfig.Notifier logNotifier(int divisor) {
     int d = Math.max(1, divisor);
     return new CollectorConfig.Notifier("log", "log", null, null, null, null)
         .withGrouping(
-            List.of("db", "service"),
+            List.of("server", "db", "service"),
             Duration.ofSeconds(30).dividedBy(d),
             Duration.ofMinutes(5).dividedBy(d),
             Duration.ofHours(4).dividedBy(d));

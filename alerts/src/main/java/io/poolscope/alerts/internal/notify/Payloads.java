@@ -222,7 +222,10 @@ final class Payloads {
     ObjectNode p = root.putObject("payload");
     String summary = headline(n).replaceFirst("^\\[[^]]*] ", "");
     p.put("summary", summary.length() > 1024 ? summary.substring(0, 1021) + "..." : summary);
-    p.put("source", common.getOrDefault("db", common.getOrDefault("service", "poolscope")));
+    p.put(
+        "source",
+        common.getOrDefault(
+            "db", common.getOrDefault("server", common.getOrDefault("service", "poolscope"))));
     p.put("severity", lead.severity());
     p.put("timestamp", iso(lead.firedAt()));
     if (common.containsKey("service")) {
@@ -230,6 +233,8 @@ final class Payloads {
     }
     if (common.containsKey("db")) {
       p.put("group", common.get("db"));
+    } else if (common.containsKey("server")) {
+      p.put("group", common.get("server"));
     }
     p.put("class", common.getOrDefault("alertname", lead.rule()));
     ObjectNode details = p.putObject("custom_details");

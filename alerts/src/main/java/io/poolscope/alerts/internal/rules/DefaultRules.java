@@ -23,14 +23,14 @@ public final class DefaultRules {
     return List.of(
         rule(
             "PoolscopeBudgetHigh",
-            "max by (db) (poolscope_db_connections_utilization_ratio) > 0.8",
+            "max by (server) (poolscope_server_connections_utilization_ratio) > 0.8",
             "1m",
             "warning",
-            "Database {{ $labels.db }} uses {{ $value | humanizePercentage }} of its usable"
+            "Server {{ $labels.server }} uses {{ $value | humanizePercentage }} of its usable"
                 + " connections",
-            "Open connections of the fleet to {{ $labels.db }} have been above 80% of the usable"
-                + " limit (max_connections minus reserved) for {{ $for }}. New pods or pool growth"
-                + " will be refused by the database."),
+            "Open connections of the fleet to {{ $labels.server }}, over all its databases, have"
+                + " been above 80% of the usable limit (max_connections minus reserved) for"
+                + " {{ $for }}. New pods or pool growth will be refused by the server."),
         rule(
             "PoolscopeRoleBudgetHigh",
             "max by (server, role) (poolscope_server_role_connections_utilization_ratio) > 0.8",

@@ -13,6 +13,7 @@ import io.poolscope.collector.CollectorConfig;
 import io.poolscope.collector.internal.api.AlertsView;
 import io.poolscope.collector.internal.prometheus.FleetSample;
 import io.poolscope.collector.internal.store.AlertRecord;
+import io.poolscope.collector.internal.store.HistoryRecorder;
 import io.poolscope.collector.internal.store.Store;
 import io.poolscope.collector.internal.store.TimelineEvent;
 import java.io.UncheckedIOException;
@@ -171,6 +172,16 @@ public final class Alerting implements AlertsView, AutoCloseable {
     return List.copyOf(out);
   }
 
+  /**
+   * The history an alert's marks go on: its database target's, else its server's; none (every
+   * chart) for an alert of neither.
+   */
+  private static String timelineOf(Alert a) {
+    String db = a.labels().get("db");
+    String server = a.labels().get("server");
+    return db != null || server == null ? db : HistoryRecorder.SERVER_PREFIX + server;
+  }
+
   private void onEvent(AlertEvent e) {
     Alert a = e.alert();
     switch (e.type()) {
@@ -180,8 +191,7 @@ public final class Alerting implements AlertsView, AutoCloseable {
             store.addAlert(
                 new AlertRecord(e.timeMillis(), a.rule(), a.labels(), event, a.value(), "[]"));
         store.addEvent(
-            new TimelineEvent(
-                e.timeMillis(), a.labels().get("db"), "alert", a.rule() + " " + event));
+            new TimelineEvent(e.timeMillis(), timelineOf(a), "alert", a.rule() + " " + event));
         synchronized (this) {
           transitions.put(key(a), id);
         }

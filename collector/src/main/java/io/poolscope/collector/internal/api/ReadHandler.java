@@ -106,10 +106,16 @@ public final class ReadHandler {
 
   void history(Context ctx) {
     String db = ctx.queryParam("db");
-    if (db == null || db.isBlank()) {
-      throw ApiException.badRequest("query parameter db is required");
+    String server = ctx.queryParam("server");
+    if ((db == null || db.isBlank()) == (server == null || server.isBlank())) {
+      throw ApiException.badRequest("query parameter db or server is required (one of them)");
     }
-    ctx.json(read.history(db, longParam(ctx, "from"), longParam(ctx, "to")));
+    Long from = longParam(ctx, "from");
+    Long to = longParam(ctx, "to");
+    ctx.json(
+        db != null && !db.isBlank()
+            ? read.history(db, from, to)
+            : read.serverHistory(server, from, to));
   }
 
   void alerts(Context ctx) {

@@ -10,6 +10,7 @@ import io.poolscope.collector.internal.budget.ServiceRollup;
 import io.poolscope.collector.internal.budget.TargetRollup;
 import io.poolscope.collector.internal.fleet.PodView;
 import io.poolscope.collector.internal.store.AlertRecord;
+import io.poolscope.collector.internal.store.HistoryRecorder;
 import io.poolscope.collector.internal.store.LeakEvent;
 import io.poolscope.collector.internal.store.Series;
 import io.poolscope.collector.internal.store.Store;
@@ -219,6 +220,32 @@ public final class ReadService {
               "callSite", e.callSite(),
               "holderStack", e.holderStack()));
     }
+    return out;
+  }
+
+  private static final java.util.Set<String> SERVER_SERIES =
+      java.util.Set.of("open", "usable", "planned", "actual");
+
+  /**
+   * {@code GET /api/history?server=}: a server's open, usable, planned and actual, and the alerts
+   * fired on it; 404 for a server the collector does not know now.
+   */
+  public Map<String, Object> serverHistory(String server, Long from, Long to) {
+    if (overview.current().server(server) == null) {
+      throw ApiException.notFound("no database server with id '" + server + "'");
+    }
+    Map<String, Object> out = history(HistoryRecorder.SERVER_PREFIX + server, from, to);
+    out.remove("db");
+    out.remove("pools");
+    // A server has no waits or uses of its own: those are its pools', on the database views.
+    List<Object> series = new ArrayList<>();
+    for (Object o : (List<?>) out.get("series")) {
+      if (SERVER_SERIES.contains(((Map<?, ?>) o).get("name"))) {
+        series.add(o);
+      }
+    }
+    out.put("series", series);
+    out.put("server", server);
     return out;
   }
 

@@ -29,11 +29,17 @@ final class ServerJson {
         "planned", s.planned(),
         "plannedAtCeiling", s.plannedAtCeiling(),
         "actual", s.actual(),
+        "counted", s.counted(),
         "unattributed", s.unattributed(),
         "utilization", s.utilization(),
         "suggestedPoolMax", s.suggestedPoolMax(),
         "state", s.state(),
         "refusedByLimit", refused,
+        "probe",
+            obj(
+                "status", s.probe().status(),
+                "error", s.probe().error(),
+                "checkedAt", s.probe().checkedAt()),
         "databases", rows(s.databases()),
         "roles", rows(s.roles()));
   }
@@ -44,6 +50,7 @@ final class ServerJson {
       out.add(
           obj(
               "name", r.name(),
+              "targets", r.targets(),
               "open", r.open(),
               "actual", r.actual(),
               "limit", r.limit(),

@@ -1,5 +1,6 @@
 package io.poolscope.collector.internal.budget;
 
+import io.poolscope.collector.internal.probe.ProbeResult;
 import java.util.List;
 import java.util.Map;
 
@@ -12,12 +13,15 @@ import java.util.Map;
  * @param via how the targets were merged: {@code configured}, {@code probe}, {@code address},
  *     {@code name} or {@code embedded}
  * @param identity the probe's identity of the server, null without a probe
+ * @param counted the connections the utilization counts: open, or the server's own count while the
+ *     agents report more than it has
  * @param unattributed sessions the server counts that no agent accounts for, over all its databases
  * @param refusedByLimit refused opens by the limit that refused them (server, reserved, role,
  *     database, account, unknown), cumulative over the live pods
  * @param databases its databases, each with its own open, actual and limit
  * @param roles its roles (PostgreSQL) or account users (MySQL), each with its own open, actual and
  *     limit
+ * @param probe the server probe's latest reading ({@link ProbeResult#NONE} without one)
  */
 public record ServerBudget(
     String id,
@@ -32,13 +36,15 @@ public record ServerBudget(
     long planned,
     long plannedAtCeiling,
     Integer actual,
+    long counted,
     Integer unattributed,
     Double utilization,
     Integer suggestedPoolMax,
     String state,
     Map<String, Double> refusedByLimit,
     List<Row> databases,
-    List<Row> roles) {
+    List<Row> roles,
+    ProbeResult probe) {
 
   /** Copies the collections. */
   public ServerBudget {
@@ -51,6 +57,7 @@ public record ServerBudget(
   /**
    * A database or role on the server.
    *
+   * @param targets for a database row, the ids of the agents' targets on it (its database views)
    * @param open physical connections the agents hold on it
    * @param actual sessions the server counts on it; null without a probe
    * @param limit the server's limit on it ({@code datconnlimit}, {@code rolconnlimit}, {@code
@@ -59,7 +66,18 @@ public record ServerBudget(
    * @param state ok, warning, critical or unknown (no limit)
    */
   public record Row(
-      String name, long open, Integer actual, Integer limit, Double utilization, String state) {
+      String name,
+      List<String> targets,
+      long open,
+      Integer actual,
+      Integer limit,
+      Double utilization,
+      String state) {
+
+    /** Copies the targets. */
+    public Row {
+      targets = List.copyOf(targets);
+    }
 
     /** Usable connections: the limit, which has no reserved slots. */
     public Integer usable() {

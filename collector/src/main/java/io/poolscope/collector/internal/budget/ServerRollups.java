@@ -44,6 +44,7 @@ final class ServerRollups {
     long plannedAtCeiling;
     long replicas;
     final Map<String, Long> dbOpen = new TreeMap<>();
+    final Map<String, List<String>> dbTargets = new TreeMap<>();
     final Map<String, Double> roleOpen = new TreeMap<>();
     final Map<String, Double> refused = new TreeMap<>();
   }
@@ -73,6 +74,7 @@ final class ServerRollups {
       s.plannedAtCeiling += f.budget().plannedAtCeiling();
       s.replicas += f.replicas();
       s.dbOpen.merge(t.namespace(), f.budget().open(), Long::sum);
+      s.dbTargets.computeIfAbsent(t.namespace(), k -> new ArrayList<>()).add(f.budget().id());
       for (PodView pod : f.pods()) {
         if (pod.stale()) {
           continue;
@@ -130,7 +132,14 @@ final class ServerRollups {
           if (probe.isOk() && !dbScopes.containsKey(n) && open == 0) {
             return;
           }
-          databases.add(row(n, open, dbScopes.get(n), probe.isOk(), th));
+          databases.add(
+              row(
+                  n,
+                  s.dbTargets.getOrDefault(n, List.of()),
+                  open,
+                  dbScopes.get(n),
+                  probe.isOk(),
+                  th));
         });
     List<ServerBudget.Row> roles = new ArrayList<>();
     Map<String, ProbeResult.Scope> roleScopes = scopes(probe.roles());
@@ -143,7 +152,8 @@ final class ServerRollups {
             roleNames.putIfAbsent(n, 0L);
           }
         });
-    roleNames.forEach((n, open) -> roles.add(row(n, open, roleScopes.get(n), probe.isOk(), th)));
+    roleNames.forEach(
+        (n, open) -> roles.add(row(n, List.of(), open, roleScopes.get(n), probe.isOk(), th)));
     String identity = probe.server() == null ? null : probe.server().identity();
     return new ServerBudget(
         id,
@@ -158,22 +168,29 @@ final class ServerRollups {
         s.planned,
         s.plannedAtCeiling,
         actual,
+        counted,
         unattributed,
         utilization,
         suggested,
         th.state(utilization),
         s.refused,
         databases,
-        roles);
+        roles,
+        probe);
   }
 
   private static ServerBudget.Row row(
-      String name, long open, ProbeResult.Scope scope, boolean probed, Thresholds th) {
+      String name,
+      List<String> targets,
+      long open,
+      ProbeResult.Scope scope,
+      boolean probed,
+      Thresholds th) {
     Integer actual = scope != null ? Integer.valueOf(scope.count()) : probed ? 0 : null;
     Integer limit = scope == null ? null : scope.limit();
     long counted = actual != null ? actual : open;
     Double u = limit == null || limit == 0 ? null : (double) counted / limit;
-    return new ServerBudget.Row(name, open, actual, limit, u, th.state(u));
+    return new ServerBudget.Row(name, targets, open, actual, limit, u, th.state(u));
   }
 
   private static Map<String, ProbeResult.Scope> scopes(List<ProbeResult.Scope> in) {

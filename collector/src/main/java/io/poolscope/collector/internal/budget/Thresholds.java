@@ -6,13 +6,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The utilization at which a database's budget turns amber and red, read from the rules that alert
- * on {@code poolscope_db_connections_utilization_ratio}: a page colours by the same numbers that
- * page someone. {@code warning} is the lowest threshold of such a rule of severity warning or info;
- * {@code critical} that of a rule of severity critical or error, else 1 (the database refuses past
- * its usable limit). Without any such rule, {@code warning} is null.
+ * The utilization at which a budget turns amber and red, read from the rules that alert on a
+ * budget's utilization ({@code poolscope_db_connections_utilization_ratio}, the server's {@code
+ * poolscope_server_connections_utilization_ratio} and its database and role rows'): a page colours
+ * by the same numbers that page someone. {@code warning} is the lowest threshold of such a rule of
+ * severity warning or info; {@code critical} that of a rule of severity critical or error, else 1
+ * (the database refuses past its usable limit). Without any such rule, {@code warning} is null.
  */
 public record Thresholds(Double warning, double critical) {
+  /** A budget's utilization: a target's, a server's, or a server's database or role row. */
+  private static final Pattern BUDGET =
+      Pattern.compile(
+          "poolscope_(db|server|server_database|server_role)_connections_utilization_ratio");
+
   private static final Pattern COMPARISON =
       Pattern.compile("\\)?\\s*>=?\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\\s*$");
 
@@ -25,7 +31,7 @@ public record Thresholds(Double warning, double critical) {
     Double critical = null;
     for (Rule r : rules.rules()) {
       String expr = r.expr().strip();
-      if (!expr.contains("poolscope_db_connections_utilization_ratio")) {
+      if (!BUDGET.matcher(expr).find()) {
         continue;
       }
       Matcher m = COMPARISON.matcher(expr);

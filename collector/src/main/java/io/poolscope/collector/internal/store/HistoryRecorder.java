@@ -2,6 +2,7 @@ package io.poolscope.collector.internal.store;
 
 import io.poolscope.collector.internal.budget.DatabaseBudget;
 import io.poolscope.collector.internal.budget.Overview;
+import io.poolscope.collector.internal.budget.ServerBudget;
 import io.poolscope.collector.internal.fleet.FamilyView;
 import io.poolscope.collector.internal.fleet.PodView;
 import java.util.ArrayList;
@@ -9,8 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes one history step: each target's budget and each live pool family's figures. */
+/**
+ * Writes one history step: each target's budget, each server's (under {@link #SERVER_PREFIX} and
+ * its id) and each live pool family's figures.
+ */
 public final class HistoryRecorder {
+  /** A server's rows are kept with the target rows, under this prefix and the server's id. */
+  public static final String SERVER_PREFIX = "server:";
+
   private final Store store;
   private final long stepMillis;
 
@@ -60,6 +67,19 @@ public final class HistoryRecorder {
               b.pending(),
               b.waitP99(),
               b.useP99()));
+    }
+    for (ServerBudget s : o.servers()) {
+      dbRows.add(
+          new HistoryRow(
+              SERVER_PREFIX + s.id(),
+              t,
+              s.open(),
+              s.usable() == null ? null : s.usable().doubleValue(),
+              s.planned(),
+              s.actual() == null ? null : s.actual().doubleValue(),
+              0,
+              0,
+              0));
     }
     Map<List<String>, PoolHistoryRow> pools = new LinkedHashMap<>();
     for (PodView pod : o.fleet().pods()) {

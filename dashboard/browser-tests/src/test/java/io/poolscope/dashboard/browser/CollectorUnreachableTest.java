@@ -40,7 +40,7 @@ class CollectorUnreachableTest {
 
   @Test
   void bannerReplacesTheNumbersWhileTheCollectorIsDownAndGoesWhenItIsBack() throws Exception {
-    String gauge = ".card[data-db='" + RunningFleet.PAYMENTS.id() + "'] .gauge-text";
+    String gauge = DashboardTest.cardCss(RunningFleet.PAYMENTS) + " .gauge-text";
     chromium.driver.get(fleet.baseUrl() + "/");
     waitUpTo(Duration.ofSeconds(15)).until(d -> d.findElement(By.cssSelector(gauge)).isDisplayed());
     assertThat(chromium.driver.findElement(By.id("unreachable")).isDisplayed()).isFalse();

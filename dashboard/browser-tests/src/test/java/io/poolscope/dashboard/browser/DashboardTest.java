@@ -126,8 +126,9 @@ class DashboardTest {
     return waitUpTo(Duration.ofSeconds(5)).until(d -> d.findElement(By.cssSelector(css)).getText());
   }
 
+  /** The fleet page's card of the server {@code db} is on (the only database on it here). */
   static String cardCss(SimulatedFleet.Db db) {
-    return ".card[data-db='" + db.id() + "']";
+    return ".card[data-server='" + db.system() + "_" + db.address() + "_" + db.port() + "']";
   }
 
   static String expectedGauge(JsonNode db) {
@@ -166,14 +167,16 @@ class DashboardTest {
                 + " · "
                 + db.get("plannedAtCeiling").asInt()
                 + " at max replicas");
-    assertThat(text(cardCss(RunningFleet.PAYMENTS) + " [data-fact=pending]"))
-        .isEqualTo("2 threads in getConnection()");
     // Who holds it, largest first: checkout's 3 pods x 10, ledger's 19 + 4.
     assertThat(text(cardCss(RunningFleet.PAYMENTS) + " [data-fact=holders]"))
         .isEqualTo("checkout 30 · ledger 23");
     // Nobody configured or probed the MySQL limit: the card says so rather than inventing one.
     assertThat(text(cardCss(RunningFleet.REPORTS) + " .gauge-text")).isEqualTo("5 open");
     chromium.screenshot(SHOTS.resolve("fleet.png"));
+    // Threads waiting are the database's: on its own page.
+    String dbCard = ".card[data-db='" + RunningFleet.PAYMENTS.id() + "']";
+    open("/db/" + RunningFleet.PAYMENTS.id(), dbCard + " [data-fact=pending]");
+    assertThat(text(dbCard + " [data-fact=pending]")).isEqualTo("2 threads in getConnection()");
   }
 
   @Test

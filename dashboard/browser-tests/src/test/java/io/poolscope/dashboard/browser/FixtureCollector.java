@@ -126,13 +126,30 @@ final class FixtureCollector implements AutoCloseable {
         return times(load("alerts"), now);
       case "/api/history":
         return history(query, now);
+      case "/api/servers":
+        return overview(now).get("servers");
       default:
+        if (path.startsWith("/api/servers/")) {
+          String id = path.substring("/api/servers/".length());
+          for (JsonNode s : overview(now).get("servers")) {
+            if (s.get("id").asText().equals(id)) {
+              return s;
+            }
+          }
+        }
         if (path.startsWith("/api/databases/")) {
           String id = path.substring("/api/databases/".length());
           for (JsonNode db : overview(now).get("databases")) {
             if (db.get("id").asText().equals(id)) {
               ObjectNode detail = (ObjectNode) times(load("database"), now);
               detail.set("database", db);
+              for (JsonNode s : overview(now).get("servers")) {
+                for (JsonNode t : s.get("targets")) {
+                  if (t.asText().equals(id)) {
+                    detail.put("server", s.get("id").asText());
+                  }
+                }
+              }
               if (!id.equals(overview(now).get("databases").get(0).get("id").asText())) {
                 // The canned fleet belongs to the first database; the others get one pod-less
                 // service of their own so no page claims payments' services hold them.

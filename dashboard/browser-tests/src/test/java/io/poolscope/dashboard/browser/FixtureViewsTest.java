@@ -67,18 +67,66 @@ class FixtureViewsTest {
   }
 
   @Test
-  void probedAndUnprobedDatabasesSayWhatTheDatabaseItselfSees() throws Exception {
+  void probedAndUnprobedServersSayWhatTheServerItselfSees() throws Exception {
     open("/", ".card .gauge-text");
-    String payments = ".card[data-db='" + PAYMENTS + "']";
-    assertThat(text(payments + " .gauge-text")).isEqualTo("49 / 57 (86%)");
-    assertThat(text(payments + " [data-fact=actual]"))
+    String server = ".card[data-server='pg-payments']";
+    assertThat(text(server + " .gauge-text")).isEqualTo("49 / 57 (86%)");
+    assertThat(text(server + " [data-fact=actual]"))
         .isEqualTo("52 · 3 from clients without the agent");
-    assertThat(text(".card[data-db='h2_localhost_9092_scratch'] [data-fact=actual]"))
+    assertThat(text(server + " [data-fact=refused]")).isEqualTo("role limit 4");
+    assertThat(text(".card[data-server='h2_localhost_9092'] [data-fact=actual]"))
         .isEqualTo("probe failed: connection refused: localhost:9092");
-    // The database nearest its limit comes first.
-    assertThat(chromium.driver.findElements(By.cssSelector(".card")).get(0).getAttribute("data-db"))
-        .isEqualTo(PAYMENTS);
+    // The server nearest its limit comes first; one card per server, not per database.
+    assertThat(
+            chromium.driver.findElements(By.cssSelector(".card")).stream()
+                .map(e -> e.getAttribute("data-server"))
+                .toList())
+        .containsExactly("pg-payments", "mysql_db-reports_3306", "h2_localhost_9092");
     chromium.screenshot(SHOTS.resolve("fixture-fleet-light.png"));
+  }
+
+  @Test
+  void serverCardRowsShowEachDatabaseAndRoleAgainstItsOwnLimit() throws Exception {
+    open("/", ".card[data-server='pg-payments'] table.server-rows");
+    String server = ".card[data-server='pg-payments']";
+    // Name, open (agents), actual (server), usable, utilization: as the API sends them.
+    assertThat(texts(server + " table.roles tbody tr"))
+        .containsExactly("dba 0 3 no limit –", "payment_app 40 40 40 100%", "reporting 9 9 20 45%");
+    assertThat(texts(server + " table.databases tbody tr"))
+        .containsExactly("payments 49 52 no limit –");
+    // The colour is the state the collector computed from the rules' thresholds.
+    assertThat(
+            chromium
+                .driver
+                .findElement(By.cssSelector(server + " tr[data-row='payment_app']"))
+                .getAttribute("data-state"))
+        .isEqualTo("critical");
+    assertThat(
+            chromium
+                .driver
+                .findElement(By.cssSelector(server + " tr[data-row='reporting']"))
+                .getAttribute("data-state"))
+        .isEqualTo("ok");
+    // A database row leads to its database view, which leads back to its server.
+    chromium.driver.findElement(By.cssSelector(server + " tr[data-row='payments'] a")).click();
+    waitUpTo(Duration.ofSeconds(10))
+        .until(d -> !d.findElements(By.cssSelector("a.server-link")).isEmpty());
+    assertThat(chromium.driver.getCurrentUrl()).endsWith("#/db/" + PAYMENTS);
+    chromium.driver.findElement(By.cssSelector("a.server-link")).click();
+    // The server's page: its card and its own history.
+    waitUpTo(Duration.ofSeconds(10))
+        .until(
+            d -> !d.findElements(By.cssSelector("[data-chart=server-history] canvas")).isEmpty());
+    assertThat(chromium.driver.getCurrentUrl()).endsWith("#/server/pg-payments");
+    assertThat(text("main h1")).isEqualTo("pg-payments");
+    assertThat(text(".card[data-server='pg-payments'] .gauge-text")).isEqualTo("49 / 57 (86%)");
+    Number lines =
+        (Number)
+            chromium.driver.executeScript(
+                "return Chart.getChart(document.querySelector("
+                    + "'[data-chart=server-history] canvas')).data.datasets.length");
+    assertThat(lines.intValue()).isEqualTo(4);
+    chromium.screenshot(SHOTS.resolve("fixture-server-light.png"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import { ago, time } from './format.js';
 import * as fleetView from './views/overview.js';
 import * as dbView from './views/database.js';
 import * as podView from './views/pod.js';
+import * as serverView from './views/server.js';
 import * as leaksView from './views/leaks.js';
 import * as alertsView from './views/alerts.js';
 
@@ -27,6 +28,7 @@ function route() {
     });
   if (parts[0] === 'db' && parts[1]) return { tab: 'fleet', view: dbView, params: { id: parts[1] } };
   if (parts[0] === 'pod' && parts[1]) return { tab: 'fleet', view: podView, params: { id: parts[1] }, kind: 'pod' };
+  if (parts[0] === 'server' && parts[1]) return { tab: 'fleet', view: serverView, params: { id: parts[1], server: true }, kind: 'server' };
   if (parts[0] === 'leaks') return { tab: 'leaks', view: leaksView, params: {} };
   if (parts[0] === 'alerts') return { tab: 'alerts', view: alertsView, params: {} };
   return { tab: 'fleet', view: fleetView, params: {} };

@@ -42,7 +42,7 @@ export function overReportText(db) {
   return `agents report ${int(o.agents)}, the database has ${int(o.database)}${silent}`;
 }
 
-function limitText(db) {
+export function limitText(db) {
   switch (db.limitSource) {
     case 'probe':
       return `max_connections ${int(db.maxConnections)} − ${int(db.reserved)} reserved, probed`;
@@ -59,7 +59,7 @@ function plural(n, word) {
   return `${int(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function plannedFact(db) {
+export function plannedFact(db) {
   let text = int(db.planned);
   if (db.plannedAtCeiling != null && db.plannedAtCeiling !== db.planned) {
     text += ` · ${int(db.plannedAtCeiling)} at max replicas`;

@@ -324,6 +324,7 @@ export function render(data) {
       h('a', { href: routeHref() }, '← Fleet'),
       h('h1', null, dbName(db)),
       h('span', { class: 'sub' }, target(db)),
+      detail.server ? h('a', { class: 'server-link', href: routeHref('server', detail.server), dataset: { server: detail.server } }, `on server ${detail.server}`) : null,
       statePill(stateOf(db)),
     ),
     h(

@@ -1,9 +1,11 @@
-// Fleet overview: one card per database, the one nearest its limit first.
+// Fleet overview: one card per database server (its databases and roles as rows), the one
+// nearest its limit first.
 
 import { h, routeHref } from '../dom.js';
 import { getShared as get, getOrError } from '../api.js';
 import { int, time } from '../format.js';
-import { dbCard, stateOf } from './card.js';
+import { stateOf } from './card.js';
+import { serverCard } from './server.js';
 import { activeList } from './alerts.js';
 
 /** What fires now, across every database: the on-call engineer's first question after "how full". */
@@ -37,6 +39,18 @@ export async function load() {
   return { overview, details, alerts };
 }
 
+/**
+ * Who holds a server's connections: its one target's holders, or each target's after its id.
+ * Listed as the collector sends them per target, never summed here.
+ */
+function serverHolders(server, details) {
+  const targets = server.targets || [];
+  const parts = targets.map((t) => [t, holders(details[t])]).filter(([, text]) => text);
+  if (!parts.length) return null;
+  if (targets.length === 1) return parts[0][1];
+  return parts.map(([t, text]) => `${t}: ${text}`).join('; ');
+}
+
 /** "checkout 30 · ledger 23 · 1 more": who holds this database's connections, largest first. */
 function holders(detail) {
   if (!detail) return null;
@@ -48,7 +62,8 @@ function holders(detail) {
 }
 
 export function render({ overview, details, alerts }) {
-  const dbs = [...(overview.databases || [])].sort(
+  const dbs = overview.databases || [];
+  const servers = [...(overview.servers || [])].sort(
     (a, b) => severity[stateOf(a)] - severity[stateOf(b)] || (b.utilization ?? -1) - (a.utilization ?? -1),
   );
   const firing = overview.alerts ? overview.alerts.firing : 0;
@@ -58,12 +73,12 @@ export function render({ overview, details, alerts }) {
       'div',
       { class: 'page-head' },
       h('h1', null, 'Fleet'),
-      h('span', { class: 'sub' }, `${dbs.length} database${dbs.length === 1 ? '' : 's'} · data as of ${time(overview.generatedAt)}`),
+      h('span', { class: 'sub' }, `${servers.length} server${servers.length === 1 ? '' : 's'} · ${dbs.length} database target${dbs.length === 1 ? '' : 's'} · data as of ${time(overview.generatedAt)}`),
       firing > 0 ? h('a', { class: 'pill firing', href: routeHref('alerts') }, `${firing} alert${firing === 1 ? '' : 's'} firing`) : null,
     ),
-    dbs.length === 0
+    servers.length === 0
       ? h('p', { class: 'empty' }, 'No database targets yet: no agent has reported. Start an application with -javaagent:poolscope-agent.jar pointed at this collector.')
-      : h('div', { class: 'cards' }, dbs.map((db) => dbCard(db, { holders: holders(details[db.id]) }))),
+      : h('div', { class: 'cards' }, servers.map((s) => serverCard(s, { holders: serverHolders(s, details) }))),
     firingPanel(alerts),
     services.length
       ? h(
