@@ -18,6 +18,7 @@ public final class ElectedWork {
   private final LongSupplier clock;
   private boolean restored;
   private List<SavedAlert> lastSaved;
+  private List<SavedAlert> lastFollowed;
 
   /** Elected alerting over {@code store}. */
   public ElectedWork(Leadership leadership, Alerting alerting, Store store, LongSupplier clock) {
@@ -38,6 +39,23 @@ public final class ElectedWork {
   }
 
   /**
+   * On a follower, shows the leader's alerts as it last saved them; returns whether they changed.
+   * Throws when the store cannot be read.
+   */
+  public synchronized boolean follow() {
+    if (leadership.leader()) {
+      return false;
+    }
+    List<SavedAlert> saved = store.alertState();
+    if (saved.equals(lastFollowed)) {
+      return false;
+    }
+    alerting.follow(saved, clock.getAsLong());
+    lastFollowed = saved;
+    return true;
+  }
+
+  /**
    * Runs {@code evaluate} if this collector leads, after taking over the saved state when it has
    * just become leader; then saves the state if it changed. Throws (and evaluates nothing) when the
    * store cannot be read.
@@ -49,35 +67,17 @@ public final class ElectedWork {
     if (!restored) {
       List<SavedAlert> saved = store.alertState();
       alerting.restore(saved, clock.getAsLong());
-      lastSaved = comparable(saved);
+      lastSaved = saved;
+      lastFollowed = null;
       restored = true;
     }
     evaluate.run();
+    // Saved whenever it changed, values included: followers show what was saved. Only pending
+    // and firing alerts are rows, so this is a few rows an interval during an incident.
     List<SavedAlert> now = alerting.saveState();
-    List<SavedAlert> key = comparable(now);
-    if (!key.equals(lastSaved)) {
+    if (!now.equals(lastSaved)) {
       store.replaceAlertState(now);
-      lastSaved = key;
+      lastSaved = now;
     }
-  }
-
-  /** The state without values, which change every evaluation and matter only until the next. */
-  private static List<SavedAlert> comparable(List<SavedAlert> state) {
-    return state.stream()
-        .map(
-            s ->
-                new SavedAlert(
-                    s.rule(),
-                    s.labels(),
-                    s.state(),
-                    0,
-                    s.activeSince(),
-                    s.firedAt(),
-                    s.lastResend(),
-                    s.notified()))
-        .sorted(
-            java.util.Comparator.comparing(SavedAlert::rule)
-                .thenComparing(s -> new java.util.TreeMap<>(s.labels()).toString()))
-        .toList();
   }
 }
