@@ -190,7 +190,8 @@ public final class Collector implements AutoCloseable {
       DeployTracker deploys = new DeployTracker();
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
       io.poolscope.collector.internal.leader.ElectedWork elected =
-          new io.poolscope.collector.internal.leader.ElectedWork(leadership, alerts, store, clock);
+          new io.poolscope.collector.internal.leader.ElectedWork(
+              leadership, alerts, store, clock, 3 * interval);
       // Each step of a round on its own: a failing one (a store error on a deploy marker, one
       // bad pod's figures) is counted and logged, and never skips the steps after it.
       schedule(

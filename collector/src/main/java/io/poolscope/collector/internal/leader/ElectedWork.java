@@ -16,16 +16,27 @@ public final class ElectedWork {
   private final Alerting alerting;
   private final Store store;
   private final LongSupplier clock;
+  private final long startedAt;
+  private final long graceMillis;
+  private long holdUntil;
   private boolean restored;
   private List<SavedAlert> lastSaved;
   private List<SavedAlert> lastFollowed;
 
-  /** Elected alerting over {@code store}. */
-  public ElectedWork(Leadership leadership, Alerting alerting, Store store, LongSupplier clock) {
+  /**
+   * Elected alerting over {@code store}. A collector that takes over saved alerts within {@code
+   * graceMillis} of its start (three export intervals: the time a pod may take to be seen again)
+   * keeps them as they are until then: its fleet may not hold every pod yet, and evaluating an
+   * empty fleet would resolve, and then re-page, every firing alert.
+   */
+  public ElectedWork(
+      Leadership leadership, Alerting alerting, Store store, LongSupplier clock, long graceMillis) {
     this.leadership = leadership;
     this.alerting = alerting;
     this.store = store;
     this.clock = clock;
+    this.startedAt = clock.getAsLong();
+    this.graceMillis = graceMillis;
   }
 
   /** Whether this collector leads now (checked with the store). */
@@ -70,6 +81,10 @@ public final class ElectedWork {
       lastSaved = saved;
       lastFollowed = null;
       restored = true;
+      holdUntil = saved.isEmpty() ? 0 : startedAt + graceMillis;
+    }
+    if (clock.getAsLong() < holdUntil) {
+      return;
     }
     evaluate.run();
     // Saved whenever it changed, values included: followers show what was saved. Only pending
