@@ -87,7 +87,7 @@ if [ "$store" = postgres ]; then
   done
   pg_url=$(cat "$tmp/pg-url")
   store_yaml=$(printf '  url: "%s"\n  user: postgres' "$pg_url")
-  store_args=(--store-url "$pg_url" --store-pid "$pgpid")
+  store_args=(--store-url "$pg_url")
 fi
 
 urls=()

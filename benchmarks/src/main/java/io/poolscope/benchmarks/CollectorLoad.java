@@ -43,11 +43,11 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code CollectorLoad --url http://127.0.0.1:4318 --pods 10000 --duration 300
  * [--interval 10] [--concurrency 64] [--services 200] [--databases 20] [--pollers 2]
- * [--poll-pause-ms 500] [--collector-pid PID[,PID...]] [--store-url JDBC --store-pid PID]}. Only
- * loopback URLs are accepted. Several comma-separated {@code --url}s are replicas of one store: pod
- * i exports to the i-th modulo N, pollers are spread over them, and each must list the whole fleet;
- * {@code --store-url} (a PostgreSQL JDBC URL with user and password) adds the store's commits,
- * rows, WAL bytes and CPU, per second and per export.
+ * [--poll-pause-ms 500] [--collector-pid PID[,PID...]] [--store-url JDBC]}. Only loopback URLs are
+ * accepted. Several comma-separated {@code --url}s are replicas of one store: pod i exports to the
+ * i-th modulo N, pollers are spread over them, and each must list the whole fleet; {@code
+ * --store-url} (a PostgreSQL JDBC URL with user and password) adds the store's commits, rows, WAL
+ * bytes and CPU, per second and per export.
  */
 public final class CollectorLoad {
 
@@ -86,10 +86,7 @@ public final class CollectorLoad {
       }
     }
     HeapSampler heap = heaps.isEmpty() ? null : heaps.get(0);
-    StoreStats store =
-        opt.containsKey("store-url")
-            ? new StoreStats(opt.get("store-url"), Long.parseLong(opt.get("store-pid")))
-            : null;
+    StoreStats store = opt.containsKey("store-url") ? new StoreStats(opt.get("store-url")) : null;
 
     String runId = Long.toString(System.currentTimeMillis(), 36);
     long epochStart = System.currentTimeMillis() * 1_000_000L;
@@ -134,6 +131,7 @@ public final class CollectorLoad {
     Latencies overview = new Latencies();
     Latencies database = new Latencies();
     AtomicLong apiErrors = new AtomicLong();
+    List<String> firstApiErrors = Collections.synchronizedList(new ArrayList<>());
     LongAccumulator maxLagNanos = new LongAccumulator(Math::max, 0);
     AtomicLong lateOver1s = new AtomicLong();
 
@@ -156,7 +154,7 @@ public final class CollectorLoad {
                       overview,
                       database,
                       apiErrors,
-                      firstErrors),
+                      firstApiErrors),
               "api-poller-" + p);
       t.setDaemon(true);
       threads.add(t);
@@ -311,7 +309,7 @@ public final class CollectorLoad {
           "store writes",
           String.format(
               Locale.ROOT,
-              "%.1f commits/s, %.1f rows/s, %.1f KiB WAL/s",
+              "%.1f transactions/s (reads included), %.1f rows written/s, %.1f KiB WAL/s",
               storeDelta.commits() / seconds,
               storeDelta.rowsWritten() / seconds,
               storeDelta.walBytes() / 1024.0 / seconds));
@@ -319,7 +317,7 @@ public final class CollectorLoad {
           "store per export",
           String.format(
               Locale.ROOT,
-              "%.2f commits, %.2f rows written, %.0f bytes WAL, %.2f pod rows read",
+              "%.2f transactions, %.2f rows written, %.0f bytes WAL, %.2f pod rows read",
               storeDelta.commits() / per,
               storeDelta.rowsWritten() / per,
               storeDelta.walBytes() / per,
@@ -359,6 +357,10 @@ public final class CollectorLoad {
     if (!firstErrors.isEmpty()) {
       System.out.println("\nfirst errors:");
       firstErrors.forEach(e -> System.out.println("  " + e));
+    }
+    if (!firstApiErrors.isEmpty()) {
+      System.out.println("\nfirst API errors:");
+      firstApiErrors.forEach(e -> System.out.println("  " + e));
     }
     io.shutdownNow();
     builders.shutdownNow();
@@ -460,7 +462,15 @@ public final class CollectorLoad {
           note(firstErrors, "overview HTTP " + r.statusCode() + ": " + r.body());
         } else {
           List<String> ids = new ArrayList<>();
-          Matcher m = DB_ID.matcher(r.body());
+          // Database ids only: the servers listed before them have ids too, and nested
+          // "databases" of their own; the top-level list is the last one before "services".
+          String body = r.body();
+          int services = body.indexOf("\"services\":");
+          int from =
+              Math.max(
+                  0, body.lastIndexOf("\"databases\":", services < 0 ? body.length() : services));
+          Matcher m = DB_ID.matcher(body);
+          m.region(from, services < from ? body.length() : services);
           while (m.find()) {
             ids.add(m.group(1));
           }

@@ -5,14 +5,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
  * What the collectors' shared PostgreSQL store did during a load: commits, rows written and read,
- * WAL bytes, the pod-state table's size, and the server's CPU (its processes are the descendants of
- * the process given, the one that started the server), read before and after from PostgreSQL's own
- * statistics views.
+ * WAL bytes, the pod-state table's size, and the server's CPU (the postmaster, found as the parent
+ * of this reader's backend, and its children: pg_ctl detaches the server from whoever started it),
+ * read before and after from PostgreSQL's own statistics views and /proc.
  */
 public final class StoreStats {
 
@@ -38,12 +37,10 @@ public final class StoreStats {
   }
 
   private final String url;
-  private final long serverPid;
 
-  /** The store at {@code url} (user and password in the URL); its server started by a process. */
-  public StoreStats(String url, long serverPid) {
+  /** The store at {@code url} (user and password in the URL), on this machine. */
+  public StoreStats(String url) {
     this.url = url;
-    this.serverPid = serverPid;
   }
 
   /** Reads the counters now. */
@@ -84,20 +81,26 @@ public final class StoreStats {
         rs.next();
         wal = rs.getLong(1);
       }
-      return new Reading(commits, written, read, wal, size, serverCpuSeconds());
+      long backend;
+      try (ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+        rs.next();
+        backend = rs.getLong(1);
+      }
+      return new Reading(commits, written, read, wal, size, serverCpuSeconds(backend));
     }
   }
 
   /** CPU time of the server's processes (postmaster and backends) alive now. */
-  private double serverCpuSeconds() {
-    Optional<ProcessHandle> root = ProcessHandle.of(serverPid);
-    if (root.isEmpty()) {
+  private static double serverCpuSeconds(long backendPid) {
+    Optional<ProcessHandle> postmaster =
+        ProcessHandle.of(backendPid).flatMap(ProcessHandle::parent);
+    if (postmaster.isEmpty()) {
       return Double.NaN;
     }
-    return root.get()
-            .descendants()
-            .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L))
-            .sum()
-        / 1000.0;
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(postmaster.get()), postmaster.get().children())
+        .mapToDouble(p -> HeapSampler.cpuSeconds(p.pid()))
+        .filter(Double::isFinite)
+        .sum();
   }
 }
