@@ -76,7 +76,9 @@ if [ "$store" = postgres ]; then
     io.poolscope.benchmarks.PgServer "$tmp/pg-url" >"$out/pg.log" 2>&1 &
   pgpid=$!
   for _ in $(seq 1 120); do
-    [ -s "$tmp/pg-url" ] && break
+    if [ -s "$tmp/pg-url" ]; then
+      break
+    fi
     if ! kill -0 "$pgpid" 2>/dev/null; then
       echo "PostgreSQL did not start:" >&2
       tail -20 "$out/pg.log" >&2
@@ -94,7 +96,10 @@ urls=()
 for r in $(seq 1 "$replicas"); do
   # A free loopback port, so a collector another engineer runs on 4318 is left alone.
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  name=collector$([ "$replicas" -gt 1 ] && echo "-$r")
+  name=collector
+  if [ "$replicas" -gt 1 ]; then
+    name=collector-$r
+  fi
   cat >"$out/$name.yaml" <<YAML
 server:
   host: 127.0.0.1
