@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -161,18 +160,7 @@ class ReplicatedFleetTest {
     EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
     open.add(pg);
     String url = pg.getJdbcUrl("postgres", "postgres");
-    Path rules = dir.resolve("rules.yml");
-    Files.writeString(
-        rules,
-        String.join(
-            "\n",
-            "groups:",
-            "  - name: replicas",
-            "    rules:",
-            "      - alert: UsedHigh",
-            "        expr: sum by (service) (poolscope_pool_connections_used) > 4",
-            "        for: 1h",
-            ""));
+    Path rules = ChildCollectors.usedHigh(dir.resolve("rules.yml"), "1h");
     List<Http> replicas = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       replicas.add(
