@@ -4,6 +4,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.poolscope.benchmarks.internal.load.HeapSampler;
 import io.poolscope.benchmarks.internal.load.Latencies;
 import io.poolscope.benchmarks.internal.load.SimulatedPod;
+import io.poolscope.benchmarks.internal.load.StoreStats;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,11 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code CollectorLoad --url http://127.0.0.1:4318 --pods 10000 --duration 300
  * [--interval 10] [--concurrency 64] [--services 200] [--databases 20] [--pollers 2]
- * [--poll-pause-ms 500] [--collector-pid PID]}. Only loopback URLs are accepted.
+ * [--poll-pause-ms 500] [--collector-pid PID[,PID...]] [--store-url JDBC]}. Only loopback URLs are
+ * accepted. Several comma-separated {@code --url}s are replicas of one store: pod i exports to the
+ * i-th modulo N, pollers are spread over them, and each must list the whole fleet; {@code
+ * --store-url} (a PostgreSQL JDBC URL with user and password) adds the store's commits, rows, WAL
+ * bytes and CPU, per second and per export.
  */
 public final class CollectorLoad {
 
@@ -54,11 +59,17 @@ public final class CollectorLoad {
   /** Runs the load; see the class Javadoc for the arguments. Exit code 0 unless it cannot run. */
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = AgentBench.parseArgs(args);
-    URI base = URI.create(opt.getOrDefault("url", "http://127.0.0.1:4318"));
-    if (!InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
-      // This generator is for a collector on this machine only.
-      throw new IllegalArgumentException("--url must be a loopback address, got " + base);
+    // Several URLs are replicas sharing one store: pod i exports to replica i mod N.
+    List<URI> bases = new ArrayList<>();
+    for (String u : opt.getOrDefault("url", "http://127.0.0.1:4318").split(",")) {
+      URI b = URI.create(u.trim());
+      if (!InetAddress.getByName(b.getHost()).isLoopbackAddress()) {
+        // This generator is for a collector on this machine only.
+        throw new IllegalArgumentException("--url must be a loopback address, got " + b);
+      }
+      bases.add(b);
     }
+    URI base = bases.get(0);
     int pods = Integer.parseInt(opt.getOrDefault("pods", "1000"));
     long durationS = Long.parseLong(opt.getOrDefault("duration", "60"));
     long intervalS = Long.parseLong(opt.getOrDefault("interval", "10"));
@@ -68,10 +79,14 @@ public final class CollectorLoad {
     int databases = Integer.parseInt(opt.getOrDefault("databases", "20"));
     int pollers = Integer.parseInt(opt.getOrDefault("pollers", "2"));
     long pollPauseMs = Long.parseLong(opt.getOrDefault("poll-pause-ms", "500"));
-    HeapSampler heap =
-        opt.containsKey("collector-pid")
-            ? new HeapSampler(Long.parseLong(opt.get("collector-pid")))
-            : null;
+    List<HeapSampler> heaps = new ArrayList<>();
+    if (opt.containsKey("collector-pid")) {
+      for (String pid : opt.get("collector-pid").split(",")) {
+        heaps.add(new HeapSampler(Long.parseLong(pid.trim())));
+      }
+    }
+    HeapSampler heap = heaps.isEmpty() ? null : heaps.get(0);
+    StoreStats store = opt.containsKey("store-url") ? new StoreStats(opt.get("store-url")) : null;
 
     String runId = Long.toString(System.currentTimeMillis(), 36);
     long epochStart = System.currentTimeMillis() * 1_000_000L;
@@ -88,7 +103,7 @@ public final class CollectorLoad {
         databases,
         intervalS,
         durationS,
-        base,
+        bases,
         concurrency,
         pollers);
 
@@ -100,7 +115,7 @@ public final class CollectorLoad {
             .connectTimeout(Duration.ofSeconds(5))
             .executor(io)
             .build();
-    URI metricsUri = base.resolve("/v1/metrics");
+    List<URI> metricsUris = bases.stream().map(b -> b.resolve("/v1/metrics")).toList();
 
     Semaphore inFlight = new Semaphore(concurrency);
     IngestResults results = new IngestResults(inFlight);
@@ -116,6 +131,7 @@ public final class CollectorLoad {
     Latencies overview = new Latencies();
     Latencies database = new Latencies();
     AtomicLong apiErrors = new AtomicLong();
+    List<String> firstApiErrors = Collections.synchronizedList(new ArrayList<>());
     LongAccumulator maxLagNanos = new LongAccumulator(Math::max, 0);
     AtomicLong lateOver1s = new AtomicLong();
 
@@ -125,21 +141,31 @@ public final class CollectorLoad {
 
     List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < pollers; p++) {
+      // Dashboards, too, are spread over the replicas.
+      URI pollBase = bases.get(p % bases.size());
       Thread t =
           new Thread(
               () ->
-                  poll(client, base, end, pollPauseMs, overview, database, apiErrors, firstErrors),
+                  poll(
+                      client,
+                      pollBase,
+                      end,
+                      pollPauseMs,
+                      overview,
+                      database,
+                      apiErrors,
+                      firstApiErrors),
               "api-poller-" + p);
       t.setDaemon(true);
       threads.add(t);
     }
-    Thread sampler = null;
-    if (heap != null) {
-      sampler = new Thread(() -> heap.sampleUntil(end), "heap-sampler");
+    for (HeapSampler h : heaps) {
+      Thread sampler = new Thread(() -> h.sampleUntil(end), "heap-sampler");
       sampler.setDaemon(true);
       sampler.start();
     }
-    double cpuBefore = heap == null ? Double.NaN : heap.cpuSeconds();
+    double cpuBefore = heaps.stream().mapToDouble(HeapSampler::cpuSeconds).sum();
+    StoreStats.Reading storeBefore = store == null ? null : store.read();
     threads.forEach(Thread::start);
 
     long sent = 0;
@@ -171,12 +197,13 @@ public final class CollectorLoad {
         // Building and sending happen on two builder threads: an export costs 0.1-0.2 ms to
         // build, too much for the single dispatching thread at 1,000 pods per second.
         SimulatedPod pod = fleet[i];
+        URI uri = metricsUris.get(i % bases.size());
         long podTick = tick;
         sent++;
         builders.execute(
             () -> {
               try {
-                send(client, metricsUri, pod, podTick, results);
+                send(client, uri, pod, podTick, results);
               } catch (RuntimeException e) {
                 inFlight.release();
                 results.failed.incrementAndGet();
@@ -194,7 +221,13 @@ public final class CollectorLoad {
 
     // What the collector holds now: every pod should be there.
     // Pods are sent in index order, so the first `sent` exports (capped at N) cover distinct pods.
-    String fleetCheck = fleetCheck(client, base, (int) Math.min(pods, sent));
+    StoreStats.Reading storeDelta = store == null ? null : store.read().minus(storeBefore);
+    // Every replica must list the whole fleet, whichever replica each pod exported to.
+    List<String> checks = new ArrayList<>();
+    for (URI b : bases) {
+      checks.add(fleetCheck(client, b, (int) Math.min(pods, sent)));
+    }
+    String fleetCheck = String.join("; ", checks);
 
     Map<String, String> report = new LinkedHashMap<>();
     report.put(
@@ -237,8 +270,9 @@ public final class CollectorLoad {
             Math.max(overview.quantileMillis(0.99), database.quantileMillis(0.99))));
     report.put("fleet API errors", Long.toString(apiErrors.get()));
     report.put("fleet check", fleetCheck);
+    long accepted = statuses.getOrDefault(200, new AtomicLong()).get();
     if (heap != null) {
-      double cpu = heap.cpuSeconds() - cpuBefore;
+      double cpu = heaps.stream().mapToDouble(HeapSampler::cpuSeconds).sum() - cpuBefore;
       long live = -1;
       try {
         live = heap.liveAfterFullGc();
@@ -258,10 +292,52 @@ public final class CollectorLoad {
           "collector CPU",
           String.format(
               Locale.ROOT,
-              "%.1f s over %.0f s = %.2f cores",
+              "%.1f s over %.0f s = %.2f cores (%d replica%s)",
               cpu,
               elapsedNanos / 1e9,
-              cpu / (elapsedNanos / 1e9)));
+              cpu / (elapsedNanos / 1e9),
+              heaps.size(),
+              heaps.size() == 1 ? "" : "s, summed"));
+      report.put(
+          "collector CPU per export",
+          String.format(Locale.ROOT, "%.3f ms", accepted == 0 ? 0.0 : cpu * 1000 / accepted));
+    }
+    if (storeDelta != null) {
+      double seconds = elapsedNanos / 1e9;
+      double per = Math.max(1, accepted);
+      report.put(
+          "store writes",
+          String.format(
+              Locale.ROOT,
+              "%.1f transactions/s (reads included), %.1f rows written/s, %.1f KiB WAL/s",
+              storeDelta.commits() / seconds,
+              storeDelta.rowsWritten() / seconds,
+              storeDelta.walBytes() / 1024.0 / seconds));
+      report.put(
+          "store per export",
+          String.format(
+              Locale.ROOT,
+              "%.2f transactions, %.2f rows written, %.0f bytes WAL, %.2f pod rows read",
+              storeDelta.commits() / per,
+              storeDelta.rowsWritten() / per,
+              storeDelta.walBytes() / per,
+              storeDelta.podRowsRead() / per));
+      report.put(
+          "store CPU",
+          String.format(
+              Locale.ROOT,
+              "%.1f s = %.2f cores, %.3f ms per export",
+              storeDelta.cpuSeconds(),
+              storeDelta.cpuSeconds() / seconds,
+              storeDelta.cpuSeconds() * 1000 / per));
+      report.put(
+          "store size",
+          String.format(
+              Locale.ROOT,
+              "poolscope_pod_state %.1f MiB for %d pods (%.0f bytes per pod)",
+              storeDelta.podTableBytes() / 1048576.0,
+              pods,
+              storeDelta.podTableBytes() / (double) pods));
     }
     report.put(
         "load generator CPU",
@@ -281,6 +357,10 @@ public final class CollectorLoad {
     if (!firstErrors.isEmpty()) {
       System.out.println("\nfirst errors:");
       firstErrors.forEach(e -> System.out.println("  " + e));
+    }
+    if (!firstApiErrors.isEmpty()) {
+      System.out.println("\nfirst API errors:");
+      firstApiErrors.forEach(e -> System.out.println("  " + e));
     }
     io.shutdownNow();
     builders.shutdownNow();
@@ -382,7 +462,15 @@ public final class CollectorLoad {
           note(firstErrors, "overview HTTP " + r.statusCode() + ": " + r.body());
         } else {
           List<String> ids = new ArrayList<>();
-          Matcher m = DB_ID.matcher(r.body());
+          // Database ids only: the servers listed before them have ids too, and nested
+          // "databases" of their own; the top-level list is the last one before "services".
+          String body = r.body();
+          int services = body.indexOf("\"services\":");
+          int from =
+              Math.max(
+                  0, body.lastIndexOf("\"databases\":", services < 0 ? body.length() : services));
+          Matcher m = DB_ID.matcher(body);
+          m.region(from, services < from ? body.length() : services);
           while (m.find()) {
             ids.add(m.group(1));
           }

@@ -87,11 +87,24 @@ public final class Collector implements AutoCloseable {
             config.storeUrl(), config.storeUser(), config.storePassword());
     Alerting alerts = null;
     ProbeRunner probeRunner = null;
+    io.poolscope.collector.internal.replication.SharedProbes sharedProbes;
     ExecutorService refresher = null;
     try {
       alerts = new Alerting(config, store);
       this.alerting = alerts;
-      probeRunner = new ProbeRunner(config, clock, changes::incrementAndGet);
+      // Probes are elected work: on a shared store the leader probes and shares its readings.
+      leadership.check();
+      sharedProbes =
+          io.poolscope.collector.internal.replication.Replicas.shared(config.storeUrl())
+              ? new io.poolscope.collector.internal.replication.SharedProbes(store)
+              : null;
+      probeRunner =
+          new ProbeRunner(
+              config,
+              clock,
+              changes::incrementAndGet,
+              leadership::leader,
+              sharedProbes == null ? (server, r) -> {} : sharedProbes::publish);
       this.probes = probeRunner;
       refresher =
           Executors.newSingleThreadExecutor(
@@ -177,7 +190,8 @@ public final class Collector implements AutoCloseable {
       DeployTracker deploys = new DeployTracker();
       HistoryRecorder history = new HistoryRecorder(store, config.historyStep().toMillis());
       io.poolscope.collector.internal.leader.ElectedWork elected =
-          new io.poolscope.collector.internal.leader.ElectedWork(leadership, alerts, store, clock);
+          new io.poolscope.collector.internal.leader.ElectedWork(
+              leadership, alerts, store, clock, 3 * interval);
       // Each step of a round on its own: a failing one (a store error on a deploy marker, one
       // bad pod's figures) is counted and logged, and never skips the steps after it.
       schedule(
@@ -227,6 +241,10 @@ public final class Collector implements AutoCloseable {
             () -> {
               try {
                 if (shared.refresh() > 0) {
+                  changes.incrementAndGet();
+                }
+                // A follower shows the leader's probe readings and alerts as the leader saved them.
+                if (!leadership.leader() && (sharedProbes.refresh(probes) | elected.follow())) {
                   changes.incrementAndGet();
                 }
                 storeOk.set(true);

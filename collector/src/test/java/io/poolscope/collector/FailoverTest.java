@@ -3,27 +3,13 @@ package io.poolscope.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two collectors as child JVMs on one embedded PostgreSQL; the elected one is killed with SIGKILL
@@ -34,115 +20,38 @@ class FailoverTest {
   static final String DB = "127.0.0.1:5432/orders";
   static final long FOR_MILLIS = 8_000;
 
-  @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-  private final HttpClient client = HttpClient.newHttpClient();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  record Hook(long millis, String body) {}
+  @RegisterExtension final ChildCollectors children = new ChildCollectors();
 
   private int post(int port, String path, byte[] body) {
-    try {
-      return client
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .header("Content-Type", "application/x-protobuf")
-                  .timeout(Duration.ofSeconds(5))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      return -1; // a killed replica: the agent retries elsewhere
-    }
+    return children.post(port, path, body);
   }
 
   private JsonNode get(int port, String path) {
-    try {
-      return Http.parse(
-          client
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                  HttpResponse.BodyHandlers.ofByteArray())
-              .body());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return children.get(port, path);
   }
 
   @Test
   void killingTheLeaderDuringAnIncidentNeitherRepagesNorLosesTheAlert() throws Exception {
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-    open.add(pg);
-    List<Hook> received = new CopyOnWriteArrayList<>();
-    HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    webhook.createContext(
-        "/hook",
-        ex -> {
-          received.add(
-              new Hook(
-                  System.currentTimeMillis(),
-                  new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          ex.sendResponseHeaders(200, -1);
-          ex.close();
-        });
-    webhook.start();
-    open.add(() -> webhook.stop(0));
-    Path rules = dir.resolve("rules.yml");
-    Files.writeString(
-        rules,
-        String.join(
-            "\n",
-            "groups:",
-            "  - name: failover",
-            "    rules:",
-            "      - alert: UsedHigh",
-            "        expr: sum by (service) (poolscope_pool_connections_used) > 4",
-            "        for: " + (FOR_MILLIS / 1000) + "s",
-            ""));
-    Path config = dir.resolve("collector.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "server:",
-            "  host: 127.0.0.1",
-            "  port: 0",
-            "fleet:",
-            "  exportInterval: 1s",
-            "store:",
-            "  url: " + pg.getJdbcUrl("postgres", "postgres"),
-            "  user: postgres",
-            "alerts:",
-            "  rules: " + rules,
-            "  notifiers:",
-            "    - name: hook",
-            "      type: webhook",
-            "      url: http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
-            "      groupWait: 0s",
-            "      groupInterval: 1s",
-            ""));
-    ChildCollector first = ChildCollector.start(config);
-    open.add(first);
+    EmbeddedPostgres pg = children.keep(EmbeddedPostgres.builder().start());
+    ChildCollectors.Webhook webhook = children.webhook();
+    List<ChildCollectors.Hook> received = webhook.received;
+    Path config =
+        children.config(
+            List.of("url: " + pg.getJdbcUrl("postgres", "postgres"), "user: postgres"),
+            webhook,
+            FOR_MILLIS / 1000);
+    ChildCollector first = children.start(config);
     Http.await(
         Duration.ofSeconds(30),
         () -> "leader".equals(get(first.port, "/api/health").get("leader").asText()),
         () -> get(first.port, "/api/health").toString());
-    ChildCollector second = ChildCollector.start(config);
-    open.add(second);
+    ChildCollector second = children.start(config);
 
     // The agent sends to whichever replica answers, alternating while both do.
     AtomicInteger used = new AtomicInteger(5);
     AtomicInteger turn = new AtomicInteger();
-    ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
-    open.add(agent::shutdownNow);
-    agent.scheduleAtFixedRate(
+    children.every(
+        500,
         () -> {
           byte[] body =
               Otlp.pod("orders", "orders-1")
@@ -155,10 +64,7 @@ class FailoverTest {
           if (post(ports[i], "/v1/metrics", body) != 200) {
             post(ports[1 - i], "/v1/metrics", body);
           }
-        },
-        0,
-        500,
-        TimeUnit.MILLISECONDS);
+        });
 
     byte[] leakBefore =
         Otlp.leak(Otlp.pod("orders", "orders-1"), DB, "orders-pool", "suspected", "a.B(B.java:1)")

@@ -9,26 +9,16 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The collector as a child JVM on an H2 file store, killed with SIGKILL while agents keep sending,
@@ -40,39 +30,17 @@ class KillDuringIngestTest {
   static final String DB = "10.1.2.3:5432/orders";
   static final String DB_ID = "postgresql_10.1.2.3_5432_orders";
 
-  @TempDir Path dir;
   final long testStart = System.currentTimeMillis() - 5_000;
-  final List<ChildCollector> children = new ArrayList<>();
-  final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
-
-  @AfterEach
-  void killChildren() throws InterruptedException {
-    for (ChildCollector c : children) {
-      c.close();
-    }
-  }
+  @RegisterExtension final ChildCollectors children = new ChildCollectors();
 
   @Test
   void killedCollectorRestartsOnItsStoreWithEverythingItAcknowledged() throws Exception {
-    Path config = dir.resolve("collector.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "server:",
-            "  host: 127.0.0.1",
-            "  port: 0",
-            "fleet:",
-            "  exportInterval: 1s",
-            "store:",
-            "  url: jdbc:h2:file:" + dir.resolve("store"),
-            "  historyStep: 1s",
-            ""));
-    ChildCollector first = start(config);
+    Path config =
+        children.config(
+            List.of("url: jdbc:h2:file:" + children.dir().resolve("store"), "historyStep: 1s"),
+            null,
+            0);
+    ChildCollector first = children.start(config);
     Feeder feeder = new Feeder(first.port);
     Thread feed = new Thread(feeder, "feeder");
     feed.setDaemon(true);
@@ -94,7 +62,7 @@ class KillDuringIngestTest {
       assertThat(first.process.isAlive()).isFalse();
       Set<String> ackedBeforeKill = new HashSet<>(feeder.acked);
 
-      ChildCollector second = start(config);
+      ChildCollector second = children.start(config);
       int failuresWhileDown = feeder.failures.get();
       feeder.port = second.port;
       // The same agents get through again without doing anything special.
@@ -147,16 +115,12 @@ class KillDuringIngestTest {
       byte[] metrics = pod.pool(DB, "main", 3, 2, 10, 0).open(DB, 5).request().toByteArray();
       while (!stop.get()) {
         String lease = Integer.toString(next++);
-        try {
-          if (post(port, "/v1/metrics", metrics) != 200
-              || post(port, "/v1/logs", leak(pod, lease).toByteArray()) != 200) {
-            failures.incrementAndGet();
-          } else {
-            acked.add(lease);
-          }
-        } catch (IOException e) {
-          // The collector is down (killed, or not yet restarted): an agent retries later.
+        // -1: the collector is down (killed, or not yet restarted); an agent retries later.
+        if (children.post(port, "/v1/metrics", metrics) != 200
+            || children.post(port, "/v1/logs", leak(pod, lease).toByteArray()) != 200) {
           failures.incrementAndGet();
+        } else {
+          acked.add(lease);
         }
         try {
           Thread.sleep(100); // the agent's export pace, not a wait for an outcome
@@ -184,38 +148,8 @@ class KillDuringIngestTest {
         .build();
   }
 
-  int post(int port, String path, byte[] body) throws IOException {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(5))
-            .header("Content-Type", "application/x-protobuf")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    try {
-      return client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
-
   JsonNode get(int port, String path) {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .build();
-    try {
-      HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-      assertThat(r.statusCode())
-          .as(() -> path + ": " + new String(r.body(), StandardCharsets.UTF_8))
-          .isEqualTo(200);
-      return Http.parse(r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return children.get(port, path);
   }
 
   /** Every [time, value] of the "open" history series since the epoch. */
@@ -236,11 +170,5 @@ class KillDuringIngestTest {
       }
     }
     return out;
-  }
-
-  ChildCollector start(Path config) throws IOException {
-    ChildCollector c = ChildCollector.start(config);
-    children.add(c);
-    return c;
   }
 }

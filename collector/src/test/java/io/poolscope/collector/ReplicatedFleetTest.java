@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +37,21 @@ class ReplicatedFleetTest {
   }
 
   private Collector start(String url, String user) {
-    Collector c =
-        Collector.start(
-            CollectorConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .exportInterval(Duration.ofMillis(500))
-                .storeUrl(url)
-                .storeUser(user)
-                .storePassword("")
-                .build());
+    return start(config(url, user));
+  }
+
+  private static CollectorConfig.Builder config(String url, String user) {
+    return CollectorConfig.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .exportInterval(Duration.ofMillis(500))
+        .storeUrl(url)
+        .storeUser(user)
+        .storePassword("");
+  }
+
+  private Collector start(CollectorConfig.Builder config) {
+    Collector c = Collector.start(config.build());
     open.add(c);
     return c;
   }
@@ -132,5 +141,98 @@ class ReplicatedFleetTest {
         },
         leaders::toString);
     assertThat(leaders).containsOnly("leader", "follower");
+  }
+
+  /** Monitoring sessions the collectors hold on the store's server. */
+  static int probeSessions(String url) throws Exception {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "select count(*) from pg_stat_activity where application_name = 'poolscope-probe'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
+  void onlyTheLeaderProbesAndEvaluatesAndEveryReplicaShowsItsReadingsAndAlerts() throws Exception {
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    open.add(pg);
+    String url = pg.getJdbcUrl("postgres", "postgres");
+    Path rules = ChildCollectors.usedHigh(dir.resolve("rules.yml"), "1h");
+    List<Http> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(
+          new Http(
+              start(
+                  config(url, "postgres")
+                      .alertRules(rules)
+                      // One reading at start: every replica must show that same reading.
+                      .probeInterval(Duration.ofHours(1))
+                      .databases(
+                          List.of(
+                              CollectorConfig.Database.withProbe(
+                                  "orders",
+                                  "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres",
+                                  "postgres",
+                                  null))))));
+    }
+    // The agents keep exporting (the same figures), spread over the replicas.
+    List<Otlp.Pod> pods = fleet();
+    java.util.concurrent.ScheduledExecutorService agents =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    open.add(agents::shutdownNow);
+    agents.scheduleAtFixedRate(
+        () -> {
+          for (int i = 0; i < pods.size(); i++) {
+            replicas.get(i % 3).postProto("/v1/metrics", pods.get(i).request());
+          }
+        },
+        0,
+        250,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    Http leader =
+        replicas.stream()
+            .filter(r -> "leader".equals(r.json("/api/health").get("leader").asText()))
+            .findFirst()
+            .orElseThrow();
+    // Every service's used connections, once the leader has the whole fleet.
+    Map<String, Double> used = new TreeMap<>();
+    for (int i = 0; i < 30; i++) {
+      used.merge("svc" + (i % 4), 1.0 + i % 5, Double::sum);
+    }
+    Http.await(
+        Duration.ofSeconds(20),
+        () -> {
+          Map<String, Double> values = new TreeMap<>();
+          leader
+              .json("/api/alerts")
+              .get("active")
+              .forEach(
+                  a ->
+                      values.put(
+                          a.get("labels").get("service").asText(), a.get("value").asDouble()));
+          return values.equals(used);
+        },
+        () -> leader.json("/api/alerts").toString());
+    String alerts = leader.json("/api/alerts").toString();
+    String probed = leader.json("/api/overview").get("databases").toString();
+    assertThat(probed).contains("\"status\":\"ok\"");
+    for (Http r : replicas) {
+      Http.await(
+          Duration.ofSeconds(20),
+          () ->
+              r.json("/api/alerts").toString().equals(alerts)
+                  && r.json("/api/overview").get("databases").toString().equals(probed),
+          () ->
+              "replica "
+                  + r.json("/api/alerts")
+                  + r.json("/api/overview").get("databases")
+                  + "\nleader "
+                  + alerts
+                  + probed);
+    }
+    assertThat(probeSessions(url)).as("one monitoring session, the leader's").isEqualTo(1);
   }
 }

@@ -111,6 +111,11 @@ public final class HeapSampler {
 
   /** User + system CPU seconds the target has used so far, from /proc/PID/stat. */
   public double cpuSeconds() {
+    return cpuSeconds(pid);
+  }
+
+  /** User plus system CPU time of process {@code pid} from /proc; NaN if it cannot be read. */
+  public static double cpuSeconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       // Fields after the command name (which may contain spaces) start after the last ')'.

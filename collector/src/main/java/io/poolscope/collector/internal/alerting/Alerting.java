@@ -36,6 +36,14 @@ public final class Alerting implements AlertsView, AutoCloseable {
   private static final int MAX_TRACKED = 10_000;
 
   private final AlertEngine engine;
+
+  /**
+   * The elected replica's alerts as this replica shows them while it follows: the same rules
+   * restored from the saved state, with no notifier and no history of its own.
+   */
+  private final AlertEngine mirror;
+
+  private volatile boolean following;
   private final Store store;
 
   /** Stored transition per (fingerprint, state, time), for attaching delivery attempts. */
@@ -91,6 +99,9 @@ public final class Alerting implements AlertsView, AutoCloseable {
     AlertEngine.Builder b = AlertEngine.builder().rules(rules).targets(targets);
     config.externalUrl().ifPresent(b::externalUrl);
     this.engine = b.listener(this::onEvent).build();
+    AlertEngine.Builder m = AlertEngine.builder().rules(rules);
+    config.externalUrl().ifPresent(m::externalUrl);
+    this.mirror = m.build();
   }
 
   /**
@@ -134,9 +145,22 @@ public final class Alerting implements AlertsView, AutoCloseable {
     return engine.saveState();
   }
 
-  /** Continues from a predecessor's state (see {@link AlertEngine#restoreState}). */
+  /**
+   * Continues from a predecessor's state (see {@link AlertEngine#restoreState}), and shows this
+   * engine's alerts from now on.
+   */
   public void restore(List<io.poolscope.alerts.SavedAlert> saved, long now) {
     engine.restoreState(saved, now);
+    following = false;
+  }
+
+  /**
+   * Shows the elected replica's alerts, {@code saved} as it stored them, instead of this engine's:
+   * nothing is evaluated or notified here.
+   */
+  public void follow(List<io.poolscope.alerts.SavedAlert> saved, long now) {
+    mirror.restoreState(saved, now);
+    following = true;
   }
 
   /**
@@ -145,7 +169,7 @@ public final class Alerting implements AlertsView, AutoCloseable {
    */
   @Override
   public List<Active> active() {
-    List<Alert> source = engine.active();
+    List<Alert> source = following ? mirror.active() : engine.active();
     Converted c = converted;
     if (c.source() != source) {
       c = new Converted(source, convert(source));
@@ -250,5 +274,6 @@ public final class Alerting implements AlertsView, AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    mirror.close();
   }
 }

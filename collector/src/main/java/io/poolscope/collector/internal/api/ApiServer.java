@@ -23,6 +23,8 @@ public final class ApiServer {
   public static final String DASHBOARD_ASSETS = "io/poolscope/dashboard/static";
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final java.util.concurrent.atomic.AtomicLong lastStoreWarning =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
 
   private ApiServer() {}
 
@@ -110,8 +112,13 @@ public final class ApiServer {
     app.exception(
         StoreException.class,
         (e, ctx) -> {
-          LOG.warn("store unavailable: {}", e.getMessage());
-          ctx.header("Retry-After", "5");
+          long now = System.currentTimeMillis();
+          long last = lastStoreWarning.get();
+          // During an outage every request fails alike: one line a minute says so.
+          if (now - last >= 60_000 && lastStoreWarning.compareAndSet(last, now)) {
+            LOG.warn("store unavailable (answering 503): {}", e.getMessage());
+          }
+          ctx.header("Retry-After", ReadHandler.STORE_RETRY_AFTER);
           error(ctx, 503, "store_unavailable", "the store is unavailable; retry later");
         });
     app.exception(

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.poolscope.collector.internal.limits.IngestGate;
 import io.poolscope.collector.internal.otlp.IngestService;
 import io.poolscope.collector.internal.otlp.OtlpBody;
+import io.poolscope.collector.internal.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,6 +77,10 @@ public final class IngestHandler {
       throw new ApiException(503, "ingest_saturated", e.getMessage());
     } catch (ApiException e) {
       status = e.status();
+      throw e;
+    } catch (StoreException e) {
+      // Nothing was applied (see IngestService); the agent keeps the export and sends it again.
+      status = 503;
       throw e;
     } finally {
       stats.record(signal, status, (System.nanoTime() - start) / 1e9);

@@ -133,9 +133,13 @@ public final class ReadHandler {
     Map<String, Object> h = read.health();
     if (!"ok".equals(h.get("status"))) {
       ctx.status(503); // not ready: a replica without its store serves nothing true
+      ctx.header("Retry-After", STORE_RETRY_AFTER);
     }
     ctx.json(h);
   }
+
+  /** Seconds a client waits before asking again while the store is unreachable. */
+  static final String STORE_RETRY_AFTER = "5";
 
   private static Long longParam(Context ctx, String name) {
     String v = ctx.queryParam(name);

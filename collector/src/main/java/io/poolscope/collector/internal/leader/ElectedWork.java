@@ -16,15 +16,27 @@ public final class ElectedWork {
   private final Alerting alerting;
   private final Store store;
   private final LongSupplier clock;
+  private final long startedAt;
+  private final long graceMillis;
+  private long holdUntil;
   private boolean restored;
   private List<SavedAlert> lastSaved;
+  private List<SavedAlert> lastFollowed;
 
-  /** Elected alerting over {@code store}. */
-  public ElectedWork(Leadership leadership, Alerting alerting, Store store, LongSupplier clock) {
+  /**
+   * Elected alerting over {@code store}. A collector that takes over saved alerts within {@code
+   * graceMillis} of its start (three export intervals: the time a pod may take to be seen again)
+   * keeps them as they are until then: its fleet may not hold every pod yet, and evaluating an
+   * empty fleet would resolve, and then re-page, every firing alert.
+   */
+  public ElectedWork(
+      Leadership leadership, Alerting alerting, Store store, LongSupplier clock, long graceMillis) {
     this.leadership = leadership;
     this.alerting = alerting;
     this.store = store;
     this.clock = clock;
+    this.startedAt = clock.getAsLong();
+    this.graceMillis = graceMillis;
   }
 
   /** Whether this collector leads now (checked with the store). */
@@ -35,6 +47,23 @@ public final class ElectedWork {
       restored = false;
     }
     return lead;
+  }
+
+  /**
+   * On a follower, shows the leader's alerts as it last saved them; returns whether they changed.
+   * Throws when the store cannot be read.
+   */
+  public synchronized boolean follow() {
+    if (leadership.leader()) {
+      return false;
+    }
+    List<SavedAlert> saved = store.alertState();
+    if (saved.equals(lastFollowed)) {
+      return false;
+    }
+    alerting.follow(saved, clock.getAsLong());
+    lastFollowed = saved;
+    return true;
   }
 
   /**
@@ -49,35 +78,21 @@ public final class ElectedWork {
     if (!restored) {
       List<SavedAlert> saved = store.alertState();
       alerting.restore(saved, clock.getAsLong());
-      lastSaved = comparable(saved);
+      lastSaved = saved;
+      lastFollowed = null;
       restored = true;
+      holdUntil = saved.isEmpty() ? 0 : startedAt + graceMillis;
+    }
+    if (clock.getAsLong() < holdUntil) {
+      return;
     }
     evaluate.run();
+    // Saved whenever it changed, values included: followers show what was saved. Only pending
+    // and firing alerts are rows, so this is a few rows an interval during an incident.
     List<SavedAlert> now = alerting.saveState();
-    List<SavedAlert> key = comparable(now);
-    if (!key.equals(lastSaved)) {
+    if (!now.equals(lastSaved)) {
       store.replaceAlertState(now);
-      lastSaved = key;
+      lastSaved = now;
     }
-  }
-
-  /** The state without values, which change every evaluation and matter only until the next. */
-  private static List<SavedAlert> comparable(List<SavedAlert> state) {
-    return state.stream()
-        .map(
-            s ->
-                new SavedAlert(
-                    s.rule(),
-                    s.labels(),
-                    s.state(),
-                    0,
-                    s.activeSince(),
-                    s.firedAt(),
-                    s.lastResend(),
-                    s.notified()))
-        .sorted(
-            java.util.Comparator.comparing(SavedAlert::rule)
-                .thenComparing(s -> new java.util.TreeMap<>(s.labels()).toString()))
-        .toList();
   }
 }

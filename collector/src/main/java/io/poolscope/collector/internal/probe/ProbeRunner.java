@@ -34,10 +34,25 @@ public final class ProbeRunner implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final LongSupplier clock;
   private final int timeoutSeconds;
+  private final Map<String, List<String>> databaseIds = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   /** Starts probing every configured server with a probe URL, once per server. */
   public ProbeRunner(CollectorConfig config, LongSupplier clock, Runnable onChange) {
+    this(config, clock, onChange, () -> true, (server, result) -> {});
+  }
+
+  /**
+   * As above, probing only while {@code active} holds (the elected replica of a shared store: one
+   * monitoring session per database server, not one per replica), and handing each reading to
+   * {@code onResult} (which shares it with the other replicas).
+   */
+  public ProbeRunner(
+      CollectorConfig config,
+      LongSupplier clock,
+      Runnable onChange,
+      java.util.function.BooleanSupplier active,
+      java.util.function.BiConsumer<String, ProbeResult> onResult) {
     this.clock = clock;
     this.timeoutSeconds = (int) Math.max(1, config.probeTimeout().toSeconds());
     List<ServerSpec> servers = ServerCatalog.of(config).servers();
@@ -57,19 +72,47 @@ public final class ProbeRunner implements AutoCloseable {
       }
       Probe p = new Probe(d);
       this.probes.add(p);
+      databaseIds.put(d.id(), d.databaseIds());
       executor.scheduleWithFixedDelay(
           () -> {
-            ProbeResult r = p.run();
-            serverResults.put(d.id(), r);
-            for (String db : d.databaseIds()) {
-              results.put(db, r);
+            if (!active.getAsBoolean()) {
+              // A follower holds no monitoring session: it would take a connection slot for
+              // nothing. It shows the leader's readings (take).
+              p.closeQuietly();
+              return;
             }
+            ProbeResult r = p.run();
+            put(d.id(), r);
+            onResult.accept(d.id(), r);
             onChange.run();
           },
           0,
           every,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  private void put(String server, ProbeResult r) {
+    serverResults.put(server, r);
+    for (String db : databaseIds.getOrDefault(server, List.of())) {
+      results.put(db, r);
+    }
+  }
+
+  /**
+   * Takes the readings another replica (the elected one) made, per server id; servers not
+   * configured here are ignored. Returns whether any reading changed.
+   */
+  public boolean take(Map<String, ProbeResult> byServer) {
+    boolean changed = false;
+    for (Map.Entry<String, ProbeResult> e : byServer.entrySet()) {
+      if (databaseIds.containsKey(e.getKey())
+          && !e.getValue().equals(serverResults.get(e.getKey()))) {
+        put(e.getKey(), e.getValue());
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /**

@@ -37,7 +37,8 @@ public final class Replicas {
     }
     out.put("replica", replica);
     out.put("store", storeOk ? "ok" : "unreachable");
-    out.put("leader", l.state());
+    // Without the store no replica can hold (or know of) the lock.
+    out.put("leader", storeOk ? l.state() : "unknown");
     return out;
   }
 }

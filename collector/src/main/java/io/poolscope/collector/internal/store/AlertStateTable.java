@@ -22,9 +22,10 @@ final class AlertStateTable {
         PreparedStatement ps =
             c.prepareStatement(
                 "insert into poolscope_alert_state (rule, labels, state, alert_value,"
-                    + " active_since, fired_at, last_resend, notified)"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " active_since, fired_at, last_resend, notified, position)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.executeUpdate("delete from poolscope_alert_state");
+      int position = 0;
       for (SavedAlert a : state) {
         ps.setString(1, a.rule());
         ps.setString(2, JdbcStore.toJson(a.labels()));
@@ -34,6 +35,7 @@ final class AlertStateTable {
         ps.setLong(6, a.firedAt());
         ps.setLong(7, a.lastResend());
         ps.setBoolean(8, a.notified());
+        ps.setInt(9, position++);
         ps.addBatch();
       }
       if (!state.isEmpty()) {
@@ -54,7 +56,7 @@ final class AlertStateTable {
         ResultSet rs =
             s.executeQuery(
                 "select rule, labels, state, alert_value, active_since, fired_at, last_resend,"
-                    + " notified from poolscope_alert_state")) {
+                    + " notified from poolscope_alert_state order by position")) {
       while (rs.next()) {
         double v = rs.getDouble(4);
         double value = rs.wasNull() ? Double.NaN : v;

@@ -281,6 +281,20 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void putProbeResult(String server, long checkedAt, String json) {
+    with(
+        c -> {
+          ProbeStateTable.put(c, server, checkedAt, json);
+          return null;
+        });
+  }
+
+  @Override
+  public Map<String, String> probeResults() {
+    return with(ProbeStateTable::all);
+  }
+
+  @Override
   public int purgeBefore(long cutoff) {
     return with(
         c -> {

@@ -57,7 +57,14 @@ final class Migrations {
                   + " replica varchar(300) not null, received_at bigint not null,"
                   + " seq bigint not null, body bytea not null)",
               "create index poolscope_pod_state_received on poolscope_pod_state (received_at)",
-              "create index poolscope_leak_identity on poolscope_leak (instance_id, lease_id)"));
+              "create index poolscope_leak_identity on poolscope_leak (instance_id, lease_id)"),
+          List.of(
+              // The elected replica's latest probe reading per database server, as JSON, which
+              // the other replicas of a PostgreSQL store show in its place.
+              "create table poolscope_probe_state (server varchar(1000) not null primary key,"
+                  + " checked_at bigint not null, result varchar(1000000) not null)",
+              // The engine's order, so every replica lists the active alerts alike.
+              "alter table poolscope_alert_state add column position int"));
 
   private Migrations() {}
 

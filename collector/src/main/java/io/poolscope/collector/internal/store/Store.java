@@ -54,6 +54,12 @@ public interface Store extends AutoCloseable {
   /** Leak events with an id above {@code afterId}, oldest first. */
   List<LeakEvent> leaksAfter(long afterId, int limit);
 
+  /** Keeps the latest probe reading (JSON) of one database server (shared stores only). */
+  void putProbeResult(String server, long checkedAt, String json);
+
+  /** The latest probe reading (JSON) per database server (shared stores only). */
+  java.util.Map<String, String> probeResults();
+
   /** Deletes everything older than {@code cutoff}; returns rows deleted. */
   int purgeBefore(long cutoff);
 
