@@ -101,6 +101,37 @@ class GroupingTest {
     }
   }
 
+  /** Work that may throw, for {@link #logLines}. */
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** The log notifier's lines ({@code alert ...}) while {@code work} runs. */
+  private static List<String> logLines(Work work) throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Logger jul = Logger.getLogger("io.poolscope.alerts");
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            logged.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(capture);
+    try {
+      work.run();
+    } finally {
+      jul.removeHandler(capture);
+    }
+    return logged.stream().filter(l -> l.startsWith("alert ")).toList();
+  }
+
   private static JsonNode body(Receiver r, int i) {
     return r.requests().get(i).json();
   }
@@ -319,33 +350,17 @@ class GroupingTest {
   void slackPagerDutyAndLogCarryTheGroup() throws Exception {
     Receiver slack = receiver();
     Receiver pd = receiver();
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Logger jul = Logger.getLogger("io.poolscope.alerts");
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord r) {
-            logged.add(r.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    jul.addHandler(capture);
-    try {
-      AlertEngine engine =
-          engine(
-              NotifierTarget.of("slack", "slack", slack.url("/services/T/B/X"), null, null),
-              NotifierTarget.of("pd", "pagerduty", pd.url("/v2/enqueue"), "R0UT1NG", null),
-              NotifierTarget.of("log", "log", null, null, null));
-      run(engine, 0, 700_000);
-      engine.close();
-    } finally {
-      jul.removeHandler(capture);
-    }
+    List<String> lines =
+        logLines(
+            () -> {
+              AlertEngine engine =
+                  engine(
+                      NotifierTarget.of("slack", "slack", slack.url("/services/T/B/X"), null, null),
+                      NotifierTarget.of("pd", "pagerduty", pd.url("/v2/enqueue"), "R0UT1NG", null),
+                      NotifierTarget.of("log", "log", null, null, null));
+              run(engine, 0, 700_000);
+              engine.close();
+            });
     String expectedHead =
         "[FIRING:critical] PoolscopeConnectionLeak (5 firing, 0 resolved; 1 pool): Connection leak"
             + " in payments pool orders at com.acme.Job.run(Job.java:1) and 4 more";
@@ -381,7 +396,6 @@ class GroupingTest {
     assertThat(about(pd, "PoolscopeAcquireWaitHigh").get(0).get("dedup_key").asText())
         .isNotEqualTo(key);
 
-    List<String> lines = logged.stream().filter(l -> l.startsWith("alert ")).toList();
     assertThat(lines).hasSize(5);
     assertThat(lines.stream().filter(l -> l.contains("PoolscopeConnectionLeak")).findFirst().get())
         .startsWith(
@@ -393,36 +407,19 @@ class GroupingTest {
 
   @Test
   void logLineGroupedByDbAndServiceNamesEveryRuleServiceCallSiteAndCounts() throws Exception {
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Logger jul = Logger.getLogger("io.poolscope.alerts");
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord r) {
-            logged.add(r.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    jul.addHandler(capture);
-    try {
-      AlertEngine engine =
-          engine(
-              NotifierTarget.builder("log", "log")
-                  .groupBy(List.of("db", "service"))
-                  .groupWait(Duration.ofSeconds(30))
-                  .groupInterval(Duration.ofMinutes(5))
-                  .build());
-      run(engine, 0, 700_000);
-      engine.close();
-    } finally {
-      jul.removeHandler(capture);
-    }
-    List<String> lines = logged.stream().filter(l -> l.startsWith("alert ")).toList();
+    List<String> lines =
+        logLines(
+            () -> {
+              AlertEngine engine =
+                  engine(
+                      NotifierTarget.builder("log", "log")
+                          .groupBy(List.of("db", "service"))
+                          .groupWait(Duration.ofSeconds(30))
+                          .groupInterval(Duration.ofMinutes(5))
+                          .build());
+              run(engine, 0, 700_000);
+              engine.close();
+            });
     // One group for payments: the first five leaks after the group wait, the waits (firing from
     // +60 s) and the sixth leak at the 5-minute interval, everything resolved in one notification
     // at the next interval.

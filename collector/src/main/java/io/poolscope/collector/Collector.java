@@ -121,7 +121,8 @@ public final class Collector implements AutoCloseable {
               probes::serverResults,
               new BudgetCalculator(config, thresholds(alerts)),
               clock,
-              overviewRefresher);
+              overviewRefresher,
+              o -> readProbesBehindAgents(o, probes));
       this.events = new EventsHub(() -> fleet.changes() + changes.get(), clock);
       RecentLeaks recentLeaks = new RecentLeaks();
       java.util.function.Consumer<List<io.poolscope.collector.internal.store.LeakEvent>> onLeaks =
@@ -277,6 +278,20 @@ public final class Collector implements AutoCloseable {
       leadership.close();
       store.close();
       throw e;
+    }
+  }
+
+  /**
+   * Asks for a reading of each server whose agents report more than its last reading counted: pods
+   * that connected since (a rollback's replacements) then show in {@code actual} within about a
+   * second rather than a probe interval. The runner spaces its readings.
+   */
+  private static void readProbesBehindAgents(
+      io.poolscope.collector.internal.budget.Overview o, ProbeRunner probes) {
+    for (io.poolscope.collector.internal.budget.ServerBudget s : o.servers()) {
+      if (s.actual() != null && s.open() > s.actual()) {
+        probes.readSoon(s.id());
+      }
     }
   }
 

@@ -90,6 +90,15 @@ final class Otlp {
 
     /** A cumulative wait histogram of a pool with any bounds. */
     Pod waits(String db, String pool, double[] bounds, long[] counts) {
+      return histogram("db.client.connection.wait_time", db, pool, bounds, counts);
+    }
+
+    /** A cumulative use (hold time) histogram of a pool with any bounds. */
+    Pod uses(String db, String pool, double[] bounds, long[] counts) {
+      return histogram("db.client.connection.use_time", db, pool, bounds, counts);
+    }
+
+    private Pod histogram(String name, String db, String pool, double[] bounds, long[] counts) {
       long total = 0;
       for (long c : counts) {
         total += c;
@@ -108,7 +117,7 @@ final class Otlp {
       }
       metrics.add(
           Metric.newBuilder()
-              .setName("db.client.connection.wait_time")
+              .setName(name)
               .setHistogram(
                   Histogram.newBuilder()
                       .setAggregationTemporality(

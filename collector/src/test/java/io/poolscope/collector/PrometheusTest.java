@@ -3,7 +3,6 @@ package io.poolscope.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -132,19 +130,7 @@ class PrometheusTest {
           .contains("pod=\"billing-1/billing-1-restarted\",pool=\"main\"")
           .doesNotContain("pod=\"billing-1\",");
 
-      Path promtool = Path.of("/usr/bin/promtool");
-      if (Files.isExecutable(promtool)) {
-        Path file = dir.resolve("metrics.txt");
-        Files.writeString(file, text);
-        Process p =
-            new ProcessBuilder(promtool.toString(), "check", "metrics")
-                .redirectInput(file.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(0);
-      }
+      Promtool.checkMetrics(dir, text);
     }
   }
 

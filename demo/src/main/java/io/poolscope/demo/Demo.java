@@ -122,28 +122,26 @@ public final class Demo implements AutoCloseable {
       settings = DemoSettings.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("poolscope demo: " + e.getMessage());
-      System.exit(2);
+      System.exit(2); // bad input: the status tells the shell
       return;
     }
     Demo demo = new Demo(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
-    int status = 0;
     try {
       demo.run();
     } catch (Exception e) {
       if (demo.phase() != Phase.STOPPED) {
         System.err.println("poolscope demo: " + e.getMessage());
-        status = 1;
+        demo.close();
+        System.exit(1); // the only way to tell the shell it failed
       }
       // Else Ctrl-C: the shutdown hook stopped everything under the running story's feet.
     } finally {
       demo.close();
     }
-    // Everything the demo started is stopped. Exit now rather than when the last non-daemon
-    // thread ends: the embedded collector's Javalin serves the dashboard's event stream from its
-    // own async pool, whose idle threads are not daemons and outlive Collector.close() by their
-    // 60 s keep-alive. (During Ctrl-C this waits for the shutdown hook, then the JVM halts.)
-    System.exit(status);
+    // Returning ends the JVM: close() stopped every thread that is not a daemon (the collector's
+    // Jetty, which also serves the event stream; the pods' and PostgreSQL's watchers), as
+    // DemoShutdownIT checks with a dashboard's event stream open.
   }
 
   /**

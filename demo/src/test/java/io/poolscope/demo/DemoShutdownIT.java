@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ctrl-C, for real: the demo jar runs as its own process, as {@code ./poolscope demo} runs it; a
  * SIGTERM (what the shell's Ctrl-C amounts to for the JVM's shutdown hooks) must leave no pod, no
- * PostgreSQL and no temporary file behind.
+ * PostgreSQL and no temporary file behind. And a demo that stopped by itself ends its JVM by
+ * returning from {@code main}, with no {@code System.exit}: no thread of its parts keeps it.
  */
 class DemoShutdownIT {
   @TempDir Path tmp;
@@ -30,21 +31,18 @@ class DemoShutdownIT {
     Path output = tmp.resolve("demo.out");
     Path workRoot = Files.createDirectories(tmp.resolve("work"));
     Process demo =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + workRoot,
-                "-jar",
-                System.getProperty("poolscope.demo.classpath"),
-                "--quick",
-                "--port",
-                "0",
-                "--steady",
-                "5m",
-                "--agent",
-                System.getProperty("poolscope.agent.jar"))
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+        java(
+            output,
+            "-Djava.io.tmpdir=" + workRoot,
+            "-jar",
+            System.getProperty("poolscope.demo.classpath"),
+            "--quick",
+            "--port",
+            "0",
+            "--steady",
+            "5m",
+            "--agent",
+            System.getProperty("poolscope.agent.jar"));
     try {
       Poll.until(
           "the demo's fleet to report",
@@ -83,6 +81,59 @@ class DemoShutdownIT {
       demo.descendants().forEach(ProcessHandle::destroyForcibly);
       demo.destroyForcibly();
     }
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void onceStoppedTheDemoLeavesNoThreadKeepingTheJvmAlive() throws Exception {
+    Path output = tmp.resolve("start-stop.out");
+    Process main =
+        java(
+            output,
+            "-cp",
+            System.getProperty("java.class.path"),
+            StartStopMain.class.getName(),
+            "--quick",
+            "--port",
+            "0",
+            "--no-input",
+            "--agent",
+            System.getProperty("poolscope.agent.jar"));
+    try {
+      Poll.until(
+          "the demo to start and stop",
+          Duration.ofSeconds(150),
+          Duration.ofMillis(250),
+          () -> {
+            if (!main.isAlive() && !Files.readString(output).contains("StartStopMain: closed")) {
+              throw new Poll.Abort("the demo exited early:\n" + Files.readString(output));
+            }
+            return Files.readString(output);
+          },
+          out -> out.contains("StartStopMain: closed"));
+      // main has returned with a dashboard's event stream still open: nothing may keep the JVM.
+      // The main's report names any thread still alive after 10 s.
+      boolean exited = main.waitFor(15, TimeUnit.SECONDS);
+      assertThat(exited).as(Files.readString(output)).isTrue();
+      assertThat(main.exitValue()).isEqualTo(0);
+      assertThat(Files.readString(output))
+          .contains("StartStopMain: event stream 200")
+          .doesNotContain("still running");
+    } finally {
+      main.descendants().forEach(ProcessHandle::destroyForcibly);
+      main.destroyForcibly();
+    }
+  }
+
+  /** A JVM of this test's Java with {@code args}, its output (and errors) to {@code output}. */
+  private static Process java(Path output, String... args) throws java.io.IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
   }
 
   private static List<Path> workDirectories(Path root) throws Exception {

@@ -122,9 +122,27 @@ final class FleetJson {
             "pending", num(t.pending()),
             "livePools", t.livePools(),
             "closedPools", t.closedPools(),
+            "poolsCreated", num(poolCount(pod.poolsCreated(), target)),
+            "poolsClosed", num(poolCount(pod.poolsClosed(), target)),
             "families", families,
             "pools", pools));
     return m;
+  }
+
+  /**
+   * The pod's {@code poolscope.pool.created} (or {@code closed}) over every pool type, on {@code
+   * target} or on every target when null; null when the pod sends none.
+   */
+  private static Double poolCount(Map<TargetKey, Map<String, Double>> byTarget, TargetKey target) {
+    Double sum = null;
+    for (Map.Entry<TargetKey, Map<String, Double>> e : byTarget.entrySet()) {
+      if (target == null || e.getKey().equals(target)) {
+        for (double v : e.getValue().values()) {
+          sum = sum == null ? v : sum + v;
+        }
+      }
+    }
+    return sum;
   }
 
   static Map<String, Object> family(FamilyView f, boolean podStale) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -47,6 +48,7 @@ public final class OverviewService {
   private final Executor refresher;
   private final AtomicReference<Computed> cached = new AtomicReference<>();
   private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final Consumer<Overview> computed;
 
   /**
    * Combines the fleet, the probes' latest results and the budget arithmetic; {@code refresher}
@@ -69,6 +71,22 @@ public final class OverviewService {
       BudgetCalculator calculator,
       LongSupplier clock,
       Executor refresher) {
+    this(fleet, probes, serverProbes, calculator, clock, refresher, o -> {});
+  }
+
+  /**
+   * As above; {@code computed} sees each overview as it is computed (on the computing thread, so it
+   * must return at once), e.g. to ask for a probe reading when the agents' sum ran ahead of one.
+   */
+  public OverviewService(
+      FleetModel fleet,
+      Supplier<Map<String, ProbeResult>> probes,
+      Supplier<Map<String, ProbeResult>> serverProbes,
+      BudgetCalculator calculator,
+      LongSupplier clock,
+      Executor refresher,
+      Consumer<Overview> computed) {
+    this.computed = computed;
     this.fleet = fleet;
     this.probes = probes;
     this.serverProbes = serverProbes;
@@ -136,6 +154,7 @@ public final class OverviewService {
     // changes does not replace the other.
     cached.accumulateAndGet(
         next, (old, n) -> old == null || n.changes() >= old.changes() ? n : old);
+    computed.accept(next.overview());
     return next.overview();
   }
 }

@@ -12,8 +12,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,17 +28,26 @@ import org.slf4j.LoggerFactory;
  * and per old database id. Each probe keeps one monitoring connection open between readings:
  * opening one every interval would cost PostgreSQL a process fork each time. A failure closes it
  * and is reported as failed.
+ *
+ * <p>A reading is also taken on demand ({@link #readSoon}) when the agents' sum has run ahead of
+ * the last one: pods that started and connected since, such as a rollback's replacements, are not
+ * shown as agents reporting more than the database for a whole interval.
  */
 public final class ProbeRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeRunner.class);
 
   private final Map<String, ProbeResult> results = new ConcurrentHashMap<>();
   private final Map<String, ProbeResult> serverResults = new ConcurrentHashMap<>();
+  private final Map<String, Probe> byServer = new ConcurrentHashMap<>();
   private final List<Probe> probes = new ArrayList<>();
+  private final Runnable onChange;
+  private final long minGapMillis;
   private final ScheduledExecutorService executor;
   private final LongSupplier clock;
   private final int timeoutSeconds;
   private final Map<String, List<String>> databaseIds = new ConcurrentHashMap<>();
+  private final BooleanSupplier active;
+  private final BiConsumer<String, ProbeResult> onResult;
   private volatile boolean closing;
 
   /** Starts probing every configured server with a probe URL, once per server. */
@@ -51,9 +64,12 @@ public final class ProbeRunner implements AutoCloseable {
       CollectorConfig config,
       LongSupplier clock,
       Runnable onChange,
-      java.util.function.BooleanSupplier active,
-      java.util.function.BiConsumer<String, ProbeResult> onResult) {
+      BooleanSupplier active,
+      BiConsumer<String, ProbeResult> onResult) {
     this.clock = clock;
+    this.active = active;
+    this.onResult = onResult;
+    this.onChange = onChange;
     this.timeoutSeconds = (int) Math.max(1, config.probeTimeout().toSeconds());
     List<ServerSpec> servers = ServerCatalog.of(config).servers();
     long probes = servers.stream().filter(d -> d.probeUrl() != null).count();
@@ -66,6 +82,7 @@ public final class ProbeRunner implements AutoCloseable {
               return t;
             });
     long every = config.probeInterval().toMillis();
+    this.minGapMillis = Math.min(every, MIN_GAP_MILLIS);
     for (ServerSpec d : servers) {
       if (d.probeUrl() == null) {
         continue;
@@ -73,22 +90,8 @@ public final class ProbeRunner implements AutoCloseable {
       Probe p = new Probe(d);
       this.probes.add(p);
       databaseIds.put(d.id(), d.databaseIds());
-      executor.scheduleWithFixedDelay(
-          () -> {
-            if (!active.getAsBoolean()) {
-              // A follower holds no monitoring session: it would take a connection slot for
-              // nothing. It shows the leader's readings (take).
-              p.closeQuietly();
-              return;
-            }
-            ProbeResult r = p.run();
-            put(d.id(), r);
-            onResult.accept(d.id(), r);
-            onChange.run();
-          },
-          0,
-          every,
-          TimeUnit.MILLISECONDS);
+      byServer.put(d.id(), p);
+      executor.scheduleWithFixedDelay(() -> read(p), 0, every, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -103,9 +106,9 @@ public final class ProbeRunner implements AutoCloseable {
    * Takes the readings another replica (the elected one) made, per server id; servers not
    * configured here are ignored. Returns whether any reading changed.
    */
-  public boolean take(Map<String, ProbeResult> byServer) {
+  public boolean take(Map<String, ProbeResult> readings) {
     boolean changed = false;
-    for (Map.Entry<String, ProbeResult> e : byServer.entrySet()) {
+    for (Map.Entry<String, ProbeResult> e : readings.entrySet()) {
       if (databaseIds.containsKey(e.getKey())
           && !e.getValue().equals(serverResults.get(e.getKey()))) {
         put(e.getKey(), e.getValue());
@@ -113,6 +116,55 @@ public final class ProbeRunner implements AutoCloseable {
       }
     }
     return changed;
+  }
+
+  /** The least time between two readings of one server on demand. */
+  static final long MIN_GAP_MILLIS = 1000;
+
+  /**
+   * Takes a reading of {@code serverId} now, off the caller's thread, unless one started within the
+   * last second (or the probe interval, if shorter) or is already queued: the caller saw the
+   * agents' sum run ahead of the last reading. Unknown or unprobed servers are ignored, and so is
+   * every call on a follower replica.
+   */
+  public void readSoon(String serverId) {
+    Probe p = byServer.get(serverId);
+    if (p == null
+        || closing
+        || !active.getAsBoolean()
+        || clock.getAsLong() - p.lastStart < minGapMillis
+        || !p.queued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            p.queued.set(false);
+            read(p);
+          });
+    } catch (RejectedExecutionException e) {
+      p.queued.set(false); // stopping
+    }
+  }
+
+  /**
+   * One reading, published for the server and each of its old database ids and shared with the
+   * other replicas. A follower holds no monitoring session: it would take a connection slot for
+   * nothing; it shows the leader's readings ({@link #take}).
+   */
+  private void read(Probe p) {
+    if (!active.getAsBoolean()) {
+      p.closeQuietly();
+      return;
+    }
+    ProbeResult r;
+    synchronized (p.reading) {
+      p.lastStart = clock.getAsLong();
+      r = p.run();
+    }
+    put(p.db.id(), r);
+    onResult.accept(p.db.id(), r);
+    onChange.run();
   }
 
   /**
@@ -152,6 +204,11 @@ public final class ProbeRunner implements AutoCloseable {
   private final class Probe {
     private final ServerSpec db;
     private final DatabaseProbe kind;
+    // One reading at a time (the schedule's and one on demand share the connection); not the
+    // monitor of this, which close() takes to end a reading under way.
+    private final Object reading = new Object();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile long lastStart = Long.MIN_VALUE / 2;
     private Connection connection; // guarded by this: the runner's close() ends it too
 
     Probe(ServerSpec db) {

@@ -61,14 +61,12 @@ public final class Exposition implements IngestStats {
     return w.toString();
   }
 
-  /** Converts an overview into metric families at scrape time. */
   /**
-   * The wait and use bucket bounds on {@code /metrics}, seconds: the agent's coarse layout (0.1 s
-   * among them), which its fine layout contains.
+   * The wait histogram's bucket bounds on {@code /metrics}, seconds: one per decade from 1 ms to 10
+   * s, 0.1 s (the default rule's threshold) among them. Each is in the agent's layout, so every
+   * exposed count is exact; the collector's own percentiles use the full layout.
    */
-  static final double[] EXPOSED_BOUNDS = {
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
-  };
+  static final double[] WAIT_BOUNDS = {0.001, 0.01, 0.1, 1, 10};
 
   private static final class FleetCollector extends Collector {
     private final Supplier<Overview> overview;
@@ -79,6 +77,7 @@ public final class Exposition implements IngestStats {
       this.extra = extra;
     }
 
+    /** Converts an overview into metric families at scrape time. */
     @Override
     public List<MetricFamilySamples> collect() {
       Overview o = overview.get();
@@ -104,23 +103,22 @@ public final class Exposition implements IngestStats {
                 new MetricFamilySamples(
                     family, counter ? Type.COUNTER : Type.GAUGE, Help.of(name), samples));
           });
-      out.add(histograms(o, "poolscope_pool_wait_seconds", true));
-      out.add(histograms(o, "poolscope_pool_use_seconds", false));
+      out.add(distributions(o, "poolscope_pool_wait_seconds", true));
+      out.add(distributions(o, "poolscope_pool_use_seconds", false));
       return out;
     }
 
     /**
-     * The bucket bounds {@code /metrics} shows of a histogram: those of {@link #EXPOSED_BOUNDS} the
-     * agent's layout has, so a fine layout (the agent's 118 bounds) reads as the same 16 buckets on
-     * every series, each count exact (a coarse bucket is the sum of the fine ones below it). A
-     * layout with none of them (another exporter's) is shown as received. The collector's own
-     * percentiles and alert samples use the full layout.
+     * The bucket bounds {@code /metrics} shows of a wait histogram: those of {@link #WAIT_BOUNDS}
+     * the agent's layout has, so a fine layout (the agent's 118 bounds) reads as the same 5 buckets
+     * and {@code +Inf} on every series, each count exact (a coarse bucket is the sum of the fine
+     * ones below it). A layout with none of them (another exporter's) is shown as received.
      */
     static boolean[] exposed(double[] bounds) {
       boolean[] shown = new boolean[bounds.length];
       boolean any = false;
       for (int i = 0; i < bounds.length; i++) {
-        shown[i] = java.util.Arrays.binarySearch(EXPOSED_BOUNDS, bounds[i]) >= 0;
+        shown[i] = java.util.Arrays.binarySearch(WAIT_BOUNDS, bounds[i]) >= 0;
         any |= shown[i];
       }
       if (!any) {
@@ -129,7 +127,13 @@ public final class Exposition implements IngestStats {
       return shown;
     }
 
-    private static MetricFamilySamples histograms(Overview o, String name, boolean wait) {
+    /**
+     * Per family and pod: the wait time as a histogram on {@link #WAIT_BOUNDS} (aggregatable across
+     * pods, "waits above 100 ms" exact); the use time as a summary of count and sum only (lease
+     * rate and mean hold, aggregatable), its p99 being {@code poolscope_pool_use_seconds_p99}. Two
+     * histograms on every bound would be 38 lines per family and pod, most of the exposition.
+     */
+    private static MetricFamilySamples distributions(Overview o, String name, boolean wait) {
       List<MetricFamilySamples.Sample> samples = new ArrayList<>();
       Map<PodView, String> podLabel = FleetSamples.podLabels(o.fleet().pods());
       for (PodView pod : o.fleet().pods()) {
@@ -144,14 +148,14 @@ public final class Exposition implements IngestStats {
           Map<String, String> l = FleetSamples.poolLabels(pod, podLabel.get(pod), f);
           List<String> names = new ArrayList<>(l.keySet());
           List<String> values = new ArrayList<>(l.values());
-          List<String> leNames = new ArrayList<>(names);
-          leNames.add("le");
           long cum = 0;
           long[] c = h.counts();
-          boolean[] shown = exposed(h.bounds());
+          boolean[] shown = wait ? exposed(h.bounds()) : new boolean[h.bounds().length];
+          List<String> leNames = new ArrayList<>(names);
+          leNames.add("le");
           for (int i = 0; i < c.length; i++) {
             cum += c[i];
-            if (i < h.bounds().length && !shown[i]) {
+            if (!wait || (i < h.bounds().length && !shown[i])) {
               continue;
             }
             String le = i < h.bounds().length ? Collector.doubleToGoString(h.bounds()[i]) : "+Inf";
@@ -165,10 +169,11 @@ public final class Exposition implements IngestStats {
       }
       return new MetricFamilySamples(
           name,
-          Type.HISTOGRAM,
+          wait ? Type.HISTOGRAM : Type.SUMMARY,
           wait
               ? "Time spent in getConnection, seconds (db.client.connection.wait_time)."
-              : "Time a connection was held, seconds (db.client.connection.use_time).",
+              : "Time a connection was held, seconds (db.client.connection.use_time); p99 in"
+                  + " poolscope_pool_use_seconds_p99.",
           samples);
     }
   }

@@ -20,22 +20,38 @@ import java.util.Map;
 public final class FleetSamples {
   private FleetSamples() {}
 
+  /** Writes the samples of one label set: a database, a server, a family of a pod. */
+  private record Scope(List<FleetSample> out, Map<String, String> labels) {
+    /** A sample of {@code name}; an unknown (null) or non-finite value gives none. */
+    Scope add(String name, Number v) {
+      if (v != null && Double.isFinite(v.doubleValue())) {
+        out.add(new FleetSample(name, labels, v.doubleValue()));
+      }
+      return this;
+    }
+
+    /** The same labels and one more. */
+    Scope with(String k, String v) {
+      return new Scope(out, FleetSamples.with(labels, k, v));
+    }
+  }
+
   /** Every sample of the overview, database series first. */
   public static List<FleetSample> derive(Overview o) {
     List<FleetSample> out = new ArrayList<>();
     for (DatabaseBudget b : o.budgets()) {
-      Map<String, String> l = dbLabels(b.id(), b.target());
-      add(out, "poolscope_db_connections_open", l, b.open());
-      add(out, "poolscope_db_connections_max", l, b.maxConnections());
-      add(out, "poolscope_db_connections_usable", l, b.usable());
-      add(out, "poolscope_db_connections_planned", l, b.planned());
-      add(out, "poolscope_db_connections_planned_ceiling", l, b.plannedAtCeiling());
-      add(out, "poolscope_db_connections_actual", l, b.actual());
-      add(out, "poolscope_db_connections_unattributed", l, b.unattributed());
-      add(out, "poolscope_db_connections_utilization_ratio", l, b.utilization());
-      add(out, "poolscope_db_connections_pending", l, b.pending());
+      Scope db = new Scope(out, dbLabels(b.id(), b.target()));
+      db.add("poolscope_db_connections_open", b.open())
+          .add("poolscope_db_connections_max", b.maxConnections())
+          .add("poolscope_db_connections_usable", b.usable())
+          .add("poolscope_db_connections_planned", b.planned())
+          .add("poolscope_db_connections_planned_ceiling", b.plannedAtCeiling())
+          .add("poolscope_db_connections_actual", b.actual())
+          .add("poolscope_db_connections_unattributed", b.unattributed())
+          .add("poolscope_db_connections_utilization_ratio", b.utilization())
+          .add("poolscope_db_connections_pending", b.pending());
       if (!"none".equals(b.probe().status())) {
-        add(out, "poolscope_db_probe_up", l, b.probe().isOk() ? 1 : 0);
+        db.add("poolscope_db_probe_up", b.probe().isOk() ? 1 : 0);
       }
     }
     servers(out, o);
@@ -46,78 +62,54 @@ public final class FleetSamples {
       }
       String name = podLabel.get(pod);
       for (FamilyView f : pod.families()) {
-        Map<String, String> l = poolLabels(pod, name, f);
-        add(out, "poolscope_pool_connections_used", l, f.used());
-        add(out, "poolscope_pool_connections_idle", l, f.idle());
-        add(out, "poolscope_pool_connections_max", l, f.max());
-        add(out, "poolscope_pool_connections_pending", l, f.pending());
-        if (f.max() != null && f.max() > 0) {
-          add(out, "poolscope_pool_utilization_ratio", l, f.used() / f.max());
-        }
-        add(out, "poolscope_pool_wait_seconds_p99", l, f.waitP99());
-        add(out, "poolscope_pool_use_seconds_p99", l, f.useP99());
-        add(out, "poolscope_pool_oldest_use_seconds", l, f.oldestUse());
-        add(out, "poolscope_pool_timeouts_total", l, f.timeouts());
-        add(
-            out,
-            "poolscope_connection_leaks_total",
-            with(l, "state", "suspected"),
-            f.leaksSuspected());
-        add(
-            out,
-            "poolscope_connection_leaks_total",
-            with(l, "state", "returned"),
-            f.leaksReturned());
-        add(
-            out,
-            "poolscope_connection_leaks_total",
-            with(l, "state", "collected"),
-            f.leaksCollected());
-        physical(out, l, f.physical());
+        family(new Scope(out, poolLabels(pod, name, f)), f);
       }
-      pod.refused()
-          .forEach(
-              (t, byType) ->
-                  byType.forEach(
-                      (type, v) ->
-                          add(
-                              out,
-                              "poolscope_connection_refused_total",
-                              podLabels(pod, name, t, "error_type", type),
-                              v)));
-      pod.poolsCreated()
-          .forEach(
-              (t, byType) ->
-                  byType.forEach(
-                      (type, v) ->
-                          add(
-                              out,
-                              "poolscope_pools_created_total",
-                              podLabels(pod, name, t, "pool_type", type),
-                              v)));
-      pod.poolsClosed()
-          .forEach(
-              (t, byType) ->
-                  byType.forEach(
-                      (type, v) ->
-                          add(
-                              out,
-                              "poolscope_pools_closed_total",
-                              podLabels(pod, name, t, "pool_type", type),
-                              v)));
+      perType(out, pod, name, pod.refused(), "poolscope_connection_refused_total", "error_type");
+      perType(out, pod, name, pod.poolsCreated(), "poolscope_pools_created_total", "pool_type");
+      perType(out, pod, name, pod.poolsClosed(), "poolscope_pools_closed_total", "pool_type");
     }
     return out;
   }
 
-  /** Physical opens and closes, the oldest physical connection's age, the max lifetime. */
-  private static void physical(List<FleetSample> out, Map<String, String> l, PoolView.Physical p) {
-    add(out, "poolscope_pool_connections_created_total", l, p.created());
+  /** One family's gauges and counters. */
+  private static void family(Scope pool, FamilyView f) {
+    pool.add("poolscope_pool_connections_used", f.used())
+        .add("poolscope_pool_connections_idle", f.idle())
+        .add("poolscope_pool_connections_max", f.max())
+        .add("poolscope_pool_connections_pending", f.pending());
+    if (f.max() != null && f.max() > 0) {
+      pool.add("poolscope_pool_utilization_ratio", f.used() / f.max());
+    }
+    pool.add("poolscope_pool_wait_seconds_p99", f.waitP99())
+        .add("poolscope_pool_use_seconds_p99", f.useP99())
+        .add("poolscope_pool_oldest_use_seconds", f.oldestUse())
+        .add("poolscope_pool_timeouts_total", f.timeouts());
+    pool.with("state", "suspected").add("poolscope_connection_leaks_total", f.leaksSuspected());
+    pool.with("state", "returned").add("poolscope_connection_leaks_total", f.leaksReturned());
+    pool.with("state", "collected").add("poolscope_connection_leaks_total", f.leaksCollected());
+    PoolView.Physical p = f.physical();
+    pool.add("poolscope_pool_connections_created_total", p.created());
     p.closed()
         .forEach(
             (reason, v) ->
-                add(out, "poolscope_pool_connections_closed_total", with(l, "reason", reason), v));
-    add(out, "poolscope_pool_connection_oldest_age_seconds", l, p.oldestAge());
-    add(out, "poolscope_pool_max_lifetime_seconds", l, p.maxLifetime());
+                pool.with("reason", reason).add("poolscope_pool_connections_closed_total", v));
+    pool.add("poolscope_pool_connection_oldest_age_seconds", p.oldestAge())
+        .add("poolscope_pool_max_lifetime_seconds", p.maxLifetime());
+  }
+
+  /** A pod's counter per target and one more label (SQLState, pool type). */
+  private static void perType(
+      List<FleetSample> out,
+      PodView pod,
+      String podLabel,
+      Map<TargetKey, Map<String, Double>> byTarget,
+      String name,
+      String key) {
+    byTarget.forEach(
+        (t, byValue) ->
+            byValue.forEach(
+                (value, v) ->
+                    new Scope(out, podLabels(pod, podLabel, t, key, value)).add(name, v)));
   }
 
   static Map<String, String> dbLabels(String id, TargetKey t) {
@@ -181,43 +173,34 @@ public final class FleetSamples {
   /** Per server, and per database and role of each server. */
   private static void servers(List<FleetSample> out, Overview o) {
     for (ServerBudget s : o.servers()) {
-      Map<String, String> l = Map.of("server", s.id());
-      add(out, "poolscope_server_connections_open", l, s.open());
-      add(out, "poolscope_server_connections_max", l, s.maxConnections());
-      add(out, "poolscope_server_connections_usable", l, s.usable());
-      add(out, "poolscope_server_connections_planned", l, s.planned());
-      add(out, "poolscope_server_connections_planned_ceiling", l, s.plannedAtCeiling());
-      add(out, "poolscope_server_connections_actual", l, s.actual());
-      add(out, "poolscope_server_connections_unattributed", l, s.unattributed());
-      add(out, "poolscope_server_connections_utilization_ratio", l, s.utilization());
+      Scope server = new Scope(out, Map.of("server", s.id()));
+      server
+          .add("poolscope_server_connections_open", s.open())
+          .add("poolscope_server_connections_max", s.maxConnections())
+          .add("poolscope_server_connections_usable", s.usable())
+          .add("poolscope_server_connections_planned", s.planned())
+          .add("poolscope_server_connections_planned_ceiling", s.plannedAtCeiling())
+          .add("poolscope_server_connections_actual", s.actual())
+          .add("poolscope_server_connections_unattributed", s.unattributed())
+          .add("poolscope_server_connections_utilization_ratio", s.utilization());
       s.refusedByLimit()
           .forEach(
               (limit, v) ->
-                  add(
-                      out,
-                      "poolscope_server_connections_refused_total",
-                      with(l, "limit", limit),
-                      v));
+                  server.with("limit", limit).add("poolscope_server_connections_refused_total", v));
       for (ServerBudget.Row r : s.databases()) {
-        Map<String, String> rl = with(l, "database", r.name());
-        add(out, "poolscope_server_database_connections_open", rl, r.open());
-        add(out, "poolscope_server_database_connections_actual", rl, r.actual());
-        add(out, "poolscope_server_database_connections_limit", rl, r.limit());
-        add(out, "poolscope_server_database_connections_utilization_ratio", rl, r.utilization());
+        row(server.with("database", r.name()), "poolscope_server_database_connections_", r);
       }
       for (ServerBudget.Row r : s.roles()) {
-        Map<String, String> rl = with(l, "role", r.name());
-        add(out, "poolscope_server_role_connections_open", rl, r.open());
-        add(out, "poolscope_server_role_connections_actual", rl, r.actual());
-        add(out, "poolscope_server_role_connections_limit", rl, r.limit());
-        add(out, "poolscope_server_role_connections_utilization_ratio", rl, r.utilization());
+        row(server.with("role", r.name()), "poolscope_server_role_connections_", r);
       }
     }
   }
 
-  private static void add(List<FleetSample> out, String name, Map<String, String> l, Number v) {
-    if (v != null && Double.isFinite(v.doubleValue())) {
-      out.add(new FleetSample(name, l, v.doubleValue()));
-    }
+  /** A database's or role's row: {@code prefix} + open, actual, limit, utilization_ratio. */
+  private static void row(Scope s, String prefix, ServerBudget.Row r) {
+    s.add(prefix + "open", r.open())
+        .add(prefix + "actual", r.actual())
+        .add(prefix + "limit", r.limit())
+        .add(prefix + "utilization_ratio", r.utilization());
   }
 }

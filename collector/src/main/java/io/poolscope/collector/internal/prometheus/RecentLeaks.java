@@ -14,10 +14,11 @@ import java.util.Map;
 
 /**
  * Leak events of the last five minutes from pods still reporting, counted per database, service,
- * pool family, state and call site: the {@code poolscope_connection_leaks_recent} gauge the leak
- * alert rule reads (alerts/RULES.md section 4). No pod label: a leak is in the code, so one alert
- * per call site, not per replica. A pod that exits or goes stale takes its events out with it, so a
- * leak alert resolves when its pods stop.
+ * pod, pool family, state and call site: the {@code poolscope_connection_leaks_recent} gauge the
+ * leak alert rule reads (alerts/RULES.md section 4). The rule sums the pods away (a leak is in the
+ * code, so one alert per call site, not per replica) and the pod label tells it how many pods the
+ * alert covers. A pod that exits or goes stale takes its events out with it, so a leak alert
+ * resolves when its pods stop.
  */
 public final class RecentLeaks {
   static final long WINDOW_MILLIS = 5 * 60_000L;
@@ -56,10 +57,13 @@ public final class RecentLeaks {
   public List<FleetSample> samples(long now, Overview o) {
     // instance id -> db id -> pool name -> family label, of live pods only.
     Map<String, Map<String, Map<String, String>>> live = new HashMap<>();
+    Map<String, String> podLabel = new HashMap<>();
+    Map<PodView, String> labels = FleetSamples.podLabels(o.fleet().pods());
     for (PodView pod : o.fleet().pods()) {
       if (pod.stale()) {
         continue;
       }
+      podLabel.put(pod.instanceId(), labels.get(pod));
       Map<String, Map<String, String>> byDb =
           live.computeIfAbsent(pod.instanceId(), k -> new HashMap<>());
       for (FamilyView f : pod.families()) {
@@ -82,6 +86,7 @@ public final class RecentLeaks {
         Map<String, String> l = new LinkedHashMap<>();
         l.put("db", e.db());
         l.put("service", e.service());
+        l.put("pod", podLabel.get(e.instanceId()));
         l.put("pool", pool);
         l.put("state", e.state());
         l.put("call_site", e.callSite());

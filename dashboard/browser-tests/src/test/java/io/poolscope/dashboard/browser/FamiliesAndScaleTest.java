@@ -131,29 +131,47 @@ class FamiliesAndScaleTest {
   }
 
   @Test
-  void aPoolPerJobIsOneFamilyRowWithItsClosedPoolsFolded() throws Exception {
+  void aPodShowsItsLivePoolsAndOneRowForItsClosedOnes() throws Exception {
     open("/db/" + JOBS.id(), "tr.family-row");
     String key = worker.instanceId() + "|" + FAMILY;
-    String row = "tr.family-row[data-family='" + key + "']";
-    WebElement family = chromium.driver.findElement(By.cssSelector(row));
-    assertThat(family.getText())
-        .contains("HikariPool@ReconciliationJob.runOnce:57")
-        .contains("1 live pool, 5 closed in the last 15 min");
+    WebElement family =
+        chromium.driver.findElement(By.cssSelector("tr.family-row[data-family='" + key + "']"));
+    // The job family's one live pool; its figures, no created / closed column repeated on it.
+    assertThat(family.getText()).startsWith("HikariPool@ReconciliationJob.runOnce:57");
+    assertThat(family.findElements(By.cssSelector("td"))).hasSize(13);
     assertThat(chromium.driver.findElement(By.cssSelector("tr.pod-row")).getText())
         .contains("2 live pools, 5 closed in the last 15 min");
-    // One family row per family: the main pool and the job's, not 7 pool rows.
-    assertThat(chromium.driver.findElements(By.cssSelector("tr.family-row"))).hasSize(2);
-    String members = "tr.pool-member[data-member='" + key + "']";
+    // The pod's visible rows: its two live pools (main, the job's) and one closed-pools row.
+    List<WebElement> shown =
+        chromium.driver.findElements(By.cssSelector("table.pools tbody tr")).stream()
+            .filter(WebElement::isDisplayed)
+            .toList();
+    assertThat(shown.stream().map(r -> r.getAttribute("class")).toList())
+        .containsExactly(
+            "pod-row", "pool-row family-row", "pool-row family-row", "pool-row closed-row");
+    JsonNode pod = api("/api/databases/" + JOBS.id()).get("services").get(0).get("pods").get(0);
+    WebElement closed = shown.get(3);
+    assertThat(closed.getText())
+        .isEqualTo(
+            "▸ 5 pools closed in the last 15 min · "
+                + pod.get("poolsCreated").asInt()
+                + " created, "
+                + pod.get("poolsClosed").asInt()
+                + " closed in this JVM");
+    String members = "tr.pool-member[data-member='" + worker.instanceId() + "|closed']";
     assertThat(chromium.driver.findElements(By.cssSelector(members)))
-        .hasSize(6)
+        .hasSize(5)
         .allSatisfy(m -> assertThat(m.isDisplayed()).isFalse());
-    family.click();
+    closed.click();
     waitUpTo(Duration.ofSeconds(5))
         .until(
             d ->
                 d.findElements(By.cssSelector(members)).stream().allMatch(WebElement::isDisplayed));
+    // The closed pools, newest first, each with when it closed.
     assertThat(chromium.driver.findElement(By.cssSelector(members)).getText())
-        .startsWith("HikariPool-7");
+        .startsWith("HikariPool-6")
+        .contains("closed");
+    assertThat(closed.getAttribute("aria-expanded")).isEqualTo("true");
     // Planned: the live maxima only (8 + 2), whatever the job built before.
     assertThat(api("/api/databases/" + JOBS.id()).get("database").get("planned").asInt())
         .isEqualTo(10);

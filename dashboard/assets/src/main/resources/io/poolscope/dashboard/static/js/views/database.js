@@ -203,12 +203,34 @@ function figureCells(x) {
   ];
 }
 
-/** One row per pool family and pod; a family's pools (live and recently closed) on demand. */
+/** A pool of an expanded family or of the closed row: its own figures, indented. */
+function memberRow(m, key, open) {
+  return h(
+    'tr',
+    { class: `pool-member${m.open ? '' : ' stale'}`, dataset: { key: `mem-${key}|${m.name}`, member: key }, hidden: !open },
+    h('td', { class: 'name pool member' }, m.name, m.open ? null : h('span', { class: 'pill' }, `closed ${ago(m.closedAt)}`)),
+    h('td', { class: 'muted' }, m.type || '–'),
+    figureCells(m),
+    physicalCells(m),
+  );
+}
+
+/** An expandable row's head cell attributes: the key its members carry and its open state. */
+function toggleAttrs(cls, key, open, title, data) {
+  return { class: cls, dataset: { family: key, key: `fam-${key}`, action: 'toggle-family', ...data }, 'aria-expanded': String(open), tabindex: 0, title };
+}
+
+/**
+ * Per pod: one row per pool family with a live pool (its live pools on demand), then one row for
+ * all the pod's pools closed in the last 15 minutes (listed on demand), so a pod that builds a pool
+ * per job shows its live pools plus one line, however many it built.
+ */
 function poolTable(services) {
   const body = [];
   for (const s of services) {
     for (const p of s.pods || []) {
       const families = p.families || [];
+      const pools = p.pools || [];
       const podKey = p.podName || p.instanceId;
       body.push(
         h(
@@ -226,47 +248,49 @@ function poolTable(services) {
             p.status === 'exited' ? h('span', { class: 'pill' }, `exited · last seen ${ago(p.lastSeen)}`) : p.stale ? h('span', { class: 'pill' }, `stale · last seen ${ago(p.lastSeen)}`) : null,
           ),
           h('td', { class: 'num', colspan: 3 }, `${int(p.open)} open`),
-          h('td', { colspan: 9 }),
+          h('td', { colspan: 8 }),
         ),
       );
       for (const f of families) {
+        // A family with no live pool is only closed pools: those are in the closed row.
+        if (!f.livePools) continue;
         const key = `${p.instanceId}|${f.family}`;
         const open = openFamilies.has(key);
-        const members = (p.pools || []).filter((x) => x.family === f.family);
-        const expandable = members.length > 1 || f.closedPools > 0;
+        const members = pools.filter((x) => x.family === f.family && x.open);
+        const expandable = members.length > 1;
+        const attrs = expandable
+          ? toggleAttrs(`pool-row family-row${f.stale ? ' stale' : ''}`, key, open, "Show this family's live pools", { pool: f.name })
+          : { class: `pool-row family-row${f.stale ? ' stale' : ''}`, dataset: { pool: f.name, family: key, key: `fam-${key}` } };
         body.push(
           h(
             'tr',
-            {
-              class: `pool-row family-row${f.stale ? ' stale' : ''}`,
-              dataset: { pool: f.name, family: key, key: `fam-${key}`, action: expandable ? 'toggle-family' : null },
-              'aria-expanded': expandable ? String(open) : null,
-              tabindex: expandable ? 0 : null,
-              title: expandable ? 'Show this family\'s pools' : null,
-            },
-            h('td', { class: 'name pool' }, expandable ? h('span', { class: 'twisty', 'aria-hidden': 'true' }, open ? '▾ ' : '▸ ') : null, f.name, expandable ? h('span', { class: 'muted family-pools', dataset: { fact: 'family-pools' } }, poolsText(f.livePools, f.closedPools)) : null),
+            attrs,
+            h('td', { class: 'name pool' }, expandable ? h('span', { class: 'twisty', 'aria-hidden': 'true' }, open ? '▾ ' : '▸ ') : null, f.name, expandable ? h('span', { class: 'muted family-pools', dataset: { fact: 'family-pools' } }, plural(f.livePools, 'live pool')) : null),
             h('td', { class: 'muted' }, f.type || '–'),
             figureCells(f),
-            h('td', { class: `num ${cls((f.created || 0) - (f.closed || 0) > 1, 'warn') || ''}`, title: 'pools of this type created / closed in this JVM' }, `${int(f.created)} / ${int(f.closed)}`),
             physicalCells(f),
           ),
         );
-        body.push(holdersRow(f, key, 14));
-        if (!expandable) continue;
-        for (const m of members) {
-          body.push(
-            h(
-              'tr',
-              { class: `pool-member${m.open ? '' : ' stale'}`, dataset: { key: `mem-${key}|${m.name}`, member: key }, hidden: !open },
-              h('td', { class: 'name pool member' }, m.name, m.open ? null : h('span', { class: 'pill' }, `closed ${ago(m.closedAt)}`)),
-              h('td', { class: 'muted' }, m.type || '–'),
-              figureCells(m),
-              h('td'),
-              physicalCells(m),
-            ),
-          );
-        }
+        body.push(holdersRow(f, key, 13));
+        if (expandable) for (const m of members) body.push(memberRow(m, key, open));
       }
+      if (!p.closedPools) continue;
+      const key = `${p.instanceId}|closed`;
+      const open = openFamilies.has(key);
+      const jvm = p.poolsCreated == null ? '' : ` · ${int(p.poolsCreated)} created, ${int(p.poolsClosed)} closed in this JVM`;
+      body.push(
+        h(
+          'tr',
+          toggleAttrs('pool-row closed-row', key, open, "Show this pod's closed pools"),
+          h(
+            'td',
+            { class: 'name pool muted', colspan: 13 },
+            h('span', { class: 'twisty', 'aria-hidden': 'true' }, open ? '▾ ' : '▸ '),
+            h('span', { dataset: { fact: 'closed-pools' } }, `${plural(p.closedPools, 'pool')} closed in the last 15 min${jvm}`),
+          ),
+        ),
+      );
+      for (const m of pools) if (!m.open) body.push(memberRow(m, key, open));
     }
   }
   return h(
@@ -289,7 +313,6 @@ function poolTable(services) {
         h('th', { class: 'num' }, 'Timeouts'),
         h('th', { class: 'num', title: 'suspected / collected' }, 'Leaks s/c'),
         h('th', { class: 'num' }, 'Oldest lease'),
-        h('th', { class: 'num', title: 'pools created / closed' }, 'Created / closed'),
         h('th', { class: 'num', title: 'physical connections opened / closed (hover a row for the reasons)' }, 'Conns opened / closed'),
         h('th', { class: 'num', title: "oldest physical connection's age / the pool's max lifetime" }, 'Oldest conn / max life'),
       ),
@@ -402,7 +425,7 @@ export function render(data) {
     h(
       'section',
       { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod'), h('span', { class: 'hint' }, `one row per pool family (same type, database and construction site) · click a family for its pools${podsTotal > allPods.length ? ` · the ${allPods.length} pods holding most of ${int(podsTotal)}` : ''}`)),
+      h('div', { class: 'panel-head' }, h('h3', null, 'Pools per pod'), h('span', { class: 'hint' }, `one row per pool family with a live pool (same type, database and construction site), one for the pod's closed pools · click either for its pools${podsTotal > allPods.length ? ` · the ${allPods.length} pods holding most of ${int(podsTotal)}` : ''}`)),
       services.length ? poolTable(services) : h('p', { class: 'empty' }, 'No pools.'),
     ),
     h(
