@@ -34,6 +34,8 @@ import net.bytebuddy.utility.JavaModule;
 public final class Instrumenter {
   private static final AtomicLong TRANSFORMED = new AtomicLong();
   private static final TypeCache TYPES = new TypeCache();
+  private static final Map<Class<?>, Advice> ADVICE =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Instrumenter() {}
 
@@ -203,7 +205,8 @@ public final class Instrumenter {
       Class<?> advice,
       ElementMatcher<? super MethodDescription> methods,
       Advice.ExceptionHandler h) {
-    Advice a = Advice.to(advice).withExceptionHandler(h);
+    // Parsed once per advice class: every pool adapter shares the lifecycle advice.
+    Advice a = ADVICE.computeIfAbsent(advice, c -> Advice.to(c).withExceptionHandler(h));
     return (DynamicType.Builder<?> builder,
         TypeDescription type,
         ClassLoader loader,
