@@ -83,33 +83,4 @@ for r in $(seq 1 "$rounds"); do
   echo "   round $r/$rounds done; $(uptime)" | tee -a "$out/load.txt"
 done
 
-python3 - "$out" "$rounds" "$runs" <<'PY'
-import json, statistics, sys, glob, os
-out, rounds, runs = sys.argv[1], sys.argv[2], sys.argv[3]
-times, per_round = {}, {}
-for f in sorted(glob.glob(os.path.join(out, "round-*.json"))):
-    for res in json.load(open(f))["results"]:
-        times.setdefault(res["command"], []).extend(res["times"])
-        per_round.setdefault(res["command"], []).append(statistics.median(res["times"]))
-def q(v, p):
-    v = sorted(v); k = (len(v) - 1) * p; f = int(k); c = min(f + 1, len(v) - 1)
-    return v[f] + (v[c] - v[f]) * (k - f)
-lines = ["| command | config | runs | median (s) | IQR (s) | min..max (s) | added vs none (s) | added per round (s) |",
-         "|---|---|---|---|---|---|---|---|"]
-for what in ("version", "first-getConnection"):
-    base = times.get(what + " none")
-    for name in [n for n in times if n.startswith(what + " ")]:
-        t = times[name]
-        added = added_r = ""
-        if base and not name.endswith(" none"):
-            added = "%+.3f" % (statistics.median(t) - statistics.median(base))
-            added_r = " ".join("%+.2f" % (a - b) for a, b in zip(per_round[name], per_round[what + " none"]))
-        lines.append("| %s | %s | %d | %.3f | %.3f..%.3f | %.3f..%.3f | %s | %s |" % (
-            what, name.split(" ", 1)[1], len(t), statistics.median(t), q(t, .25), q(t, .75),
-            min(t), max(t), added, added_r))
-text = ("Start-up benchmark: %s rounds x %s runs per command, interleaved (hyperfine -N, 1 warm-up"
-        " per round)\n\n" % (rounds, runs)) + "\n".join(lines) + "\n\nLoad average:\n" + open(
-    os.path.join(out, "load.txt")).read()
-open(os.path.join(out, "summary.md"), "w").write(text)
-print(text)
-PY
+python3 "$here/startup-summary.py" "$out"
