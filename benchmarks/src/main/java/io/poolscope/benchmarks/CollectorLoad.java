@@ -52,6 +52,7 @@ public final class CollectorLoad {
    */
   private static final Pattern DB_ID =
       Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9._~-]+)\"\\s*,\\s*\"system\"");
+
   private static final Pattern PODS = Pattern.compile("\"pods\"\\s*:\\s*(\\d+)");
 
   private CollectorLoad() {}
