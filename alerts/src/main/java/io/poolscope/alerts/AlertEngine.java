@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -117,6 +118,14 @@ public final class AlertEngine implements AutoCloseable {
    */
   public List<Alert> active() {
     return active;
+  }
+
+  /**
+   * The series names the rules in force read. Samples of any other name change nothing in an
+   * evaluation, so a caller deriving many series may leave them out. Never blocks.
+   */
+  public Set<String> seriesNames() {
+    return evaluator.names();
   }
 
   /** The rules in force (the last reloaded set). */

@@ -61,6 +61,20 @@ class EvaluationTest {
   }
 
   @Test
+  void seriesNamesAreTheNamesTheRulesReadAndFollowAReload() {
+    engine(
+        one(
+            "sum by (db) (increase(poolscope_pool_timeouts_total[5m]))"
+                + " - sum by (db) (-poolscope_pool_connections_used) > 0",
+            "0s"));
+    assertThat(engine.seriesNames())
+        .containsExactlyInAnyOrder(
+            "poolscope_pool_timeouts_total", "poolscope_pool_connections_used");
+    engine.reload(one(UTIL + " > 0.9", "0s"));
+    assertThat(engine.seriesNames()).containsExactly(UTIL);
+  }
+
+  @Test
   void activeAlertsAreReadWithoutWaitingForAnEvaluationInProgress() throws Exception {
     java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

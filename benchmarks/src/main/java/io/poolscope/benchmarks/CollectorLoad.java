@@ -51,7 +51,13 @@ import java.util.regex.Pattern;
  */
 public final class CollectorLoad {
 
-  private static final Pattern DB_ID = Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9._~-]+)\"");
+  /**
+   * A database's id in {@code /api/overview}: the {@code id} followed by {@code system}, which
+   * server entries (also with an {@code id}) do not have.
+   */
+  private static final Pattern DB_ID =
+      Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9._~-]+)\"\\s*,\\s*\"system\"");
+
   private static final Pattern PODS = Pattern.compile("\"pods\"\\s*:\\s*(\\d+)");
 
   private CollectorLoad() {}

@@ -32,6 +32,9 @@ public final class Evaluator {
   private final SeriesStore store = new SeriesStore();
   private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
 
+  /** Every series name the rules read; published for callers outside the engine's lock. */
+  private volatile Set<String> names = Set.of();
+
   /** Starts with a rule set. */
   public Evaluator(RuleSet ruleSet) {
     reload(ruleSet, 0);
@@ -67,13 +70,21 @@ public final class Evaluator {
     rules.clear();
     rules.putAll(next);
     Set<String> rangeNames = new HashSet<>();
+    Set<String> read = new HashSet<>();
     long maxRange = 0;
     for (CompiledRule c : rules.values()) {
       c.expr.rangeNames(rangeNames);
+      c.expr.names(read);
       maxRange = Math.max(maxRange, c.expr.maxRangeMillis());
     }
     store.configure(rangeNames, maxRange);
+    names = Set.copyOf(read);
     return events;
+  }
+
+  /** Every series name the rules read; samples of other names change nothing. */
+  public Set<String> names() {
+    return names;
   }
 
   /**

@@ -28,6 +28,9 @@ public sealed interface Expr
   /** Adds the names read through range selectors, whose history must be retained. */
   void rangeNames(Set<String> into);
 
+  /** Adds every series name this expression reads, through instant or range selectors. */
+  void names(Set<String> into);
+
   /** A number literal: a scalar. */
   record Number(double value, String text) implements Expr {
     @Override
@@ -42,6 +45,9 @@ public sealed interface Expr
 
     @Override
     public void rangeNames(Set<String> into) {}
+
+    @Override
+    public void names(Set<String> into) {}
 
     @Override
     public String toString() {
@@ -71,6 +77,11 @@ public sealed interface Expr
     public void rangeNames(Set<String> into) {}
 
     @Override
+    public void names(Set<String> into) {
+      into.add(name);
+    }
+
+    @Override
     public String toString() {
       return matchers.isEmpty() ? name : name + Matcher.format(matchers);
     }
@@ -91,6 +102,11 @@ public sealed interface Expr
     @Override
     public void rangeNames(Set<String> into) {
       operand.rangeNames(into);
+    }
+
+    @Override
+    public void names(Set<String> into) {
+      operand.names(into);
     }
 
     @Override
@@ -131,6 +147,11 @@ public sealed interface Expr
     }
 
     @Override
+    public void names(Set<String> into) {
+      into.add(selector.name());
+    }
+
+    @Override
     public String toString() {
       return function + "(" + selector + "[" + rangeText + "])";
     }
@@ -152,6 +173,12 @@ public sealed interface Expr
     public void rangeNames(Set<String> into) {
       left.rangeNames(into);
       right.rangeNames(into);
+    }
+
+    @Override
+    public void names(Set<String> into) {
+      left.names(into);
+      right.names(into);
     }
 
     @Override
@@ -189,6 +216,11 @@ public sealed interface Expr
     @Override
     public void rangeNames(Set<String> into) {
       operand.rangeNames(into);
+    }
+
+    @Override
+    public void names(Set<String> into) {
+      operand.names(into);
     }
 
     @Override

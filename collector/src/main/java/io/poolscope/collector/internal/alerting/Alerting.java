@@ -133,9 +133,14 @@ public final class Alerting implements AlertsView, AutoCloseable {
 
   /** Evaluates every rule over this interval's samples. */
   public void evaluate(List<FleetSample> samples, long now) {
-    List<Sample> converted = new ArrayList<>(samples.size());
+    // Only the names some rule reads: a large fleet derives hundreds of thousands of samples a
+    // round, most of them for /metrics alone.
+    java.util.Set<String> read = engine.seriesNames();
+    List<Sample> converted = new ArrayList<>();
     for (FleetSample s : samples) {
-      converted.add(new Sample(s.name(), s.labels(), s.value(), now));
+      if (read.contains(s.name())) {
+        converted.add(new Sample(s.name(), s.labels(), s.value(), now));
+      }
     }
     engine.evaluate(converted, now);
   }

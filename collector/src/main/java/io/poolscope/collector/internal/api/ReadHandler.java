@@ -24,11 +24,34 @@ public final class ReadHandler {
   }
 
   void overview(Context ctx) {
-    ctx.json(read.overview());
+    json(ctx, "overview", read.overview());
   }
 
   void database(Context ctx) {
-    ctx.json(read.database(ctx.pathParam("id")));
+    String id = ctx.pathParam("id");
+    json(ctx, "database " + id, read.database(id));
+  }
+
+  /** The JSON last written per endpoint, with the object it was written from. */
+  private final Map<String, Object[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Answers {@code value} as JSON, serialized once while {@link ReadService} hands out the same
+   * object (it does between two overview computations), so many dashboards cost one serialization.
+   */
+  private void json(Context ctx, String endpoint, Object value) {
+    Object[] last = written.get(endpoint);
+    String json;
+    if (last != null && last[0] == value) {
+      json = (String) last[1];
+    } else {
+      json = ctx.jsonMapper().toJsonString(value, Object.class);
+      if (written.size() > 1000) {
+        written.clear(); // ids of targets since forgotten
+      }
+      written.put(endpoint, new Object[] {value, json});
+    }
+    ctx.contentType(io.javalin.http.ContentType.APPLICATION_JSON).result(json);
   }
 
   void servers(Context ctx) {

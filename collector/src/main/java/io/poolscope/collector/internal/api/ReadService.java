@@ -54,10 +54,29 @@ public final class ReadService {
     this.version = version;
   }
 
-  /** {@code GET /api/overview}. */
+  /** The object last built for an overview, alerts list and (for a database) id; see below. */
+  private record Built(Overview overview, Object alerts, Map<String, Object> json) {}
+
+  private volatile Built lastOverview;
+  private final Map<String, Built> lastDatabase = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * {@code GET /api/overview}. Built once per overview and alerts list: every poller between two
+   * computations gets the same object (and {@link ReadHandler} serializes it once).
+   */
   public Map<String, Object> overview() {
     Overview o = overview.current();
     List<AlertsView.Active> active = alerts.active();
+    Built b = lastOverview;
+    if (b != null && b.overview() == o && b.alerts() == active) {
+      return b.json();
+    }
+    Map<String, Object> json = overview(o, active);
+    lastOverview = new Built(o, active, json);
+    return json;
+  }
+
+  private Map<String, Object> overview(Overview o, List<AlertsView.Active> active) {
     List<Object> dbs = new ArrayList<>();
     for (DatabaseBudget b : o.budgets()) {
       dbs.add(FleetJson.database(b));
@@ -114,6 +133,19 @@ public final class ReadService {
     if (r == null) {
       throw ApiException.notFound("no database target with id '" + id + "'");
     }
+    Built last = lastDatabase.get(id);
+    if (last != null && last.overview() == o) {
+      return last.json();
+    }
+    if (lastDatabase.size() >= o.rollups().size() + 16) {
+      lastDatabase.clear(); // targets forgotten since: keep one entry per current target
+    }
+    Map<String, Object> json = database(o, id, r);
+    lastDatabase.put(id, new Built(o, null, json));
+    return json;
+  }
+
+  private static Map<String, Object> database(Overview o, String id, TargetRollup r) {
     DatabaseBudget b = r.budget();
     List<PodView> top = r.pods().subList(0, Math.min(TOP_PODS, r.pods().size()));
     Map<String, List<PodView>> byService = new LinkedHashMap<>();

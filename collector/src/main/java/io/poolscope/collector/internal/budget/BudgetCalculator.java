@@ -153,12 +153,7 @@ public final class BudgetCalculator {
       budgets.add(b);
       List<ServiceRollup> svc = new ArrayList<>(s.services.size());
       s.services.forEach((name, ss) -> svc.add(ss.rollup(name)));
-      List<PodView> pods = new ArrayList<>(s.pods);
-      pods.sort(
-          Comparator.comparing(PodView::stale)
-              .thenComparing(p -> -p.openTo(target))
-              .thenComparing(p -> String.valueOf(p.podName())));
-      rollups.put(e.getKey(), new TargetRollup(b, List.copyOf(svc), List.copyOf(pods)));
+      rollups.put(e.getKey(), new TargetRollup(b, List.copyOf(svc), byHolding(s.pods, target)));
       figures.add(new ServerRollups.TargetFigures(b, s.replicas, s.pods));
     }
     List<ServiceRollup> all = new ArrayList<>(services.size());
@@ -172,6 +167,29 @@ public final class BudgetCalculator {
         List.copyOf(all),
         sr.servers(),
         sr.serverOfTarget());
+  }
+
+  /** A pod with its sort keys for one target, looked up once rather than on every comparison. */
+  private record Ranked(PodView pod, boolean stale, double negOpen, String name) {}
+
+  private static final Comparator<Ranked> HOLDING_MOST =
+      Comparator.comparing(Ranked::stale)
+          .thenComparingDouble(Ranked::negOpen)
+          .thenComparing(Ranked::name);
+
+  /** Live pods first, then those holding most connections to {@code target}, then by name. */
+  private static List<PodView> byHolding(List<PodView> pods, TargetKey target) {
+    Ranked[] ranked = new Ranked[pods.size()];
+    for (int i = 0; i < ranked.length; i++) {
+      PodView p = pods.get(i);
+      ranked[i] = new Ranked(p, p.stale(), -p.openTo(target), String.valueOf(p.podName()));
+    }
+    java.util.Arrays.sort(ranked, HOLDING_MOST);
+    PodView[] out = new PodView[ranked.length];
+    for (int i = 0; i < ranked.length; i++) {
+      out[i] = ranked[i].pod();
+    }
+    return List.of(out);
   }
 
   private static void add(PodView pod, Map<TargetKey, Sums> sums, Map<String, ServiceSums> all) {

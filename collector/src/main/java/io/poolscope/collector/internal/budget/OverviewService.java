@@ -18,13 +18,19 @@ import java.util.function.Supplier;
  *
  * <p>A large fleet's readers never wait for a computation: they get the last complete overview, and
  * one that is a second old or more starts a recomputation on {@code refresher} (one at a time) for
- * the readers after them. The scheduler's {@link #fresh()} also publishes what it computes.
+ * the readers after them. On a machine too busy to compute one in a quarter of a second, the
+ * overview may grow as old as four computations took, so that reads keep the recomputation to a
+ * quarter of a core however slow it gets. The scheduler's {@link #fresh()} also publishes what it
+ * computes.
  */
 public final class OverviewService {
   private static final long MAX_AGE_MILLIS = 250;
 
   /** How old a large fleet's overview may get before a read starts a recomputation. */
   private static final long LARGE_FLEET_MAX_AGE_MILLIS = 1000;
+
+  /** A large fleet's overview is recomputed for reads at most once per this many computations. */
+  private static final int LARGE_FLEET_DUTY = 4;
 
   /**
    * From this many pods on, an overview up to a second old is good enough for reads. Decided by
@@ -49,6 +55,9 @@ public final class OverviewService {
   private final AtomicReference<Computed> cached = new AtomicReference<>();
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private final Consumer<Overview> computed;
+
+  /** How long the last computation took, in milliseconds of real time. */
+  private volatile long lastComputeMillis;
 
   /**
    * Combines the fleet, the probes' latest results and the budget arithmetic; {@code refresher}
@@ -101,7 +110,8 @@ public final class OverviewService {
     Computed c = cached.get();
     if (c != null && c.overview().fleet().pods().size() >= LARGE_FLEET) {
       // A large fleet, changing all the time: dashboards re-fetch at most once a second anyway.
-      if (now - c.overview().fleet().time() >= LARGE_FLEET_MAX_AGE_MILLIS) {
+      long maxAge = Math.max(LARGE_FLEET_MAX_AGE_MILLIS, LARGE_FLEET_DUTY * lastComputeMillis);
+      if (now - c.overview().fleet().time() >= maxAge) {
         refreshInBackground();
       }
       return c.overview();
@@ -148,8 +158,10 @@ public final class OverviewService {
 
   private Overview compute(
       long now, long changes, Map<String, ProbeResult> p, Map<String, ProbeResult> sp) {
+    long start = System.nanoTime();
     var snapshot = fleet.snapshot(now);
     Computed next = new Computed(calculator.overview(snapshot, p, sp), changes, p, sp);
+    lastComputeMillis = (System.nanoTime() - start) / 1_000_000;
     // Two computations can overlap (the scheduler's and a reader's): the one that saw fewer fleet
     // changes does not replace the other.
     cached.accumulateAndGet(

@@ -72,6 +72,7 @@ public final class FleetModel {
           applyPool(pod, p, now);
         }
       }
+      pod.changes++;
     }
     changes.incrementAndGet();
   }
@@ -237,6 +238,7 @@ public final class FleetModel {
         inUse.add(new PodState.FamilyKey(s.target, s.family));
       }
       pod.families.keySet().retainAll(inUse);
+      pod.changes++;
       changes.incrementAndGet();
     }
   }
@@ -264,6 +266,26 @@ public final class FleetModel {
     return now - lastSeen > intervalMillis * 3 / 2;
   }
 
+  /**
+   * The pod's view at {@code now}; under its lock. A pod reports once an interval and a snapshot is
+   * taken every second or so, so most pods are unchanged since the last snapshot: their view is
+   * reused while nothing that depends on the time alone (stale, silent, a closed pool's 15 minutes)
+   * has turned.
+   */
+  private PodView view(PodState pod, long now) {
+    if (pod.view != null
+        && pod.viewVersion == pod.changes
+        && now >= pod.viewAt
+        && now < pod.viewUntil) {
+      return pod.view;
+    }
+    pod.view = PodViews.of(this, pod, now);
+    pod.viewVersion = pod.changes;
+    pod.viewAt = now;
+    pod.viewUntil = PodViews.validUntil(staleAfterMillis, intervalMillis * 3 / 2, pod, now);
+    return pod.view;
+  }
+
   /** An immutable copy of the whole fleet at {@code now}. */
   public FleetSnapshot snapshot(long now) {
     List<PodView> views = new ArrayList<>(pods.size());
@@ -271,7 +293,7 @@ public final class FleetModel {
     for (PodState pod : pods.values()) {
       PodView v;
       synchronized (pod) {
-        v = PodViews.of(this, pod, now);
+        v = view(pod, now);
       }
       views.add(v);
       targets.addAll(v.totals().keySet());

@@ -39,6 +39,18 @@ final class PodState {
   final Map<TargetAttr, Counter> created = new HashMap<>();
   final Map<TargetAttr, Counter> closed = new HashMap<>();
 
+  /** Increases on every change of this pod's state; a cached view of an older one is outdated. */
+  long changes;
+
+  /** The view last built, at {@link #viewAt} from state {@link #viewVersion}; null before. */
+  PodView view;
+
+  long viewVersion = -1;
+  long viewAt;
+
+  /** The first instant at which {@link #view} may read differently although nothing changed. */
+  long viewUntil;
+
   PodState(String instanceId, long now) {
     this.instanceId = instanceId;
     this.firstSeen = now;

@@ -279,6 +279,35 @@ final class PodViews {
     return List.copyOf(out);
   }
 
+  /**
+   * The first instant after {@code now} at which {@link #of} could give another view of the same
+   * state: when one of its time thresholds turns (pod, pool or open figure stale after {@code
+   * staleAfter}; pod silent after {@code silentAfter}; a closed pool past {@link
+   * FleetModel#CLOSED_KEPT_MILLIS}). Each threshold is a "more than" on milliseconds, so it turns
+   * one millisecond after its bound.
+   */
+  static long validUntil(long staleAfter, long silentAfter, PodState pod, long now) {
+    long until = Long.MAX_VALUE;
+    until = earliestAfter(until, now, pod.lastSeen + staleAfter + 1);
+    until = earliestAfter(until, now, pod.lastSeen + silentAfter + 1);
+    for (PoolState s : pod.pools.values()) {
+      until = earliestAfter(until, now, s.lastSeen + staleAfter + 1);
+      // A pool gone silent counts as closed at its last report.
+      until = earliestAfter(until, now, s.lastSeen + FleetModel.CLOSED_KEPT_MILLIS + 1);
+      if (s.closedAt >= 0) {
+        until = earliestAfter(until, now, s.closedAt + FleetModel.CLOSED_KEPT_MILLIS + 1);
+      }
+    }
+    for (long seen : pod.openSeen.values()) {
+      until = earliestAfter(until, now, seen + staleAfter + 1);
+    }
+    return until;
+  }
+
+  private static long earliestAfter(long until, long now, long t) {
+    return t > now && t < until ? t : until;
+  }
+
   /** The users' figures of the targets whose {@code poolscope.connection.open} is current. */
   private static Map<TargetKey, Map<String, Double>> openByUser(
       FleetModel model, PodState pod, long now) {

@@ -35,6 +35,14 @@ public final class OtlpCodec {
 
   /** Decodes a metrics export request; 400 naming the problem when malformed. */
   public static ExportMetricsServiceRequest metrics(byte[] body, OtlpBody.Encoding enc) {
+    if (enc == OtlpBody.Encoding.PROTOBUF) {
+      // Straight into messages: a builder parses into nested builders and copies them all again.
+      try {
+        return ExportMetricsServiceRequest.parseFrom(body);
+      } catch (InvalidProtocolBufferException e) {
+        throw invalid("ExportMetricsServiceRequest", e);
+      }
+    }
     ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
     parse(body, enc, b, "ExportMetricsServiceRequest");
     return b.build();
@@ -67,8 +75,7 @@ public final class OtlpCodec {
         PARSER.merge(hexIdsToBase64(body), b);
       }
     } catch (InvalidProtocolBufferException e) {
-      throw ApiException.badRequest(
-          "body is not a valid OTLP " + type + ": " + Sanitize.text(e.getMessage(), 300));
+      throw invalid(type, e);
     } catch (RuntimeException e) {
       // JsonFormat reports some malformed input (wrong JSON types) as unchecked exceptions.
       throw ApiException.badRequest(
@@ -77,6 +84,11 @@ public final class OtlpCodec {
               + ": "
               + Sanitize.text(String.valueOf(e.getMessage()), 300));
     }
+  }
+
+  private static ApiException invalid(String type, InvalidProtocolBufferException e) {
+    return ApiException.badRequest(
+        "body is not a valid OTLP " + type + ": " + Sanitize.text(e.getMessage(), 300));
   }
 
   private static String hexIdsToBase64(byte[] body) throws InvalidProtocolBufferException {
