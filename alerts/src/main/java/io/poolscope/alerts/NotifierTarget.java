@@ -55,8 +55,12 @@ public record NotifierTarget(
     Duration groupInterval,
     Duration repeatInterval) {
 
-  /** Alertmanager's default {@code group_by} for Poolscope: one group per rule, db and service. */
-  public static final List<String> DEFAULT_GROUP_BY = List.of("alertname", "db", "service");
+  /**
+   * Alertmanager's default {@code group_by} for Poolscope: one group per rule, server, db and
+   * service.
+   */
+  public static final List<String> DEFAULT_GROUP_BY =
+      List.of("alertname", "server", "db", "service");
 
   /** {@code group_by} value that groups by every label: no grouping. */
   public static final String ALL_LABELS = "...";

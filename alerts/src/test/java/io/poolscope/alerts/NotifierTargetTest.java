@@ -74,7 +74,7 @@ class NotifierTargetTest {
   @Test
   void groupingDefaultsAreAlertmanagersAndBadValuesNameTheField() {
     NotifierTarget hook = NotifierTarget.of("hook", "webhook", "http://a/", null, null);
-    assertThat(hook.groupBy()).containsExactly("alertname", "db", "service");
+    assertThat(hook.groupBy()).containsExactly("alertname", "server", "db", "service");
     assertThat(hook.groupWait()).isEqualTo(Duration.ofSeconds(30));
     assertThat(hook.groupInterval()).isEqualTo(Duration.ofMinutes(5));
     assertThat(hook.repeatInterval()).isEqualTo(Duration.ofHours(4));

@@ -90,7 +90,8 @@ class NotifierTest {
     assertThat(firing.get("commonLabels").get("server").asText()).isEqualTo("pg1");
     assertThat(firing.get("externalURL").asText()).isEqualTo("http://poolscope.example:4318/");
     assertThat(firing.get("truncatedAlerts").asInt()).isZero();
-    assertThat(firing.get("groupKey").asText()).isEqualTo("{alertname=\"PoolscopeBudgetHigh\"}");
+    assertThat(firing.get("groupKey").asText())
+        .isEqualTo("{alertname=\"PoolscopeBudgetHigh\",server=\"pg1\"}");
     JsonNode a = firing.get("alerts").get(0);
     assertThat(a.get("status").asText()).isEqualTo("firing");
     assertThat(a.get("labels").get("alertname").asText()).isEqualTo("PoolscopeBudgetHigh");
