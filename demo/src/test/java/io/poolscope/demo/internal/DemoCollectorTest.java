@@ -47,7 +47,7 @@ class DemoCollectorTest {
   void logNotifierGroupsOnTheSameFasterClock() {
     CollectorConfig.Notifier log = DemoCollector.logNotifier(4);
 
-    assertThat(log.groupBy()).containsExactly("db", "service");
+    assertThat(log.groupBy()).containsExactly("server", "db", "service");
     assertThat(log.groupWait()).isEqualTo(Duration.ofMillis(7500));
     assertThat(log.groupInterval()).isEqualTo(Duration.ofSeconds(75));
     assertThat(log.repeatInterval()).isEqualTo(Duration.ofHours(1));
