@@ -26,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code Retry-After} (health and ingest) and nothing is written; afterwards every replica recovers
  * by itself, and one round of the agents' exports brings every pod back into every replica's view.
  *
- * <p>The outage lasts {@code -Dpoolscope.test.storeOutageSeconds} (default 20; the issue's minute
- * is {@code 60}).
+ * <p>The outage lasts a minute, as an outage a store failover or restart takes; {@code
+ * -Dpoolscope.test.storeOutageSeconds} shortens it while working on the test.
  */
 class StoreOutageTest {
   static final String DB = "127.0.0.1:5432/orders";
   static final int PODS = 30;
-  static final long OUTAGE_MILLIS = Long.getLong("poolscope.test.storeOutageSeconds", 20) * 1000;
+  static final long OUTAGE_MILLIS = Long.getLong("poolscope.test.storeOutageSeconds", 60) * 1000;
 
   @TempDir Path dir;
   private final List<AutoCloseable> open = new ArrayList<>();
