@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class PhysicalLife {
   private final AtomicLongArray closed = new AtomicLongArray(CloseReason.values().length);
-  private volatile long maxLifetimeNanos;
+
+  /** Not read from the pool yet: neither the export thread nor a close has asked it. */
+  private static final long UNKNOWN = -1;
+
+  private volatile long maxLifetimeNanos = UNKNOWN;
 
   // The pool's own idle-timeout and broken counts as of the last close (closing threads).
   private long seenIdle;
@@ -25,6 +29,16 @@ public final class PhysicalLife {
    */
   void closed(long ageNanos, PoolAdapter adapter, Object pool) {
     long max = maxLifetimeNanos;
+    if (max == UNKNOWN && pool != null) {
+      // A close before the first export (the agent's export thread starts after the application):
+      // ask the pool now, on the closing thread, rather than count a lifetime close as "other".
+      try {
+        maxLifetime(adapter.maxLifetime(pool));
+      } catch (RuntimeException | LinkageError e) {
+        maxLifetime(null);
+      }
+      max = maxLifetimeNanos;
+    }
     CloseReason reason;
     if (max > 0 && ageNanos >= (long) (max * CloseReason.LIFETIME_SHARE)) {
       reason = CloseReason.MAX_LIFETIME;
