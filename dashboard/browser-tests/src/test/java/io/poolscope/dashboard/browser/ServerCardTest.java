@@ -127,6 +127,52 @@ class ServerCardTest {
     }
   }
 
+  @Test
+  void aYoungCollectorsServerHistoryStartsAtItsFirstPoint() throws Exception {
+    CollectorConfig config =
+        CollectorConfig.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .storeUrl("jdbc:h2:file:" + dir.resolve("young"))
+            .historyStep(Duration.ofSeconds(1))
+            .servers(List.of(CollectorConfig.Server.withLimit("pg-main", 100, "127.0.0.1:5432")))
+            .build();
+    SimulatedFleet fleet = new SimulatedFleet();
+    fleet.pod(
+        "checkout",
+        "checkout-1",
+        "1.0.0",
+        new Pool(
+            "a",
+            "HikariDataSource",
+            new Db("postgresql", "127.0.0.1", 5432, "payments"),
+            10,
+            2,
+            20));
+    try (Collector collector = Collector.start(config)) {
+      String base = "http://127.0.0.1:" + collector.port();
+      fleet.report(base);
+      chromium.driver.get(base + "/#/server/pg-main");
+      WebDriverWait wait = new WebDriverWait(chromium.driver, Duration.ofSeconds(15));
+      wait.ignoring(StaleElementReferenceException.class);
+      // The page refreshes live: wait for the history's first points, then read the chart's axis.
+      wait.until(
+          d ->
+              d.findElements(By.cssSelector(".panel.history .legend-note")).stream()
+                  .anyMatch(e -> e.getText().startsWith("History starts ")));
+      List<?> axis =
+          (List<?>)
+              chromium.driver.executeScript(
+                  "const c = Chart.getChart(document.querySelector('[data-chart=server-history] canvas'));"
+                      + "const firsts = c.data.datasets.filter((d) => d.data.length).map((d) => d.data[0].x);"
+                      + "return [c.options.scales.x.min, Math.min(...firsts), c.options.scales.x.max];");
+      // Not a sliver at the right edge of the hour: the axis starts where the data does.
+      assertThat(((Number) axis.get(0)).longValue()).isEqualTo(((Number) axis.get(1)).longValue());
+      assertThat(((Number) axis.get(2)).longValue() - ((Number) axis.get(0)).longValue())
+          .isLessThan(Duration.ofMinutes(10).toMillis());
+    }
+  }
+
   static JsonNode api(String url) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()

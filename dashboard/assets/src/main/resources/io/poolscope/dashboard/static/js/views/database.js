@@ -8,6 +8,7 @@ import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
 import { activeList } from './alerts.js';
 import { holdersRow } from './holders.js';
+import { historyNote, historyRange } from './history.js';
 import * as whatIf from './whatif.js';
 
 const MAX_POD_BARS = 40;
@@ -62,14 +63,8 @@ function historyPanel(data) {
   const head = h('div', { class: 'panel-head' }, h('h3', null, 'History'), h('span', { class: 'ranges right', role: 'group', 'aria-label': 'Time range' }, buttons));
   if (history.error) return h('section', { class: 'panel history' }, head, h('p', { class: 'error-box' }, `History unavailable (${history.error}).`));
   const events = history.events || [];
-  // A collector younger than the range would draw a sliver at the right edge: start the axis
-  // where its data starts, and say so.
-  let start = from;
-  let earliest = Infinity;
-  for (const sr of history.series || []) if (sr.points && sr.points.length) earliest = Math.min(earliest, sr.points[0][0]);
-  const young = earliest !== Infinity && earliest > from + 2 * (history.stepSeconds || 60) * 1000;
-  if (young) start = earliest;
-  const opts = { from: start, to, events };
+  const axis = historyRange(history, from);
+  const opts = { from: axis.start, to, events };
   const body = h(
     'div',
     { class: 'history-grid' },
@@ -109,12 +104,7 @@ function historyPanel(data) {
           .map((e) => h('li', { class: `kind-${e.kind}` }, h('span', { class: 'num' }, time(e.time)), h('strong', null, e.kind === 'alert' ? 'alert' : 'deploy'), h('span', { class: 'name' }, e.text), e.count > 1 ? h('span', { class: 'muted' }, ` ×${e.count}`) : null)),
       )
     : h('p', { class: 'legend-note' }, 'No alert firings or deploys in this range.');
-  const note =
-    earliest === Infinity
-      ? h('p', { class: 'legend-note' }, `No history yet: the collector stores a point every ${seconds(history.stepSeconds)}.`)
-      : young
-        ? h('p', { class: 'legend-note' }, `History starts ${time(earliest)}, when this collector began recording.`)
-        : null;
+  const note = historyNote(history, axis);
   return h(
     'section',
     { class: 'panel history' },

@@ -8,6 +8,7 @@ import { int, pct, time } from '../format.js';
 import { cssVar, gauge, timeLines } from '../charts.js';
 import { gaugeText, limitText, plannedFact, stateOf, statePill } from './card.js';
 import { activeList } from './alerts.js';
+import { historyNote, historyRange } from './history.js';
 
 const refusalWords = {
   server: 'max_connections',
@@ -163,10 +164,12 @@ function series(history, name) {
 function historyPanel({ id, history, from, to }) {
   const head = h('div', { class: 'panel-head' }, h('h3', null, 'History'), h('span', { class: 'hint' }, 'the last hour, the server as a whole'));
   if (history.error) return h('section', { class: 'panel history' }, head, h('p', { class: 'error-box' }, `History unavailable (${history.error}).`));
+  const axis = historyRange(history, from);
   return h(
     'section',
     { class: 'panel history' },
     head,
+    historyNote(history, axis),
     timeLines(
       `server:${id}:hist:conn`,
       'server-history',
@@ -176,7 +179,7 @@ function historyPanel({ id, history, from, to }) {
         { label: 'planned', points: series(history, 'planned'), color: cssVar('--planned'), dash: [6, 4], stepped: true },
         { label: 'actual (probe)', points: series(history, 'actual'), color: cssVar('--actual'), dash: [2, 2] },
       ],
-      { from, to, events: history.events || [], unit: 'connections', heightPx: 220 },
+      { from: axis.start, to, events: history.events || [], unit: 'connections', heightPx: 220 },
     ),
   );
 }
