@@ -56,10 +56,13 @@ public final class PoolRulesApp {
     use(old);
 
     for (int i = 0; i < REOPEN_BORROWS; i++) {
+      // Past the lifetime of the connection returned before (the set-up's one included), so each
+      // borrow closes it and reopens: REOPEN_BORROWS closes for max lifetime, however soon the
+      // test answered READY.
+      Thread.sleep(500);
       try (Connection c = reopen.getConnection()) {
         use(c);
       }
-      Thread.sleep(500); // past the lifetime, so the next borrow reopens
     }
     System.out.println("REOPENED " + reopen.getNumActive() + " active");
     System.out.flush();
