@@ -11,6 +11,9 @@
 #   --poolscope-variant 'disabled:enabled=false'  (adds a config: agent attached with these options)
 #   --poolscope-compare 'before:/tmp/agent-before.jar' (adds a config: another build of the agent,
 #                                                   same options, every benchmark: before/after)
+#   --window on                                    (adds a config: the agent with a leak capture
+#                                                   window open, on hikariCycle and tomcatCycle)
+#   --otel-agent none                              (leaves the OpenTelemetry agent out)
 # environment: POOLSCOPE_AGENT_JAR (default agent/target/poolscope-agent.jar), SKIP_BUILD=1
 # output: benchmarks/target/agent-bench/<UTC time>/{summary.md,results.csv,jmh-*.log}
 set -euo pipefail

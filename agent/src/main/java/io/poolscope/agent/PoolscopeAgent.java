@@ -33,7 +33,7 @@ public final class PoolscopeAgent {
    * @param inst the instrumentation
    */
   public static void premain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, true);
   }
 
   /**
@@ -43,10 +43,10 @@ public final class PoolscopeAgent {
    * @param inst the instrumentation
    */
   public static void agentmain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, false);
   }
 
-  private static synchronized void start(String args, Instrumentation inst) {
+  private static synchronized void start(String args, Instrumentation inst, boolean atJvmStart) {
     if (started || System.getProperty("poolscope.agent.active") != null) {
       return; // attached twice (e.g. -javaagent and JAVA_TOOL_OPTIONS): one agent is enough
     }
@@ -70,8 +70,8 @@ public final class PoolscopeAgent {
       System.setProperty("poolscope.agent.active", "true");
       String version = PoolscopeAgent.class.getPackage().getImplementationVersion();
       Class.forName("io.poolscope.agent.internal.AgentMain")
-          .getMethod("start", Object.class, Instrumentation.class, String.class)
-          .invoke(null, config, inst, version == null ? "dev" : version);
+          .getMethod("start", Object.class, Instrumentation.class, String.class, boolean.class)
+          .invoke(null, config, inst, version == null ? "dev" : version, atJvmStart);
     } catch (Throwable t) {
       Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
       System.err.println(

@@ -40,14 +40,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code AgentBench [--forks 3] [--warmup 8] [--iterations 5] [--time 1] [--out DIR]
  * [--poolscope-agent JAR] [--poolscope-args k=v,...] [--poolscope-variant NAME:k=v,...]
- * [--poolscope-compare NAME:JAR] [--otel-agent JAR] [--pg-url JDBC_URL] [--only REGEX]}. Normally
- * started by {@code benchmarks/run-agent-bench.sh}.
+ * [--poolscope-compare NAME:JAR] [--window on] [--otel-agent JAR] [--pg-url JDBC_URL] [--only
+ * REGEX]}. Normally started by {@code benchmarks/run-agent-bench.sh}.
  */
 public final class AgentBench {
 
   private static final String BENCH = PoolCycleBenchmark.class.getName();
   private static final List<String> STUB_BENCHMARKS =
-      List.of("hikariCycle", "dbcp2Cycle", "plainPoolCycle");
+      List.of("hikariCycle", "dbcp2Cycle", "tomcatCycle", "plainPoolCycle");
+  // Held past the window configuration's leak threshold in set-up (a leak), so the family's
+  // capture window is open for every measured cycle; the scan period is a quarter of it.
+  private static final String WINDOW_LEAK_MS = "1500";
+  private static final String WINDOW_THRESHOLD = "leakThreshold=250ms";
   private static final String PG_BENCHMARK = "pgLease";
   private static final String BASELINE = "none";
 
@@ -109,6 +113,16 @@ public final class AgentBench {
           }
           configs.add(
               new Config("poolscope-" + nj[0], with(common, javaagent(otherJar, agentArgs)), all));
+        }
+        if (opt.containsKey("window")) {
+          // The capture window open: the same agent with a short leak threshold, and one lease
+          // held past it in set-up, on the cycles of HikariCP and Tomcat jdbc-pool.
+          List<String> cycles =
+              all.stream().filter(b -> b.equals("hikariCycle") || b.equals("tomcatCycle")).toList();
+          List<String> jvm =
+              with(common, javaagent(poolscopeJar, agentArgs + "," + WINDOW_THRESHOLD));
+          jvm.add("-D" + PoolCycleBenchmark.LEAK_FIRST_PROPERTY + "=" + WINDOW_LEAK_MS);
+          configs.add(new Config("poolscope-window-open", jvm, cycles));
         }
         if (opt.containsKey("poolscope-variant")) {
           // NAME:K=V,... - the agent attached with other options (a pool exclusion, or

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.dbcp2.BasicDataSource;
+import org.apache.tomcat.jdbc.pool.PoolProperties;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,6 +46,13 @@ public class PoolCycleBenchmark {
   /** System property holding the JDBC URL of the PostgreSQL server for {@link #pgLease}. */
   public static final String PG_URL_PROPERTY = "poolscope.bench.pgUrl";
 
+  /**
+   * System property: when set, each stub pool's set-up holds one connection for this many
+   * milliseconds before the measurement, so an agent whose leak threshold is shorter reports a leak
+   * and opens the pool family's call-site capture window for the whole fork.
+   */
+  public static final String LEAK_FIRST_PROPERTY = "poolscope.bench.leakFirstMs";
+
   /** Pool size for the stub pools: larger than one thread needs, as in a real service. */
   private static final int STUB_POOL_SIZE = 4;
 
@@ -64,6 +72,7 @@ public class PoolCycleBenchmark {
       config.setMinimumIdle(STUB_POOL_SIZE);
       pool = new HikariDataSource(config);
       warm(pool);
+      leakFirst(pool);
     }
 
     /** Closes the pool. */
@@ -97,6 +106,35 @@ public class PoolCycleBenchmark {
     /** Closes the pool. */
     @TearDown(Level.Trial)
     public void stop() throws SQLException {
+      pool.close();
+    }
+  }
+
+  /** Tomcat jdbc-pool over the stub driver, with its defaults (no validation on borrow). */
+  @State(Scope.Benchmark)
+  public static class TomcatStub {
+    org.apache.tomcat.jdbc.pool.DataSource pool;
+
+    /** Starts the pool and fills it. */
+    @Setup(Level.Trial)
+    public void start() throws SQLException {
+      StubDriver.register();
+      PoolProperties p = new PoolProperties();
+      p.setName("bench-tomcat");
+      p.setDriverClassName(StubDriver.class.getName());
+      p.setUrl(StubDriver.PREFIX + "tomcat");
+      p.setMaxActive(STUB_POOL_SIZE);
+      p.setMaxIdle(STUB_POOL_SIZE);
+      p.setMinIdle(STUB_POOL_SIZE);
+      p.setInitialSize(STUB_POOL_SIZE);
+      pool = new org.apache.tomcat.jdbc.pool.DataSource(p);
+      warm(pool);
+      leakFirst(pool);
+    }
+
+    /** Closes the pool. */
+    @TearDown(Level.Trial)
+    public void stop() {
       pool.close();
     }
   }
@@ -166,6 +204,22 @@ public class PoolCycleBenchmark {
     }
   }
 
+  /**
+   * With {@link #LEAK_FIRST_PROPERTY} set, holds one connection that long: a leak to an agent with
+   * a shorter threshold, which then captures call sites for the family (its capture window).
+   */
+  private static void leakFirst(javax.sql.DataSource pool) throws SQLException {
+    String ms = System.getProperty(LEAK_FIRST_PROPERTY);
+    if (ms == null) {
+      return;
+    }
+    try (Connection c = pool.getConnection()) {
+      Thread.sleep(Long.parseLong(ms));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** HikariCP borrow + return with the stub driver: the cycle the 0.60x goal is stated on. */
   @Benchmark
   public Connection hikariCycle(HikariStub s) throws SQLException {
@@ -177,6 +231,14 @@ public class PoolCycleBenchmark {
   /** DBCP2 borrow + return with the stub driver. */
   @Benchmark
   public Connection dbcp2Cycle(Dbcp2Stub s) throws SQLException {
+    Connection c = s.pool.getConnection();
+    c.close();
+    return c;
+  }
+
+  /** Tomcat jdbc-pool borrow + return with the stub driver. */
+  @Benchmark
+  public Connection tomcatCycle(TomcatStub s) throws SQLException {
     Connection c = s.pool.getConnection();
     c.close();
     return c;

@@ -3,13 +3,19 @@ package io.poolscope.agent.internal.instrument;
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.poolscope.agent.bootstrap.Bridge;
 import io.poolscope.agent.internal.Diagnostics;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -28,15 +34,19 @@ import net.bytebuddy.utility.JavaModule;
 public final class Instrumenter {
   private static final AtomicLong TRANSFORMED = new AtomicLong();
   private static final TypeCache TYPES = new TypeCache();
+  private static final Map<Class<?>, Advice> ADVICE =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Instrumenter() {}
 
   /**
-   * Installs the instrumentation.
+   * Sets up the instrumentation behind the gate and opens it; on the agent's own thread, as it
+   * loads and initialises Byte Buddy.
    *
    * @param inst the JVM's instrumentation
+   * @param gate the gate registered in {@code premain}
    */
-  public static void install(Instrumentation inst) {
+  public static void install(Instrumentation inst, StartGate gate) {
     Advice.ExceptionHandler handler;
     try {
       handler =
@@ -47,10 +57,14 @@ public final class Instrumenter {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
+    List<ElementMatcher<? super TypeDescription>> targets = new ArrayList<>();
     AgentBuilder builder =
         new AgentBuilder.Default()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(
+                (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
+                    Instrumenter::loadedCandidates)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
             .with(TYPES)
@@ -58,19 +72,19 @@ public final class Instrumenter {
             .with(new ErrorListener())
             .ignore(ignored())
             .or(any(), isBootstrapClassLoader())
-            .type(DataSourceInstrumentation.types())
+            .type(target(targets, DataSourceInstrumentation.types()))
             .transform(
                 advise(
                     DataSourceInstrumentation.LeaseAdvice.class,
                     DataSourceInstrumentation.methods(),
                     handler))
-            .type(DriverInstrumentation.driverTypes())
+            .type(target(targets, DriverInstrumentation.driverTypes()))
             .transform(
                 advise(
                     DriverInstrumentation.ConnectAdvice.class,
                     DriverInstrumentation.driverMethods(),
                     handler))
-            .type(DriverInstrumentation.sourceTypes())
+            .type(target(targets, DriverInstrumentation.sourceTypes()))
             .transform(
                 advise(
                     DriverInstrumentation.SourceAdvice.class,
@@ -81,66 +95,118 @@ public final class Instrumenter {
                     DriverInstrumentation.SourceUserAdvice.class,
                     DriverInstrumentation.sourceMethodsWithUser(),
                     handler))
-            .type(DriverInstrumentation.pooledConnectionTypes())
+            .type(target(targets, DriverInstrumentation.pooledConnectionTypes()))
             .transform(
                 advise(
                     DriverInstrumentation.PooledCloseAdvice.class,
                     DriverInstrumentation.pooledConnectionClose(),
                     handler))
-            .type(ConnectionCloseInstrumentation.types())
+            .type(target(targets, ConnectionCloseInstrumentation.types()))
             .transform(
                 advise(
                     ConnectionCloseInstrumentation.CloseAdvice.class,
                     ConnectionCloseInstrumentation.methods(),
                     handler));
     for (PoolLifecycleInstrumentation pool : PoolLifecycleInstrumentation.all()) {
-      builder = pool.transform(builder.type(pool.typeMatcher()), handler);
+      builder = pool.transform(builder.type(target(targets, pool.typeMatcher())), handler);
     }
-    builder.installOn(inst);
+    CapturingInstrumentation capturing = new CapturingInstrumentation(inst, gate);
+    builder.installOn(capturing);
+    ClassFileTransformer transformer = capturing.captured();
+    if (transformer == null) {
+      throw new IllegalStateException("Byte Buddy added no transformer");
+    }
+    retransformLate(
+        inst, gate.open(transformer), new ElementMatcher.Junction.Disjunction<>(targets));
+  }
+
+  private static ElementMatcher<TypeDescription> target(
+      List<ElementMatcher<? super TypeDescription>> targets, ElementMatcher<TypeDescription> m) {
+    targets.add(m);
+    return m;
   }
 
   private static ElementMatcher.Junction<TypeDescription> ignored() {
-    return Matchers.prefixes(
-            Arrays.asList(
-                "java.",
-                "javax.",
-                "jdk.",
-                "sun.",
-                "com.sun.",
-                "io.poolscope.agent.",
-                // Joined at run time so the shade plugin's relocation does not rewrite these names
-                // into the agent's own shaded packages: they mean the application's copies.
-                String.join(".", "net", "bytebuddy", ""),
-                "org.junit.",
-                "org.apache.maven.",
-                "org.gradle.",
-                "kotlin.",
-                "scala.",
-                "groovy.",
-                "org.slf4j.",
-                "ch.qos.logback.",
-                "org.apache.logging.log4j.",
-                "com.fasterxml.jackson.",
-                "com.google.common.",
-                "com.google.protobuf.",
-                "io.netty.",
-                "org.eclipse.jetty.",
-                String.join(".", "io", "opentelemetry", ""),
-                "org.objectweb.asm.",
-                "org.assertj.",
-                "org.mockito."))
-        .or(nameContains("$$Lambda"))
-        // JDK dynamic proxies (jdk.proxyN.$ProxyN, com.sun.proxy.$ProxyN) wrap connections in
-        // in-house pools and frameworks: their close() must be seen.
-        .and(not(nameStartsWith("jdk.proxy")))
-        .and(not(nameStartsWith("com.sun.proxy.")));
+    return Matchers.prefixes(IgnoredNames.PREFIXES)
+        .or(nameContains(IgnoredNames.LAMBDA))
+        .and(not(Matchers.prefixes(IgnoredNames.PROXIES)));
+  }
+
+  /**
+   * The loaded classes worth retransforming: at {@code premain} about a thousand classes are
+   * loaded, nearly all of them the JDK's on the boot loader, and handing each to Byte Buddy costs a
+   * type description and a class file read. This filter decides on the loader and the name alone,
+   * exactly as the ignore matcher would, so what it drops Byte Buddy would have skipped anyway.
+   */
+  private static Iterable<Iterable<Class<?>>> loadedCandidates(Instrumentation inst) {
+    List<Class<?>> out = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (c.getClassLoader() != null
+          && !c.isArray()
+          && !c.isPrimitive()
+          && !IgnoredNames.ignored(c.getName())
+          && inst.isModifiableClass(c)) {
+        out.add(c);
+      }
+    }
+    return Collections.singletonList(out);
+  }
+
+  /**
+   * Retransforms the classes the start gate let through before Byte Buddy was ready that an
+   * instrumentation applies to. A class still being defined when the gate opened is waited for by
+   * looking it up in its loader.
+   */
+  private static void retransformLate(
+      Instrumentation inst, List<StartGate.Passed> passed, ElementMatcher<TypeDescription> target) {
+    if (passed == null || passed.isEmpty()) {
+      return;
+    }
+    Map<String, List<Class<?>>> loaded = new HashMap<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (c.getClassLoader() != null && !c.isArray()) {
+        loaded.computeIfAbsent(c.getName(), k -> new ArrayList<>(1)).add(c);
+      }
+    }
+    Set<Class<?>> late = new LinkedHashSet<>();
+    for (StartGate.Passed p : passed) {
+      ClassLoader loader = p.loader.get();
+      if (loader == null) {
+        continue;
+      }
+      String name = p.name.replace('/', '.');
+      Class<?> c = null;
+      for (Class<?> k : loaded.getOrDefault(name, Collections.emptyList())) {
+        if (k.getClassLoader() == loader) {
+          c = k;
+        }
+      }
+      try {
+        if (c == null) {
+          c = Class.forName(name, false, loader);
+        }
+        if (inst.isModifiableClass(c) && target.matches(TypeDescription.ForLoadedType.of(c))) {
+          late.add(c);
+        }
+      } catch (Throwable t) {
+        Diagnostics.debug("could not look at " + name + ": " + t);
+      }
+    }
+    for (Class<?> c : late) {
+      try {
+        inst.retransformClasses(c);
+      } catch (Throwable t) {
+        Diagnostics.debug("could not instrument " + c.getName() + ": " + t);
+      }
+    }
   }
 
   static AgentBuilder.Transformer advise(
       Class<?> advice,
       ElementMatcher<? super MethodDescription> methods,
       Advice.ExceptionHandler h) {
-    Advice a = Advice.to(advice).withExceptionHandler(h);
+    // Parsed once per advice class: every pool adapter shares the lifecycle advice.
+    Advice a = ADVICE.computeIfAbsent(advice, c -> Advice.to(c).withExceptionHandler(h));
     return (DynamicType.Builder<?> builder,
         TypeDescription type,
         ClassLoader loader,
