@@ -47,10 +47,7 @@ class ServerCardTest {
   @Test
   void oneServerReachedThreeWaysIsOneCard() throws Exception {
     CollectorConfig config =
-        CollectorConfig.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .storeUrl("jdbc:h2:file:" + dir.resolve("store"))
+        collector("store")
             .servers(
                 List.of(
                     CollectorConfig.Server.withLimit(
@@ -130,10 +127,7 @@ class ServerCardTest {
   @Test
   void aYoungCollectorsServerHistoryStartsAtItsFirstPoint() throws Exception {
     CollectorConfig config =
-        CollectorConfig.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .storeUrl("jdbc:h2:file:" + dir.resolve("young"))
+        collector("young")
             .historyStep(Duration.ofSeconds(1))
             .servers(List.of(CollectorConfig.Server.withLimit("pg-main", 100, "127.0.0.1:5432")))
             .build();
@@ -171,6 +165,14 @@ class ServerCardTest {
       assertThat(((Number) axis.get(2)).longValue() - ((Number) axis.get(0)).longValue())
           .isLessThan(Duration.ofMinutes(10).toMillis());
     }
+  }
+
+  /** A collector on a free loopback port with its H2 store in {@code name} under the test's dir. */
+  private CollectorConfig.Builder collector(String name) {
+    return CollectorConfig.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .storeUrl("jdbc:h2:file:" + dir.resolve(name));
   }
 
   static JsonNode api(String url) throws Exception {
