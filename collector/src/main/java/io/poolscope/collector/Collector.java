@@ -222,7 +222,9 @@ public final class Collector implements AutoCloseable {
             steps.run(
                 "alerts",
                 () -> {
-                  var samples = new ArrayList<>(FleetSamples.derive(current));
+                  var samples =
+                      new ArrayList<>(
+                          FleetSamples.derive(current, alerting.seriesNames()::contains));
                   samples.addAll(recentLeaks.samples(now, current));
                   elected.evaluate(() -> alerting.evaluate(samples, now));
                 });

@@ -137,12 +137,20 @@ public final class Alerting implements AlertsView, AutoCloseable {
     // round, most of them for /metrics alone.
     java.util.Set<String> read = engine.seriesNames();
     List<Sample> converted = new ArrayList<>();
+    // A family's samples share one label map: copied once for all of them, not once per sample.
+    Map<Map<String, String>, Map<String, String>> copies = new java.util.IdentityHashMap<>();
     for (FleetSample s : samples) {
       if (read.contains(s.name())) {
-        converted.add(new Sample(s.name(), s.labels(), s.value(), now));
+        Map<String, String> labels = copies.computeIfAbsent(s.labels(), Map::copyOf);
+        converted.add(new Sample(s.name(), labels, s.value(), now));
       }
     }
     engine.evaluate(converted, now);
+  }
+
+  /** The series names the rules read (the others need not be derived for them). */
+  public java.util.Set<String> seriesNames() {
+    return engine.seriesNames();
   }
 
   /** The engine's state for a successor (see {@link AlertEngine#saveState}). */

@@ -63,7 +63,10 @@ public final class IngestService {
 
   /** Handles one {@code /v1/metrics} body; returns the encoded response. */
   public byte[] metrics(byte[] body, OtlpBody.Encoding enc) {
-    var request = OtlpCodec.metrics(body, enc);
+    // Protobuf is read straight from its bytes; JSON is parsed into the messages and read as their
+    // bytes, so both encodings go through one decoder.
+    byte[] request =
+        enc == OtlpBody.Encoding.PROTOBUF ? body : OtlpCodec.metrics(body, enc).toByteArray();
     MetricsTranslator.Result r = MetricsTranslator.translate(request);
     long now = clock.getAsLong();
     if (!r.reports().isEmpty()) {

@@ -1,12 +1,8 @@
 package io.poolscope.collector.internal.otlp;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
-import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.poolscope.collector.internal.api.ApiException;
 import io.poolscope.collector.internal.fleet.CounterReading;
 import io.poolscope.collector.internal.fleet.HistogramReading;
 import io.poolscope.collector.internal.fleet.LeakState;
@@ -57,25 +53,38 @@ public final class MetricsTranslator {
 
   private MetricsTranslator() {}
 
-  /** Translates a whole request. */
+  /** Translates a whole request (tests, and JSON bodies once parsed). */
   public static Result translate(ExportMetricsServiceRequest req) {
+    return translate(req.toByteArray());
+  }
+
+  /**
+   * Translates a whole protobuf request.
+   *
+   * @throws ApiException 400 naming the problem when the bytes are not a valid request
+   */
+  public static Result translate(byte[] protobuf) {
+    List<MetricsDecoder.ResourceData> resources;
+    try {
+      resources = MetricsDecoder.decode(protobuf, Metrics.ALL::contains);
+    } catch (InvalidProtocolBufferException e) {
+      throw ApiException.badRequest(
+          "body is not a valid OTLP ExportMetricsServiceRequest: "
+              + Sanitize.text(String.valueOf(e.getMessage()), 300));
+    }
     MetricsTranslator t = new MetricsTranslator();
     Map<String, Resource> byInstance = new LinkedHashMap<>();
     Map<String, ResourceInfo> who = new LinkedHashMap<>();
-    for (ResourceMetrics rm : req.getResourceMetricsList()) {
-      ResourceInfo info = ResourceInfo.of(Attributes.of(rm.getResource().getAttributesList()));
+    for (MetricsDecoder.ResourceData rm : resources) {
+      ResourceInfo info = ResourceInfo.of(rm.attributes());
       long rejectedBefore = t.rejected;
       // Two resources of one JVM in one request read into one set of readings, later points
       // winning, as in two requests.
       Resource earlier = info == null ? null : byInstance.get(info.instanceId());
       Resource r = earlier != null ? earlier : new Resource();
       int pointsBefore = r.points;
-      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-        for (Metric m : sm.getMetricsList()) {
-          if (Metrics.ALL.contains(m.getName())) {
-            t.metric(m, r);
-          }
-        }
+      for (MetricsDecoder.MetricData m : rm.metrics()) {
+        t.metric(m, r);
       }
       if (info == null) {
         t.reject(
@@ -117,44 +126,38 @@ public final class MetricsTranslator {
     return new Result(reports, t.rejected, t.message);
   }
 
-  private void metric(Metric m, Resource out) {
-    String name = m.getName();
-    switch (m.getDataCase()) {
+  private void metric(MetricsDecoder.MetricData m, Resource out) {
+    String name = m.name();
+    switch (m.kind()) {
       case GAUGE -> {
-        for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+        for (MetricsDecoder.NumberPoint p : m.numbers()) {
           number(name, p, false, out);
         }
       }
       case SUM -> {
         // Semantic conventions make db.client.connection.count an UpDownCounter: a current value.
-        boolean delta =
-            Metrics.COUNTERS.contains(name)
-                && m.getSum().getAggregationTemporality()
-                    == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-        for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+        boolean delta = Metrics.COUNTERS.contains(name) && m.delta();
+        for (MetricsDecoder.NumberPoint p : m.numbers()) {
           number(name, p, delta, out);
         }
       }
       case HISTOGRAM -> {
-        boolean delta =
-            m.getHistogram().getAggregationTemporality()
-                == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
-          histogram(name, p, delta, out);
+        for (MetricsDecoder.HistogramPoint p : m.histograms()) {
+          histogram(name, p, m.delta(), out);
         }
       }
       case EXPONENTIAL_HISTOGRAM ->
           reject(
-              m.getExponentialHistogram().getDataPointsCount(),
+              m.points(),
               name + ": exponential histograms are not supported; use explicit buckets");
-      default -> reject(1, name + ": unexpected data type " + m.getDataCase());
+      case SUMMARY -> reject(1, name + ": unexpected data type SUMMARY");
+      default -> reject(1, name + ": unexpected data type DATA_NOT_SET");
     }
   }
 
-  private void number(String name, NumberDataPoint p, boolean delta, Resource out) {
-    double v =
-        p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
-    if (p.getValueCase() == NumberDataPoint.ValueCase.VALUE_NOT_SET) {
+  private void number(String name, MetricsDecoder.NumberPoint p, boolean delta, Resource out) {
+    double v = p.value();
+    if (!p.hasValue()) {
       reject(1, name + ": data point without a value");
       return;
     }
@@ -168,8 +171,8 @@ public final class MetricsTranslator {
       out.points++;
       return;
     }
-    Map<String, String> a = Attributes.of(p.getAttributesList());
-    CounterReading c = new CounterReading(v, delta, p.getStartTimeUnixNano());
+    Map<String, String> a = p.attributes();
+    CounterReading c = new CounterReading(v, delta, p.startNanos());
     if (Metrics.POD_LEVEL.contains(name)) {
       TargetKey target = target(name, a);
       String attr =
@@ -260,24 +263,23 @@ public final class MetricsTranslator {
     out.points++;
   }
 
-  private void histogram(String name, HistogramDataPoint p, boolean delta, Resource out) {
-    int nb = p.getExplicitBoundsCount();
-    if (p.getBucketCountsCount() != nb + 1) {
-      reject(1, name + ": " + p.getBucketCountsCount() + " bucket counts for " + nb + " bounds");
+  private void histogram(
+      String name, MetricsDecoder.HistogramPoint p, boolean delta, Resource out) {
+    double[] bounds = p.bounds();
+    int nb = bounds.length;
+    long[] counts = p.counts();
+    if (counts.length != nb + 1) {
+      reject(1, name + ": " + counts.length + " bucket counts for " + nb + " bounds");
       return;
     }
-    double[] bounds = new double[nb];
     for (int i = 0; i < nb; i++) {
-      bounds[i] = p.getExplicitBounds(i);
       if (!Double.isFinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
         reject(1, name + ": bucket bounds must be finite and increasing");
         return;
       }
     }
-    long[] counts = new long[nb + 1];
     long total = 0;
     for (int i = 0; i <= nb; i++) {
-      counts[i] = p.getBucketCounts(i);
       if (counts[i] < 0 || total + counts[i] < 0) {
         // fixed64 in the protocol; a "negative" count is an overflow or garbage.
         reject(1, name + ": bucket count out of range");
@@ -285,20 +287,20 @@ public final class MetricsTranslator {
       }
       total += counts[i];
     }
-    if (total != p.getCount()) {
-      reject(1, name + ": count " + p.getCount() + " is not the sum of its bucket counts " + total);
+    if (total != p.count()) {
+      reject(1, name + ": count " + p.count() + " is not the sum of its bucket counts " + total);
       return;
     }
-    double sum = p.hasSum() ? p.getSum() : 0;
+    double sum = p.hasSum() ? p.sum() : 0;
     if (!Double.isFinite(sum)) {
       reject(1, name + ": sum is not finite");
       return;
     }
-    PoolReading.Builder pool = pool(name, Attributes.of(p.getAttributesList()), out);
+    PoolReading.Builder pool = pool(name, p.attributes(), out);
     if (pool == null) {
       return;
     }
-    HistogramReading h = new HistogramReading(bounds, counts, sum, delta, p.getStartTimeUnixNano());
+    HistogramReading h = new HistogramReading(bounds, counts, sum, delta, p.startNanos());
     switch (name) {
       case Metrics.WAIT_TIME -> pool.waitTime(h);
       case Metrics.USE_TIME -> pool.useTime(h);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Derives the samples of API.md from an overview: per database target, and per pool family of each
@@ -20,12 +21,17 @@ import java.util.Map;
 public final class FleetSamples {
   private FleetSamples() {}
 
+  /** The samples derived so far, and which names are wanted. */
+  private record Out(List<FleetSample> samples, Predicate<String> wanted) {}
+
   /** Writes the samples of one label set: a database, a server, a family of a pod. */
-  private record Scope(List<FleetSample> out, Map<String, String> labels) {
-    /** A sample of {@code name}; an unknown (null) or non-finite value gives none. */
+  private record Scope(Out out, Map<String, String> labels) {
+    /**
+     * A sample of {@code name}; an unknown (null) or non-finite value, or a name not wanted, none.
+     */
     Scope add(String name, Number v) {
-      if (v != null && Double.isFinite(v.doubleValue())) {
-        out.add(new FleetSample(name, labels, v.doubleValue()));
+      if (v != null && Double.isFinite(v.doubleValue()) && out.wanted().test(name)) {
+        out.samples().add(new FleetSample(name, labels, v.doubleValue()));
       }
       return this;
     }
@@ -38,7 +44,16 @@ public final class FleetSamples {
 
   /** Every sample of the overview, database series first. */
   public static List<FleetSample> derive(Overview o) {
-    List<FleetSample> out = new ArrayList<>();
+    return derive(o, name -> true);
+  }
+
+  /**
+   * The samples of the overview whose name {@code wanted} accepts, in the order of {@link
+   * #derive(Overview)}: the alert rules read a few names of the hundreds of thousands of samples a
+   * large fleet has, and a round that builds only those keeps its garbage young.
+   */
+  public static List<FleetSample> derive(Overview o, Predicate<String> wanted) {
+    Out out = new Out(new ArrayList<>(), wanted);
     for (DatabaseBudget b : o.budgets()) {
       Scope db = new Scope(out, dbLabels(b.id(), b.target()));
       db.add("poolscope_db_connections_open", b.open())
@@ -68,7 +83,7 @@ public final class FleetSamples {
       perType(out, pod, name, pod.poolsCreated(), "poolscope_pools_created_total", "pool_type");
       perType(out, pod, name, pod.poolsClosed(), "poolscope_pools_closed_total", "pool_type");
     }
-    return out;
+    return out.samples();
   }
 
   /** One family's gauges and counters. */
@@ -99,7 +114,7 @@ public final class FleetSamples {
 
   /** A pod's counter per target and one more label (SQLState, pool type). */
   private static void perType(
-      List<FleetSample> out,
+      Out out,
       PodView pod,
       String podLabel,
       Map<TargetKey, Map<String, Double>> byTarget,
@@ -171,7 +186,7 @@ public final class FleetSamples {
   }
 
   /** Per server, and per database and role of each server. */
-  private static void servers(List<FleetSample> out, Overview o) {
+  private static void servers(Out out, Overview o) {
     for (ServerBudget s : o.servers()) {
       Scope server = new Scope(out, Map.of("server", s.id()));
       server

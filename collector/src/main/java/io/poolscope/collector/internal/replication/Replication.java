@@ -1,6 +1,5 @@
 package io.poolscope.collector.internal.replication;
 
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.poolscope.collector.internal.store.LeakEvent;
 import java.util.List;
 
@@ -14,7 +13,7 @@ public interface Replication extends AutoCloseable {
   Replication NONE =
       new Replication() {
         @Override
-        public void publish(ExportMetricsServiceRequest request, long now) {}
+        public void publish(byte[] request, long now) {}
 
         @Override
         public void stored(List<LeakEvent> leaks) {}
@@ -24,10 +23,11 @@ public interface Replication extends AutoCloseable {
       };
 
   /**
-   * Makes a decoded metrics request visible to the other replicas before it is applied here: all of
-   * it or, with a {@link io.poolscope.collector.internal.store.StoreException}, none.
+   * Makes a metrics request (protobuf, already decoded once) visible to the other replicas before
+   * it is applied here: all of it or, with a {@link
+   * io.poolscope.collector.internal.store.StoreException}, none.
    */
-  void publish(ExportMetricsServiceRequest request, long now);
+  void publish(byte[] request, long now);
 
   /** Leak events this replica stored (the others read them from the store). */
   void stored(List<LeakEvent> leaks);

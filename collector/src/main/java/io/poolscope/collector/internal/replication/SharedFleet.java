@@ -1,6 +1,5 @@
 package io.poolscope.collector.internal.replication;
 
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.poolscope.collector.internal.fleet.FleetModel;
 import io.poolscope.collector.internal.fleet.PodReport;
 import io.poolscope.collector.internal.otlp.PodBodies;
@@ -65,7 +64,7 @@ public final class SharedFleet implements Replication {
   }
 
   @Override
-  public void publish(ExportMetricsServiceRequest request, long now) {
+  public void publish(byte[] request, long now) {
     Map<String, byte[]> bodies = PodBodies.split(request);
     List<PodExport> rows = new ArrayList<>(bodies.size());
     bodies.forEach(
