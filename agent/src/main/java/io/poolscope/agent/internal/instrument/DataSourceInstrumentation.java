@@ -2,10 +2,13 @@ package io.poolscope.agent.internal.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.poolscope.agent.bootstrap.Bridge;
+import java.util.Collections;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -16,14 +19,19 @@ import net.bytebuddy.matcher.ElementMatcher;
  * wrapper: a lease. Driver data sources are left to {@link DriverInstrumentation}.
  */
 final class DataSourceInstrumentation {
+  /**
+   * Classes instrumented by name, not by type: Tomcat's pool implements getConnection in a
+   * DataSourceProxy, which is no DataSource.
+   */
+  static final List<String> NAMED =
+      Collections.singletonList("org.apache.tomcat.jdbc.pool.DataSourceProxy");
+
   private DataSourceInstrumentation() {}
 
   static ElementMatcher<TypeDescription> types() {
     return Matchers.concrete()
-        // Tomcat's pool implements getConnection in DataSourceProxy, which is no DataSource.
         .and(
-            Matchers.subtypeOf("javax.sql.DataSource")
-                .or(named("org.apache.tomcat.jdbc.pool.DataSourceProxy")))
+            Matchers.subtypeOf("javax.sql.DataSource").or(namedOneOf(NAMED.toArray(new String[0]))))
         .and(not(Matchers.driverDataSource()))
         .and(not(Matchers.poolInternal()));
   }

@@ -64,7 +64,7 @@ public final class Instrumenter {
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(
                 (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
-                    Instrumenter::loadedCandidates)
+                    i -> loadedCandidates(i, gate.filter()))
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
             .with(TYPES)
@@ -135,16 +135,19 @@ public final class Instrumenter {
   /**
    * The loaded classes worth retransforming: at {@code premain} about a thousand classes are
    * loaded, nearly all of them the JDK's on the boot loader, and handing each to Byte Buddy costs a
-   * type description and a class file read. This filter decides on the loader and the name alone,
-   * exactly as the ignore matcher would, so what it drops Byte Buddy would have skipped anyway.
+   * type description and a class file read. This filter decides on the loader and the name, exactly
+   * as the ignore matcher would, then on the class's hierarchy as the JVM knows it, as the {@link
+   * ClassFileFilter} does for a class being loaded: what it drops, no instrumentation applies to.
    */
-  private static Iterable<Iterable<Class<?>>> loadedCandidates(Instrumentation inst) {
+  private static Iterable<Iterable<Class<?>>> loadedCandidates(
+      Instrumentation inst, ClassFileFilter filter) {
     List<Class<?>> out = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
       if (c.getClassLoader() != null
           && !c.isArray()
           && !c.isPrimitive()
           && !IgnoredNames.ignored(c.getName())
+          && filter.mayApply(c)
           && inst.isModifiableClass(c)) {
         out.add(c);
       }

@@ -22,7 +22,11 @@ final class Matchers {
     return not(isInterface());
   }
 
+  /** A subtype of one of the JDBC types the class file filter knows: it must let the class by. */
   static ElementMatcher.Junction<TypeDescription> subtypeOf(String name) {
+    if (!ClassFileFilter.JDBC.contains(name.replace('.', '/'))) {
+      throw new IllegalArgumentException(name + " is not in ClassFileFilter.JDBC");
+    }
     return hasSuperType(named(name));
   }
 

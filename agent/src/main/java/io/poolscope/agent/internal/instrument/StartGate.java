@@ -13,25 +13,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The agent's only class file transformer, registered in {@code premain} before any Byte Buddy
  * class is loaded, so that Byte Buddy can be set up on the agent's own thread while the application
- * starts. Until the instrumentation is ready:
+ * starts. Every class first goes through the {@link ClassFileFilter}: a class no instrumentation
+ * can apply to (nearly all of an application's) loads at once and is never handed to Byte Buddy.
+ * Until the instrumentation is ready, a class the filter lets by (a pool, driver, data source or
+ * connection class) waits for it, at most {@link #WAIT_SECONDS}, and is then instrumented as it
+ * loads, so a pool built at the first line of {@code main} is seen from its constructor on. If the
+ * wait times out, the class is remembered and the instrumentation looks at it as at a class loaded
+ * before the agent (retransformation).
  *
- * <ul>
- *   <li>a class that refers to {@code java.sql} or {@code javax.sql} (every pool, driver, data
- *       source and connection class does: their methods take or return JDBC types) waits for it, at
- *       most {@link #WAIT_SECONDS}, and is then instrumented as it loads, so a pool built at the
- *       first line of {@code main} is seen from its constructor on;
- *   <li>any other class loads at once and is remembered; the instrumentation then looks at it as at
- *       a class loaded before the agent (retransformation).
- * </ul>
- *
- * Once ready, every class goes to Byte Buddy's transformer. No Byte Buddy code runs on another
- * thread before it is set up: two threads initialising its classes at once can deadlock the JVM
- * before {@code main}. Name and loader checks come first, and the JDK's classes never wait.
+ * <p>No Byte Buddy code runs on another thread before it is set up: two threads initialising its
+ * classes at once can deadlock the JVM before {@code main}. Name and loader checks come first, and
+ * the JDK's classes never wait.
  */
 public final class StartGate implements ClassFileTransformer {
   static final long WAIT_SECONDS = 30;
-  private static final byte[][] JDBC = {bytes("java/sql/"), bytes("javax/sql/")};
-
+  private final ClassFileFilter filter;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Object lock = new Object();
   private volatile ClassFileTransformer delegate;
@@ -41,7 +37,9 @@ public final class StartGate implements ClassFileTransformer {
   // Classes let through before the transformer was ready: name and loader. Guarded by lock.
   private List<Passed> passed = new ArrayList<>();
 
-  private StartGate() {}
+  private StartGate(ClassFileFilter filter) {
+    this.filter = filter;
+  }
 
   /**
    * Registers the gate; costs nothing but the registration.
@@ -50,9 +48,14 @@ public final class StartGate implements ClassFileTransformer {
    * @return the gate, to be opened by {@link Instrumenter#install(Instrumentation, StartGate)}
    */
   public static StartGate register(Instrumentation inst) {
-    StartGate gate = new StartGate();
+    StartGate gate = new StartGate(ClassFileFilter.forAgent());
     inst.addTransformer(gate, true);
     return gate;
+  }
+
+  /** The filter every class goes through first. */
+  ClassFileFilter filter() {
+    return filter;
   }
 
   /** Classes let through before {@link #open}: their internal name and loader. */
@@ -114,8 +117,11 @@ public final class StartGate implements ClassFileTransformer {
       t = retransformer;
       return t == null ? null : t.transform(module, loader, name, redefined, domain, bytes);
     }
+    if (redefined == null && !filter.mayApply(loader, name, bytes)) {
+      return null;
+    }
     if (t == null) {
-      if (!failed && mentionsJdbc(bytes)) {
+      if (!failed) {
         try {
           ready.await(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -140,38 +146,5 @@ public final class StartGate implements ClassFileTransformer {
       ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
       throws IllegalClassFormatException {
     return transform(null, loader, name, redefined, domain, bytes);
-  }
-
-  /** Whether the class file contains a JDBC package name (in its constant pool). */
-  static boolean mentionsJdbc(byte[] b) {
-    if (b == null) {
-      return true;
-    }
-    for (int i = 0, n = b.length - 9; i < n; i++) {
-      if (b[i] == 'j' && b[i + 1] == 'a' && b[i + 2] == 'v' && b[i + 3] == 'a') {
-        for (byte[] p : JDBC) {
-          if (startsAt(b, i, p)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean startsAt(byte[] b, int at, byte[] p) {
-    if (at + p.length > b.length) {
-      return false;
-    }
-    for (int k = 4; k < p.length; k++) {
-      if (b[at + k] != p[k]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 }

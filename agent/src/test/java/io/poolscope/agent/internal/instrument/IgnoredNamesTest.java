@@ -2,30 +2,10 @@ package io.poolscope.agent.internal.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
-/** What the start gate holds back while Byte Buddy is set up, decided on bytes and names alone. */
-class StartGateTest {
-
-  private static byte[] classFile(String name) throws IOException {
-    try (InputStream in =
-        StartGateTest.class
-            .getClassLoader()
-            .getResourceAsStream(name.replace('.', '/') + ".class")) {
-      return in.readAllBytes();
-    }
-  }
-
-  @Test
-  void poolAndDriverClassesWaitAndAClassNamingNoJdbcTypeDoesNot() throws IOException {
-    assertThat(StartGate.mentionsJdbc(classFile("com.zaxxer.hikari.HikariDataSource"))).isTrue();
-    assertThat(StartGate.mentionsJdbc(classFile("org.h2.Driver"))).isTrue();
-    assertThat(StartGate.mentionsJdbc(classFile("io.poolscope.testapp.FirstLinePoolApp")))
-        .isFalse();
-    assertThat(StartGate.mentionsJdbc(classFile("io.poolscope.testapp.NoPoolApp"))).isFalse();
-  }
+/** The names the agent never looks at, decided alike on internal and binary names. */
+class IgnoredNamesTest {
 
   @Test
   void internalAndBinaryNamesAreIgnoredAlike() {
