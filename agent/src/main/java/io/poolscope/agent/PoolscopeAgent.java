@@ -5,7 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -19,6 +26,7 @@ import java.util.jar.JarOutputStream;
  */
 public final class PoolscopeAgent {
   private static final String BRIDGE_PACKAGE = "io/poolscope/agent/bootstrap/";
+  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
   private static volatile boolean started;
 
   /** Byte Buddy's "no Unsafe" switch, as relocated by the shade plugin. */
@@ -89,7 +97,7 @@ public final class PoolscopeAgent {
     } catch (java.net.URISyntaxException e) {
       throw new IOException(e);
     }
-    File out = File.createTempFile("poolscope-bridge", ".jar");
+    File out = newPrivateFile();
     out.deleteOnExit();
     try (JarFile jar = new JarFile(self);
         OutputStream fos = Files.newOutputStream(out.toPath());
@@ -98,7 +106,10 @@ public final class PoolscopeAgent {
       while (entries.hasMoreElements()) {
         JarEntry e = entries.nextElement();
         if (e.getName().startsWith(BRIDGE_PACKAGE) && e.getName().endsWith(".class")) {
-          jos.putNextEntry(new JarEntry(e.getName()));
+          JarEntry copy = new JarEntry(e.getName());
+          // A fixed local time: the entry's default, now in the time zone, loads the zone rules.
+          copy.setTimeLocal(ENTRY_TIME);
+          jos.putNextEntry(copy);
           try (InputStream in = jar.getInputStream(e)) {
             in.transferTo(jos);
           }
@@ -107,5 +118,34 @@ public final class PoolscopeAgent {
       }
     }
     return new JarFile(out);
+  }
+
+  /**
+   * A new file in the temporary directory that only this user can read, named for the process: as
+   * {@code File.createTempFile}, but without its random name, whose SecureRandom costs the JVM's
+   * start about 20 ms. Creation fails on any existing file or link, and is retried under another
+   * name.
+   */
+  private static File newPrivateFile() throws IOException {
+    Path dir = Paths.get(System.getProperty("java.io.tmpdir"));
+    String prefix = "poolscope-bridge-" + ProcessHandle.current().pid() + "-";
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    for (int attempt = 0; ; attempt++) {
+      Path p = dir.resolve(prefix + Long.toHexString(System.nanoTime()) + ".jar");
+      try {
+        return (posix
+                ? Files.createFile(
+                    p,
+                    PosixFilePermissions.asFileAttribute(
+                        EnumSet.of(
+                            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))
+                : Files.createFile(p))
+            .toFile();
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
+    }
   }
 }
