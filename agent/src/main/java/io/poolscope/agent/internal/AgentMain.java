@@ -70,7 +70,7 @@ public final class AgentMain {
   private void run(Instrumentation inst, StartGate gate) {
     try {
       // Nothing of the agent may run on another thread until the instrumentation is installed: a
-      // class loaded on another thread while installOn retransforms runs the transformer there,
+      // class loaded on another thread while the install retransforms runs the transformer there,
       // concurrently with the initialisation of the (shaded) Byte Buddy classes on this thread,
       // and the two can deadlock on class initialisation; the JVM then hangs, silently. The gate
       // keeps Byte Buddy off the application's threads until then, and the export and scan

@@ -1,13 +1,7 @@
 package io.poolscope.agent.internal.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import io.poolscope.agent.bootstrap.Bridge;
 import io.poolscope.agent.internal.Diagnostics;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,22 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs every instrumentation with one Byte Buddy agent builder. Advice is inlined (no new
- * members), so classes already loaded are retransformed too. Types are ignored by name first, which
- * skips parsing the JDK's, the agent's and common libraries' classes.
+ * Installs every instrumentation as one {@link AdviceTransformer} behind the start gate. Advice is
+ * inlined (no new members), so classes already loaded are retransformed too. The gate's filter
+ * leaves out the JDK's, the agent's and common libraries' classes by name, and every class no
+ * instrumentation can apply to by its supertypes, before Byte Buddy parses anything.
  */
 public final class Instrumenter {
   private static final AtomicLong TRANSFORMED = new AtomicLong();
@@ -60,84 +50,58 @@ public final class Instrumenter {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
-    List<ElementMatcher<? super TypeDescription>> targets = new ArrayList<>();
-    AgentBuilder builder =
-        // Advice is only inlined into the methods a class declares: the full method graph of its
-        // hierarchy and the validation of a type that keeps its shape are work with no use here.
-        new AgentBuilder.Default(
-                new ByteBuddy()
-                    .with(TypeValidation.DISABLED)
-                    .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(
-                (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
-                    i -> loadedCandidates(i, gate.filter()))
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-            .with(TYPES)
-            .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-            .with(new ErrorListener())
-            .ignore(ignored())
-            .or(any(), isBootstrapClassLoader())
-            .type(target(targets, DataSourceInstrumentation.types()))
-            .transform(
-                advise(
-                    DataSourceInstrumentation.LeaseAdvice.class,
-                    DataSourceInstrumentation.methods(),
-                    handler))
-            .type(target(targets, DriverInstrumentation.driverTypes()))
-            .transform(
-                advise(
-                    DriverInstrumentation.ConnectAdvice.class,
-                    DriverInstrumentation.driverMethods(),
-                    handler))
-            .type(target(targets, DriverInstrumentation.sourceTypes()))
-            .transform(
-                advise(
-                    DriverInstrumentation.SourceAdvice.class,
-                    DriverInstrumentation.sourceMethods(),
-                    handler))
-            .transform(
-                advise(
-                    DriverInstrumentation.SourceUserAdvice.class,
-                    DriverInstrumentation.sourceMethodsWithUser(),
-                    handler))
-            .type(target(targets, DriverInstrumentation.pooledConnectionTypes()))
-            .transform(
-                advise(
-                    DriverInstrumentation.PooledCloseAdvice.class,
-                    DriverInstrumentation.pooledConnectionClose(),
-                    handler))
-            .type(target(targets, ConnectionCloseInstrumentation.types()))
-            .transform(
-                advise(
-                    ConnectionCloseInstrumentation.CloseAdvice.class,
-                    ConnectionCloseInstrumentation.methods(),
-                    handler));
+    List<Transformation> all = new ArrayList<>();
+    all.add(
+        Transformation.of(
+            DataSourceInstrumentation.types(),
+            advise(
+                DataSourceInstrumentation.LeaseAdvice.class,
+                DataSourceInstrumentation.methods(),
+                handler)));
+    all.add(
+        Transformation.of(
+            DriverInstrumentation.driverTypes(),
+            advise(
+                DriverInstrumentation.ConnectAdvice.class,
+                DriverInstrumentation.driverMethods(),
+                handler)));
+    all.add(
+        Transformation.of(
+            DriverInstrumentation.sourceTypes(),
+            advise(
+                DriverInstrumentation.SourceAdvice.class,
+                DriverInstrumentation.sourceMethods(),
+                handler),
+            advise(
+                DriverInstrumentation.SourceUserAdvice.class,
+                DriverInstrumentation.sourceMethodsWithUser(),
+                handler)));
+    all.add(
+        Transformation.of(
+            DriverInstrumentation.pooledConnectionTypes(),
+            advise(
+                DriverInstrumentation.PooledCloseAdvice.class,
+                DriverInstrumentation.pooledConnectionClose(),
+                handler)));
+    all.add(
+        Transformation.of(
+            ConnectionCloseInstrumentation.types(),
+            advise(
+                ConnectionCloseInstrumentation.CloseAdvice.class,
+                ConnectionCloseInstrumentation.methods(),
+                handler)));
     for (PoolLifecycleInstrumentation pool : PoolLifecycleInstrumentation.all()) {
-      builder = pool.transform(builder.type(target(targets, pool.typeMatcher())), handler);
+      all.add(pool.transformation(handler));
     }
-    CapturingInstrumentation capturing = new CapturingInstrumentation(inst, gate);
-    builder.installOn(capturing);
-    ClassFileTransformer transformer = capturing.captured();
-    if (transformer == null) {
-      throw new IllegalStateException("Byte Buddy added no transformer");
+    List<ElementMatcher<? super TypeDescription>> types = new ArrayList<>();
+    for (Transformation t : all) {
+      types.add(t.types);
     }
-    retransformLate(
-        inst, gate.open(transformer), new ElementMatcher.Junction.Disjunction<>(targets));
-  }
-
-  private static ElementMatcher<TypeDescription> target(
-      List<ElementMatcher<? super TypeDescription>> targets, ElementMatcher<TypeDescription> m) {
-    targets.add(m);
-    return m;
-  }
-
-  private static ElementMatcher.Junction<TypeDescription> ignored() {
-    return Matchers.prefixes(IgnoredNames.PREFIXES)
-        .or(nameContains(IgnoredNames.LAMBDA))
-        .and(not(Matchers.prefixes(IgnoredNames.PROXIES)));
+    ElementMatcher<TypeDescription> target = new ElementMatcher.Junction.Disjunction<>(types);
+    AdviceTransformer transformer = new AdviceTransformer(all, TYPES, TRANSFORMED);
+    gate.retransformWith(transformer);
+    retransform(inst, loadedCandidates(inst, gate.filter()), target);
+    retransformLate(inst, gate.open(transformer), target);
   }
 
   /**
@@ -147,8 +111,7 @@ public final class Instrumenter {
    * as the ignore matcher would, then on the class's hierarchy as the JVM knows it, as the {@link
    * ClassFileFilter} does for a class being loaded: what it drops, no instrumentation applies to.
    */
-  private static Iterable<Iterable<Class<?>>> loadedCandidates(
-      Instrumentation inst, ClassFileFilter filter) {
+  private static List<Class<?>> loadedCandidates(Instrumentation inst, ClassFileFilter filter) {
     List<Class<?>> out = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
       if (c.getClassLoader() != null
@@ -160,7 +123,21 @@ public final class Instrumenter {
         out.add(c);
       }
     }
-    return Collections.singletonList(out);
+    return out;
+  }
+
+  /** Retransforms the loaded classes an instrumentation applies to, one at a time. */
+  private static void retransform(
+      Instrumentation inst, List<Class<?>> candidates, ElementMatcher<TypeDescription> target) {
+    for (Class<?> c : candidates) {
+      try {
+        if (target.matches(TypeDescription.ForLoadedType.of(c))) {
+          inst.retransformClasses(c);
+        }
+      } catch (Throwable t) {
+        Diagnostics.debug("could not instrument " + c.getName() + ": " + t);
+      }
+    }
   }
 
   /**
@@ -212,17 +189,13 @@ public final class Instrumenter {
     }
   }
 
-  static AgentBuilder.Transformer advise(
+  static AsmVisitorWrapper advise(
       Class<?> advice,
       ElementMatcher<? super MethodDescription> methods,
       Advice.ExceptionHandler h) {
     // Parsed once per advice class: every pool adapter shares the lifecycle advice.
     Advice a = ADVICE.computeIfAbsent(advice, c -> Advice.to(c).withExceptionHandler(h));
-    return (DynamicType.Builder<?> builder,
-        TypeDescription type,
-        ClassLoader loader,
-        JavaModule module,
-        java.security.ProtectionDomain pd) -> builder.visit(a.on(methods));
+    return a.on(methods);
   }
 
   /**
@@ -240,25 +213,5 @@ public final class Instrumenter {
    */
   public static long transformed() {
     return TRANSFORMED.get();
-  }
-
-  /** Counts transformations; a class that cannot be instrumented is skipped, never fatal. */
-  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onTransformation(
-        TypeDescription type,
-        ClassLoader loader,
-        JavaModule module,
-        boolean loaded,
-        DynamicType dynamicType) {
-      TRANSFORMED.incrementAndGet();
-      Diagnostics.debug("instrumented " + type.getName() + (loaded ? " (retransformed)" : ""));
-    }
-
-    @Override
-    public void onError(
-        String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
-      Diagnostics.debug("could not instrument " + typeName + ": " + t);
-    }
   }
 }

@@ -12,8 +12,8 @@ import io.poolscope.agent.internal.pools.PoolAdapters;
 import io.poolscope.agent.internal.pools.PoolClasses;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -48,14 +48,13 @@ final class PoolLifecycleInstrumentation {
   }
 
   /** Its constructors count a pool created; its close methods a pool closed. */
-  AgentBuilder.Identified.Extendable transform(
-      AgentBuilder.Identified.Narrowable type, Advice.ExceptionHandler handler) {
-    AgentBuilder.Identified.Extendable t =
-        type.transform(Instrumenter.advise(CreatedAdvice.class, isConstructor(), handler));
-    if (!classes.closeMethods().isEmpty()) {
-      t = t.transform(Instrumenter.advise(ClosedAdvice.class, closeMethods(), handler));
+  Transformation transformation(Advice.ExceptionHandler handler) {
+    AsmVisitorWrapper created = Instrumenter.advise(CreatedAdvice.class, isConstructor(), handler);
+    if (classes.closeMethods().isEmpty()) {
+      return Transformation.of(typeMatcher(), created);
     }
-    return t;
+    return Transformation.of(
+        typeMatcher(), created, Instrumenter.advise(ClosedAdvice.class, closeMethods(), handler));
   }
 
   private ElementMatcher<MethodDescription> closeMethods() {

@@ -31,7 +31,7 @@ public final class StartGate implements ClassFileTransformer {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Object lock = new Object();
   private volatile ClassFileTransformer delegate;
-  // Byte Buddy's transformer while it retransforms the classes loaded before it, on its own thread.
+  // The instrumentation while it retransforms the classes loaded before it, on its own thread.
   private volatile ClassFileTransformer retransformer;
   private volatile boolean failed;
   // Classes let through before the transformer was ready: name and loader. Guarded by lock.
@@ -77,7 +77,7 @@ public final class StartGate implements ClassFileTransformer {
   /**
    * From now on every class goes to {@code transformer}.
    *
-   * @param transformer Byte Buddy's transformer
+   * @param transformer the instrumentation
    * @return the classes let through before, for retransformation
    */
   List<Passed> open(ClassFileTransformer transformer) {

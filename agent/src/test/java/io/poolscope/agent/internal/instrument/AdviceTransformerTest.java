@@ -1,0 +1,115 @@
+package io.poolscope.agent.internal.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import net.bytebuddy.asm.Advice;
+import org.junit.jupiter.api.Test;
+
+/** The agent's transformer, given class files as the JVM would give them. */
+class AdviceTransformerTest {
+  private final AtomicLong transformed = new AtomicLong();
+  private final AdviceTransformer transformer =
+      new AdviceTransformer(
+          Collections.singletonList(
+              Transformation.of(
+                  DataSourceInstrumentation.types(),
+                  Instrumenter.advise(
+                      DataSourceInstrumentation.LeaseAdvice.class,
+                      DataSourceInstrumentation.methods(),
+                      Advice.ExceptionHandler.Default.SUPPRESSING))),
+          new TypeCache(),
+          transformed);
+  private final ClassLoader loader = AdviceTransformerTest.class.getClassLoader();
+
+  private byte[] classFile(Class<?> c) throws IOException {
+    try (InputStream in = loader.getResourceAsStream(c.getName().replace('.', '/') + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+
+  private byte[] transform(Class<?> c, byte[] bytes) {
+    return transformer.transform(
+        null, loader, c.getName().replace('.', '/'), null, c.getProtectionDomain(), bytes);
+  }
+
+  @Test
+  void adviceIsInlinedIntoAMatchingClassOnly() throws IOException {
+    byte[] original = classFile(AppDataSource.class);
+    byte[] out = transform(AppDataSource.class, original);
+    assertThat(out).isNotNull().isNotEqualTo(original);
+    assertThat(new String(out, StandardCharsets.ISO_8859_1))
+        .contains("io/poolscope/agent/bootstrap/Bridge");
+    assertThat(transformed.get()).isEqualTo(1);
+
+    assertThat(transform(NoDataSource.class, classFile(NoDataSource.class))).isNull();
+    assertThat(transformed.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aClassThatCannotBeReadLoadsAsItIs() {
+    assertThat(transform(AppDataSource.class, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}))
+        .isNull();
+    assertThat(transformer.transform(null, null, "a/B", null, null, new byte[0])).isNull();
+    assertThat(transformed.get()).isZero();
+  }
+
+  /** A data source of the application's own. */
+  static final class AppDataSource implements DataSource {
+    @Override
+    public Connection getConnection() {
+      return null;
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) {
+      return null;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+      return null;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) {
+      return null;
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+  }
+
+  /** Has a getConnection method but is no DataSource. */
+  static final class NoDataSource {
+    Connection getConnection() {
+      return null;
+    }
+  }
+}
