@@ -87,7 +87,7 @@ final class ClassFileFilter {
     }
     boolean jdbc = supertypesJdbc(loader, h, 0);
     if (name != null) {
-      remember(loader, name, jdbc);
+      remember(cache(loader), name, jdbc);
     }
     return jdbc && (h.access & (ACC_INTERFACE | ACC_MODULE)) == 0;
   }
@@ -151,18 +151,16 @@ final class ClassFileFilter {
     }
     Header h = Header.read(classFile(loader, name));
     boolean jdbc = h == null || supertypesJdbc(loader, h, depth);
+    remember(cache, name, jdbc);
+    return jdbc;
+  }
+
+  /** Caches an answer; a full cache starts over, so it stays bounded. */
+  private static void remember(Map<String, Boolean> cache, String name, boolean jdbc) {
     if (cache.size() >= MAX_CACHED_PER_LOADER) {
       cache.clear();
     }
     cache.put(name, jdbc);
-    return jdbc;
-  }
-
-  private void remember(ClassLoader loader, String name, boolean jdbc) {
-    Map<String, Boolean> cache = cache(loader);
-    if (cache.size() < MAX_CACHED_PER_LOADER) {
-      cache.put(name, jdbc);
-    }
   }
 
   private Map<String, Boolean> cache(ClassLoader loader) {

@@ -118,8 +118,7 @@ public final class Instrumenter {
           && !c.isArray()
           && !c.isPrimitive()
           && !IgnoredNames.ignored(c.getName())
-          && filter.mayApply(c)
-          && inst.isModifiableClass(c)) {
+          && filter.mayApply(c)) {
         out.add(c);
       }
     }
@@ -128,10 +127,10 @@ public final class Instrumenter {
 
   /** Retransforms the loaded classes an instrumentation applies to, one at a time. */
   private static void retransform(
-      Instrumentation inst, List<Class<?>> candidates, ElementMatcher<TypeDescription> target) {
+      Instrumentation inst, Iterable<Class<?>> candidates, ElementMatcher<TypeDescription> target) {
     for (Class<?> c : candidates) {
       try {
-        if (target.matches(TypeDescription.ForLoadedType.of(c))) {
+        if (inst.isModifiableClass(c) && target.matches(TypeDescription.ForLoadedType.of(c))) {
           inst.retransformClasses(c);
         }
       } catch (Throwable t) {
@@ -170,23 +169,12 @@ public final class Instrumenter {
         }
       }
       try {
-        if (c == null) {
-          c = Class.forName(name, false, loader);
-        }
-        if (inst.isModifiableClass(c) && target.matches(TypeDescription.ForLoadedType.of(c))) {
-          late.add(c);
-        }
+        late.add(c != null ? c : Class.forName(name, false, loader));
       } catch (Throwable t) {
         Diagnostics.debug("could not look at " + name + ": " + t);
       }
     }
-    for (Class<?> c : late) {
-      try {
-        inst.retransformClasses(c);
-      } catch (Throwable t) {
-        Diagnostics.debug("could not instrument " + c.getName() + ": " + t);
-      }
-    }
+    retransform(inst, late, target);
   }
 
   static AsmVisitorWrapper advise(

@@ -2,15 +2,13 @@ package io.poolscope.agent.internal.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.poolscope.testapp.InHousePool;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.Collections;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +40,9 @@ class AdviceTransformerTest {
   }
 
   @Test
-  void adviceIsInlinedIntoAMatchingClassOnly() throws IOException {
-    byte[] original = classFile(AppDataSource.class);
-    byte[] out = transform(AppDataSource.class, original);
+  void adviceIsInlinedIntoADataSourceOnly() throws IOException {
+    byte[] original = classFile(InHousePool.class);
+    byte[] out = transform(InHousePool.class, original);
     assertThat(out).isNotNull().isNotEqualTo(original);
     assertThat(new String(out, StandardCharsets.ISO_8859_1))
         .contains("io/poolscope/agent/bootstrap/Bridge");
@@ -56,54 +54,9 @@ class AdviceTransformerTest {
 
   @Test
   void aClassThatCannotBeReadLoadsAsItIs() {
-    assertThat(transform(AppDataSource.class, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}))
-        .isNull();
+    assertThat(transform(InHousePool.class, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1})).isNull();
     assertThat(transformer.transform(null, null, "a/B", null, null, new byte[0])).isNull();
     assertThat(transformed.get()).isZero();
-  }
-
-  /** A data source of the application's own. */
-  static final class AppDataSource implements DataSource {
-    @Override
-    public Connection getConnection() {
-      return null;
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) {
-      return null;
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return null;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) {
-      return null;
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
   }
 
   /** Has a getConnection method but is no DataSource. */
