@@ -40,6 +40,8 @@ class OldestHoldersViewTest {
   static Path store;
   static final SimulatedFleet fleet = new SimulatedFleet();
   static Pool pool;
+  // Every connection it counts in use was dropped without close() and garbage-collected.
+  static Pool dropped;
   static int loads;
   static final Path SHOTS =
       Path.of(System.getProperty("poolscope.screenshots", "target/screenshots"));
@@ -63,6 +65,9 @@ class OldestHoldersViewTest {
     pool.holders.add(new Holder("billing-worker-2", 40.0, "2b", CHARGE));
     pool.holders.add(new Holder("refund-worker-1", 2.5, "2c", null));
     fleet.pod("billing", "billing-7d9f-abc", "1.4.2", pool);
+    dropped = new Pool("reconcile-pool", "HikariDataSource", BILLING, 4, 0, 4);
+    dropped.leaksCollected = 4;
+    fleet.pod("billing", "reconcile-5c4b-def", "1.4.2", dropped);
     fleet.report(url());
   }
 
@@ -130,7 +135,10 @@ class OldestHoldersViewTest {
   @Test
   void thePodPageShowsWhoHoldsItsConnectionsAndUpdatesLive() throws Exception {
     open("/db/" + BILLING.id(), "main[data-view='fleet:db'] tr.pod-row a");
-    chromium.driver.findElement(By.cssSelector("tr.pod-row td.name a")).click();
+    chromium
+        .driver
+        .findElement(By.cssSelector("tr.pod-row[data-pod='billing-7d9f-abc'] td.name a"))
+        .click();
     waitUpTo(Duration.ofSeconds(20))
         .until(
             d ->
@@ -159,5 +167,42 @@ class OldestHoldersViewTest {
     pool.holders.add(new Holder("billing-worker-2", 40.0, "2b", CHARGE));
     pool.holders.add(new Holder("refund-worker-1", 2.5, "2c", null));
     fleet.report(url());
+  }
+
+  static final String DROPPED =
+      "4 in use, but no thread holds them: 4 borrowed connections were garbage-collected without"
+          + " close(). The pool still counts them in use; unless it removes abandoned connections,"
+          + " it gets them back only when it is closed.";
+
+  @Test
+  void connectionsInUseThatNoThreadHoldsAreExplained() throws Exception {
+    open("/db/" + BILLING.id(), "main[data-view='fleet:db'] tr.holders-row.unheld");
+    WebElement note = chromium.driver.findElement(By.cssSelector("tr.holders-row.unheld"));
+    assertThat(note.getText()).isEqualTo("Held now: " + DROPPED);
+    // The row is the dropped pool's: its figures above, and no lease to call the oldest.
+    WebElement row =
+        chromium.driver.findElement(By.cssSelector("tr.family-row[data-pool='reconcile-pool']"));
+    List<String> cells =
+        row.findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList();
+    assertThat(cells.get(2)).isEqualTo("4"); // used
+    assertThat(cells.get(9)).isEqualTo("0 / 4"); // leaks suspected / collected
+    assertThat(cells.get(10)).isEqualTo("–"); // oldest lease
+    // The pool that holds its connections keeps its holders and its oldest lease.
+    WebElement held =
+        chromium.driver.findElement(By.cssSelector("tr.family-row[data-pool='billing-pool']"));
+    assertThat(held.findElements(By.cssSelector("td")).get(10).getText()).isEqualTo("2.5 s");
+    chromium.screenshot(SHOTS.resolve("holders-dropped.png"));
+
+    open(
+        "/pod/reconcile-5c4b-def-jvm",
+        "main[data-view='fleet:pod'] [data-panel=holders] p.unheld-text");
+    assertThat(
+            chromium
+                .driver
+                .findElement(By.cssSelector("[data-panel=holders] p.unheld-text"))
+                .getText())
+        .isEqualTo(DROPPED);
+    assertThat(chromium.driver.findElements(By.cssSelector("[data-panel=holders] p.empty")))
+        .isEmpty();
   }
 }

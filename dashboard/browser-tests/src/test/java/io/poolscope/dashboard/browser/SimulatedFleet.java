@@ -60,6 +60,9 @@ final class SimulatedFleet {
     long timeouts;
     long leaksSuspected;
 
+    /** Leases whose connection was garbage-collected without close(). */
+    long leaksCollected;
+
     /** {@code poolscope.pool.family}, or null (an older agent: the pool is its own family). */
     String family;
 
@@ -206,7 +209,11 @@ final class SimulatedFleet {
       pending.add(point(a, p.pending, now));
       timeouts.add(point(a, p.timeouts, now));
       leaks.add(point(withState(a, "poolscope.leak.state", "suspected"), p.leaksSuspected, now));
-      oldest.add(point(a, p.used > 0 ? 2.5 : 0, now));
+      if (p.leaksCollected > 0) {
+        leaks.add(point(withState(a, "poolscope.leak.state", "collected"), p.leaksCollected, now));
+      }
+      // The oldest lease the agent tracks: none once every connection in use was collected.
+      oldest.add(point(a, p.used > p.leaksCollected ? 2.5 : 0, now));
       wait.add(histogram(a, p.waitBucket, 200, now));
       use.add(histogram(a, 6, 200, now));
       // Physical connections: 12 opened, 3 retired at the max lifetime and 1 closed otherwise;

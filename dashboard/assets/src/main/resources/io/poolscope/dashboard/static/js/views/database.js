@@ -7,7 +7,7 @@ import { cssVar, usageBars, timeLines } from '../charts.js';
 import { dbCard, stateOf, statePill } from './card.js';
 import { leakTable } from './leaks.js';
 import { activeList } from './alerts.js';
-import { holdersRow } from './holders.js';
+import { holdersRow, oldestLease } from './holders.js';
 import { historyNote, historyRange } from './history.js';
 import * as whatIf from './whatif.js';
 
@@ -189,7 +189,7 @@ function figureCells(x) {
     h('td', { class: 'num' }, seconds(x.useP99)),
     h('td', { class: `num ${cls(x.timeouts > 0, 'crit') || ''}` }, int(x.timeouts)),
     h('td', { class: `num ${cls(leaks > 0, 'crit') || ''}` }, `${int(x.leaksSuspected)} / ${int(x.leaksCollected)}`),
-    h('td', { class: 'num' }, seconds(x.oldestUse)),
+    h('td', { class: 'num' }, oldestLease(x)),
   ];
 }
 

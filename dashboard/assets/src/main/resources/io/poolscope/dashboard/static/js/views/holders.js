@@ -3,7 +3,7 @@
 // it was borrowed and the line that borrowed it, the first application frame picked out.
 
 import { h } from '../dom.js';
-import { seconds, time } from '../format.js';
+import { int, seconds, time } from '../format.js';
 import { isAppFrame } from './leaks.js';
 
 /** The call site's frames as sent, the first application frame marked. */
@@ -63,9 +63,35 @@ export function holdersTable(holders, { showPool = false } = {}) {
   );
 }
 
+/**
+ * Why a pool or family with connections in use names no holder, or null. A borrowed connection
+ * the application dropped without close() is garbage-collected (the agent reports it as a collected
+ * leak) while the pool still counts it in use: no thread holds it, and a pool that does not remove
+ * abandoned connections never gets it back. Only then: a connection borrowed and returned between
+ * the pool's count and the agent's list of leases is not worth a line.
+ */
+export function unheldText(x) {
+  if ((x.holders || []).length || !(x.used > 0) || !(x.leaksCollected >= x.used)) return null;
+  const n = x.leaksCollected;
+  return `${int(x.used)} in use, but no thread holds ${x.used === 1 ? 'it' : 'them'}: ${int(n)} borrowed connection${n === 1 ? ' was' : 's were'} garbage-collected without close(). The pool still counts them in use; unless it removes abandoned connections, it gets them back only when it is closed.`;
+}
+
+/** The "Oldest lease" cell's text: none when the connections in use are held by no lease. */
+export function oldestLease(x) {
+  return unheldText(x) && !x.oldestUse ? '–' : seconds(x.oldestUse);
+}
+
 /** The pool table's row under a family that holds connections now; null when it holds none. */
 export function holdersRow(family, key, colspan) {
   const holders = family.holders || [];
+  const unheld = unheldText(family);
+  if (unheld) {
+    return h(
+      'tr',
+      { class: 'holders-row unheld', dataset: { key: `holders-${key}`, holders: key } },
+      h('td', { colspan }, h('div', { class: 'holders-head unheld-text' }, `Held now: ${unheld}`)),
+    );
+  }
   if (!holders.length) return null;
   return h(
     'tr',

@@ -2,8 +2,8 @@
 
 import { h, routeHref } from '../dom.js';
 import { getShared as get, HttpError } from '../api.js';
-import { int, seconds, ago, time } from '../format.js';
-import { holdersTable } from './holders.js';
+import { int, ago, time } from '../format.js';
+import { holdersTable, oldestLease, unheldText } from './holders.js';
 
 export async function load({ id }) {
   try {
@@ -26,13 +26,13 @@ function familyRows(pod) {
       h('td', { class: 'num' }, int(f.idle)),
       h('td', { class: 'num' }, f.max == null ? '–' : int(f.max)),
       h('td', { class: 'num' }, int(f.pending)),
-      h('td', { class: 'num' }, seconds(f.oldestUse)),
+      h('td', { class: 'num' }, oldestLease(f)),
     ),
   );
 }
 
 function holdersPanel(pod) {
-  const families = (pod.families || []).filter((f) => (f.holders || []).length);
+  const families = (pod.families || []).filter((f) => (f.holders || []).length || unheldText(f));
   const asOf = `as the pod's last export (${time(pod.lastSeen)}) named them`;
   return h(
     'section',
@@ -44,7 +44,7 @@ function holdersPanel(pod) {
             'div',
             { class: 'holders-family', dataset: { key: `hf-${f.family}|${f.db}`, family: f.name } },
             h('h4', null, f.name, ' ', h('span', { class: 'muted' }, f.db)),
-            holdersTable(f.holders, { showPool: f.livePools > 1 }),
+            unheldText(f) ? h('p', { class: 'unheld-text' }, unheldText(f)) : holdersTable(f.holders, { showPool: f.livePools > 1 }),
           ),
         )
       : h('p', { class: 'empty' }, `No connection is held right now, ${asOf}.`),
