@@ -115,6 +115,11 @@ public final class Bridge {
     hooks.physicalClose(physical);
   }
 
+  /** See {@link Hooks#poolConstructing}. */
+  public static void poolConstructing() {
+    hooks.poolConstructing();
+  }
+
   /**
    * See {@link Hooks#poolCreated}.
    *

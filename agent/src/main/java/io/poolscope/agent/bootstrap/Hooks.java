@@ -106,6 +106,12 @@ public abstract class Hooks {
   public void physicalClose(Object physical) {}
 
   /**
+   * A known pool class entered a constructor: connections its pool opens on this thread before the
+   * constructor returns are its own.
+   */
+  public void poolConstructing() {}
+
+  /**
    * A known pool class finished a constructor.
    *
    * @param pool the pool instance

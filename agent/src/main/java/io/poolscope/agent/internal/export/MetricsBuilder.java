@@ -106,8 +106,8 @@ final class MetricsBuilder {
     HistogramSnapshot u = new HistogramSnapshot();
     HistogramSnapshot c = new HistogramSnapshot();
     long t = r.snapshot(w, u, c);
-    if (r.known() && registry.knownPoolFor(target) == r) {
-      physical.addUnattributedCreates(target, c);
+    if (r.known() && target != null) {
+      physical.addUnattributedCreates(target, r, registry, c);
     }
     timeouts.add(NumberPoint.of(start, now, a, t));
     wait.add(histogram(start, now, a, w));

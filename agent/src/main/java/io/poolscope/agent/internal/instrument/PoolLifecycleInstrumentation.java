@@ -63,9 +63,14 @@ final class PoolLifecycleInstrumentation {
         .and(not(isAbstract()));
   }
 
-  /** After a pool constructor returns. */
+  /** Around a pool constructor: it opens its first connections there (HikariCP's fail-fast). */
   static final class CreatedAdvice {
     private CreatedAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter() {
+      Bridge.poolConstructing();
+    }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object pool) {

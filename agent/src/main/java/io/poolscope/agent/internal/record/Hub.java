@@ -16,6 +16,8 @@ import java.sql.SQLException;
  * logs or does I/O. Physical opens are rare and may do all of those.
  */
 public final class Hub extends Hooks {
+  /** Physical connections one thread's pool constructors may open before they are attributed. */
+  static final int MAX_CONSTRUCTED = 64;
 
   private final Registry registry;
   private final PhysicalTracker physical;
@@ -139,7 +141,7 @@ public final class Hub extends Hooks {
     ThreadState ts = (ThreadState) token;
     Class<?> c = conn.getClass();
     if (physical.isPhysicalClass(c)) {
-      physical.closed(conn);
+      physical.closed(conn, registry);
     }
     if (!ts.closeMatched && conn != ts.lastClosed && registry.isLeaseClass(c)) {
       Lease l = registry.findForeign(conn);
@@ -240,17 +242,30 @@ public final class Hub extends Hooks {
       PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner : null;
       boolean pooled = owner != null || PoolAdapters.calledFromPool();
       if (owner == null && pooled) {
-        owner = registry.knownPoolFor(target);
-        if (owner == null) {
-          // A pool's own thread, before the export thread has read the pool's URL (Hikari opens
-          // its first connections inside its constructor): attributed by target at export.
-          physical.unattributedCreate(target, now - ts.physStart);
+        String dbUser = DbUser.of(user, url, source);
+        if (ts.constructing > 0 && ts.constructedCount < MAX_CONSTRUCTED) {
+          // Inside a pool's constructor (HikariCP's fail-fast connection): the pool's own, known
+          // when the constructor returns. Not by target: another pool may use the same database.
+          if (ts.constructedRefs == null) {
+            ts.constructedRefs = new Object[MAX_CONSTRUCTED];
+            ts.constructedNanos = new long[MAX_CONSTRUCTED];
+          }
+          ts.constructedRefs[ts.constructedCount] =
+              physical.opened(conn, target, dbUser, null, now, null);
+          ts.constructedNanos[ts.constructedCount++] = now - ts.physStart;
+          return;
         }
+        // A pool's own thread (HikariCP's "<pool>:connection-adder"): attributed at export, by
+        // the thread's name where it starts with the pool's, else to the one pool of the target.
+        String thread = Thread.currentThread().getName();
+        physical.unattributedCreate(target, now - ts.physStart, thread);
+        physical.opened(conn, target, dbUser, null, now, thread);
+        return;
       }
       if (!pooled) {
         owner = registry.unpooled(target, source);
       }
-      physical.opened(conn, target, DbUser.of(user, url, source), owner, now);
+      physical.opened(conn, target, DbUser.of(user, url, source), owner, now, null);
       if (owner != null) {
         owner.learnTarget(target);
         PoolStats s = ts.stats(owner);
@@ -280,13 +295,38 @@ public final class Hub extends Hooks {
   @Override
   public void physicalClose(Object conn) {
     if (physical.isPhysicalClass(conn.getClass())) {
-      physical.closed(conn);
+      physical.closed(conn, registry);
     }
   }
 
   @Override
+  public void poolConstructing() {
+    state.get().constructing++;
+  }
+
+  @Override
   public void poolCreated(Object pool) {
-    registry.poolCreated(pool);
+    PoolRecorder r = registry.poolCreated(pool);
+    ThreadState ts = state.get();
+    if (ts.constructing > 0) {
+      ts.constructing--;
+    }
+    // Every return hands over what was opened, so a constructor that threw (its exit advice never
+    // runs) leaves at most its own connections to the next pool built on this thread.
+    int n = ts.constructedCount;
+    if (n == 0) {
+      return;
+    }
+    ts.constructedCount = 0;
+    PoolStats s = ts.stats(r);
+    for (int i = 0; i < n; i++) {
+      DbTarget t = physical.claim(ts.constructedRefs[i], r);
+      if (t != null) {
+        r.learnTarget(t);
+      }
+      s.create.record(ts.constructedNanos[i]);
+      ts.constructedRefs[i] = null;
+    }
   }
 
   @Override

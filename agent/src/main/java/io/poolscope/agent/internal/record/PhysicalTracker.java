@@ -49,16 +49,25 @@ public final class PhysicalTracker {
     final int hash;
     final Key key;
     final long openedNanos;
-    // The pool it was opened for; null until known (a pool's own thread before the export thread
-    // read the pool's target). Guarded by byHash.
+    // The pool it was opened for; null until known (a pool's own thread, or its constructor
+    // until it returns). Guarded by byHash.
     PoolRecorder owner;
+    // The pool's own thread that opened it, while the owner is not known; else null.
+    final String thread;
 
-    Ref(Object conn, ReferenceQueue<Object> q, Key key, PoolRecorder owner, long now) {
+    Ref(
+        Object conn,
+        ReferenceQueue<Object> q,
+        Key key,
+        PoolRecorder owner,
+        long now,
+        String thread) {
       super(conn, q);
       this.hash = System.identityHashCode(conn);
       this.key = key;
       this.owner = owner;
       this.openedNanos = now;
+      this.thread = thread;
     }
   }
 
@@ -81,7 +90,14 @@ public final class PhysicalTracker {
     return physicalClasses.contains(c);
   }
 
-  void opened(Object conn, DbTarget target, String user, PoolRecorder owner, long now) {
+  /**
+   * Counts a physical connection open.
+   *
+   * @param thread the pool's own thread that opened it when its pool is not known (owner null)
+   * @return a token for {@link #claim}
+   */
+  Object opened(
+      Object conn, DbTarget target, String user, PoolRecorder owner, long now, String thread) {
     Class<?> c = conn.getClass();
     if (!isPhysicalClass(c)) {
       physicalClasses.add(c);
@@ -90,7 +106,7 @@ public final class PhysicalTracker {
     if (open.size() >= MAX_KEYS && !open.containsKey(key)) {
       key = new Key(target, DbUser.UNKNOWN);
     }
-    Ref ref = new Ref(conn, queue, key, owner, now);
+    Ref ref = new Ref(conn, queue, key, owner, now, thread);
     synchronized (byHash) {
       expunge();
       Object prev = byHash.get(ref.hash);
@@ -98,7 +114,7 @@ public final class PhysicalTracker {
         byHash.put(ref.hash, ref);
       } else if (prev instanceof Ref) {
         if (((Ref) prev).get() == conn) {
-          return;
+          return prev;
         }
         java.util.List<Ref> list = new java.util.ArrayList<>(2);
         list.add((Ref) prev);
@@ -109,16 +125,38 @@ public final class PhysicalTracker {
         java.util.List<Ref> list = (java.util.List<Ref>) prev;
         for (Ref r : list) {
           if (r.get() == conn) {
-            return;
+            return r;
           }
         }
         list.add(ref);
       }
     }
     open.computeIfAbsent(key, t -> new AtomicLong()).incrementAndGet();
+    return ref;
   }
 
-  void closed(Object conn) {
+  /**
+   * Gives a connection opened without a known pool its pool, unless it has one already.
+   *
+   * @param token what {@link #opened} returned
+   * @param owner the pool
+   * @return the connection's target
+   */
+  DbTarget claim(Object token, PoolRecorder owner) {
+    Ref ref = (Ref) token;
+    synchronized (byHash) {
+      if (ref.owner == null) {
+        ref.owner = owner;
+      }
+    }
+    return ref.key.target;
+  }
+
+  /**
+   * Counts a physical close, on the owner's figures; a connection whose owner was not known yet
+   * goes to the target's one known pool, as the next export would have decided.
+   */
+  void closed(Object conn, Registry registry) {
     int h = System.identityHashCode(conn);
     Key target = null;
     PoolRecorder owner = null;
@@ -153,6 +191,9 @@ public final class PhysicalTracker {
     if (target != null) {
       open.get(target).decrementAndGet();
     }
+    if (owner == null && target != null) {
+      owner = registry.knownPoolFor(target.target, true);
+    }
     if (owner != null) {
       owner.physicalLife().closed(System.nanoTime() - opened, owner.adapter(), owner.dataSource());
     }
@@ -186,6 +227,9 @@ public final class PhysicalTracker {
   }
 
   private static void oldest(Ref r, Registry registry, Map<PoolRecorder, Long> out) {
+    if (r.owner == null && r.thread != null) {
+      r.owner = registry.poolOfThread(r.key.target, r.thread);
+    }
     if (r.owner == null) {
       r.owner = registry.knownPoolFor(r.key.target);
     }
@@ -216,27 +260,45 @@ public final class PhysicalTracker {
     }
   }
 
-  private final Map<DbTarget, Histogram> unattributed = new HashMap<>();
+  /** Threads per target whose creates are kept apart; the rest share one histogram. */
+  static final int MAX_CREATOR_THREADS = 256;
 
-  void unattributedCreate(DbTarget target, long nanos) {
+  // target -> the pool's own thread that opened them ("" past MAX_CREATOR_THREADS) -> create times
+  private final Map<DbTarget, Map<String, Histogram>> unattributed = new HashMap<>();
+
+  void unattributedCreate(DbTarget target, long nanos, String thread) {
     synchronized (unattributed) {
-      unattributed.computeIfAbsent(target, t -> new Histogram()).record(nanos);
+      Map<String, Histogram> byThread = unattributed.computeIfAbsent(target, t -> new HashMap<>());
+      String key =
+          byThread.containsKey(thread) || byThread.size() < MAX_CREATOR_THREADS ? thread : "";
+      byThread.computeIfAbsent(key, k -> new Histogram()).record(nanos);
     }
   }
 
   /**
-   * Adds the create times of connections pools opened on their own threads before their target was
-   * known.
+   * Adds a pool's create times of connections it opened on its own threads, without a lease or a
+   * constructor to name it: those of its threads ({@link Registry#poolOfThread}), or all of them
+   * when it is the target's one known pool. Export thread only.
    *
    * @param target the database
+   * @param pool the pool
+   * @param registry the pools
    * @param into the snapshot to add to
    */
-  public void addUnattributedCreates(DbTarget target, HistogramSnapshot into) {
+  public void addUnattributedCreates(
+      DbTarget target, PoolRecorder pool, Registry registry, HistogramSnapshot into) {
+    boolean only = registry.knownPoolFor(target) == pool;
     synchronized (unattributed) {
-      Histogram h = unattributed.get(target);
-      if (h != null) {
-        h.addTo(into);
+      Map<String, Histogram> byThread = unattributed.get(target);
+      if (byThread == null) {
+        return;
       }
+      byThread.forEach(
+          (thread, h) -> {
+            if (only || registry.poolOfThread(target, thread) == pool) {
+              h.addTo(into);
+            }
+          });
     }
   }
 

@@ -215,11 +215,19 @@ public final class Registry {
    * pool's own threads; null when none or more than one match.
    */
   public PoolRecorder knownPoolFor(DbTarget target) {
+    return knownPoolFor(target, false);
+  }
+
+  /**
+   * As {@link #knownPoolFor(DbTarget)}; with {@code closing}, closed pools count too (a pool closes
+   * its connections after its close method was entered).
+   */
+  PoolRecorder knownPoolFor(DbTarget target, boolean closing) {
     PoolRecorder match = null;
     for (PoolRecorder r : recorders) {
       // Only the target already resolved on the export thread: calling into the pool here, on the
       // pool's own thread, could wait on a lock the borrowing thread holds.
-      if (r.known && !r.closed() && target.equals(r.resolvedTarget())) {
+      if (r.known && (closing || !r.closed()) && target.equals(r.resolvedTarget())) {
         if (match != null) {
           return null;
         }
@@ -227,6 +235,52 @@ public final class Registry {
       }
     }
     return match;
+  }
+
+  /**
+   * The live known pool of a target whose own thread this is: the thread's name starts with the
+   * pool's name and a separator ({@link #threadOfPool}); the longest such name, none when two live
+   * pools share it. Export thread only: reads pool names.
+   *
+   * @param target the database
+   * @param thread the thread's name
+   * @return the pool, or null
+   */
+  public PoolRecorder poolOfThread(DbTarget target, String thread) {
+    PoolRecorder match = null;
+    int length = -1;
+    boolean tie = false;
+    for (PoolRecorder r : recorders) {
+      if (r.known && !r.closed() && target.equals(r.resolvedTarget())) {
+        String name = r.name();
+        if (threadOfPool(thread, name)) {
+          if (name.length() > length) {
+            match = r;
+            length = name.length();
+            tie = false;
+          } else if (name.length() == length) {
+            tie = true;
+          }
+        }
+      }
+    }
+    return tie ? null : match;
+  }
+
+  /**
+   * Whether a thread is named for a pool: its name, then a separator that cannot continue a name
+   * (HikariCP 5's "{@code <pool> connection adder}", 6's "{@code <pool>:connection-adder}"), so
+   * that {@code HikariPool-1} is not {@code HikariPool-10}.
+   */
+  static boolean threadOfPool(String thread, String pool) {
+    if (pool == null
+        || pool.isEmpty()
+        || thread.length() <= pool.length()
+        || !thread.startsWith(pool)) {
+      return false;
+    }
+    char c = thread.charAt(pool.length());
+    return !Character.isLetterOrDigit(c) && c != '-' && c != '_' && c != '.';
   }
 
   /**

@@ -53,6 +53,14 @@ public final class ThreadState {
   String physUrl;
   String physUser;
 
+  // Pool constructors running on this thread, and the physical connections opened inside them,
+  // attributed to the pool when its constructor returns (Hub#poolCreated).
+  int constructing;
+  // (allocated on a pool constructor's first connection, at most Hub.MAX_CONSTRUCTED)
+  Object[] constructedRefs;
+  long[] constructedNanos;
+  int constructedCount;
+
   int sampleCountdown = 1;
   PoolRecorder lastRecorder;
 
