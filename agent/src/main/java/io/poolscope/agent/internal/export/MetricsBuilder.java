@@ -57,6 +57,9 @@ final class MetricsBuilder {
   private final List<NumberPoint> poolOpen = new ArrayList<>();
   private final List<NumberPoint> exiting = new ArrayList<>();
 
+  // Per pool, the creates its own threads made without naming it: decided once per export.
+  private Map<PoolRecorder, HistogramSnapshot> unattributedCreates;
+
   MetricsBuilder(long startEpochNanos, HolderText holderText) {
     this.startEpochNanos = startEpochNanos;
     this.holderText = holderText;
@@ -106,8 +109,14 @@ final class MetricsBuilder {
     HistogramSnapshot u = new HistogramSnapshot();
     HistogramSnapshot c = new HistogramSnapshot();
     long t = r.snapshot(w, u, c);
-    if (r.known() && target != null) {
-      physical.addUnattributedCreates(target, r, registry, c);
+    if (r.known()) {
+      if (unattributedCreates == null) {
+        unattributedCreates = physical.unattributedCreates(registry);
+      }
+      HistogramSnapshot own = unattributedCreates.get(r);
+      if (own != null) {
+        c.add(own);
+      }
     }
     timeouts.add(NumberPoint.of(start, now, a, t));
     wait.add(histogram(start, now, a, w));

@@ -241,8 +241,8 @@ public final class Hub extends Hooks {
       }
       PoolRecorder owner = ts.leaseDepth > 0 ? ts.leaseOwner : null;
       boolean pooled = owner != null || PoolAdapters.calledFromPool();
+      String dbUser = DbUser.of(user, url, source);
       if (owner == null && pooled) {
-        String dbUser = DbUser.of(user, url, source);
         if (ts.constructing > 0 && ts.constructedCount < MAX_CONSTRUCTED) {
           // Inside a pool's constructor (HikariCP's fail-fast connection): the pool's own, known
           // when the constructor returns. Not by target: another pool may use the same database.
@@ -265,7 +265,7 @@ public final class Hub extends Hooks {
       if (!pooled) {
         owner = registry.unpooled(target, source);
       }
-      physical.opened(conn, target, DbUser.of(user, url, source), owner, now, null);
+      physical.opened(conn, target, dbUser, owner, now, null);
       if (owner != null) {
         owner.learnTarget(target);
         PoolStats s = ts.stats(owner);

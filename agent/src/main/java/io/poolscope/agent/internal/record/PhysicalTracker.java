@@ -276,30 +276,30 @@ public final class PhysicalTracker {
   }
 
   /**
-   * Adds a pool's create times of connections it opened on its own threads, without a lease or a
-   * constructor to name it: those of its threads ({@link Registry#poolOfThread}), or all of them
-   * when it is the target's one known pool. Export thread only.
+   * The create times of connections pools opened on their own threads, without a lease or a
+   * constructor to name the pool, per pool: a thread's go to the target's one known pool, else to
+   * the pool the thread is named for ({@link Registry#poolOfThread}). Decided once per export, on
+   * the export thread; cumulative, as every create count.
    *
-   * @param target the database
-   * @param pool the pool
    * @param registry the pools
-   * @param into the snapshot to add to
+   * @return pool to its create times
    */
-  public void addUnattributedCreates(
-      DbTarget target, PoolRecorder pool, Registry registry, HistogramSnapshot into) {
-    boolean only = registry.knownPoolFor(target) == pool;
+  public Map<PoolRecorder, HistogramSnapshot> unattributedCreates(Registry registry) {
+    Map<PoolRecorder, HistogramSnapshot> out = new java.util.IdentityHashMap<>();
     synchronized (unattributed) {
-      Map<String, Histogram> byThread = unattributed.get(target);
-      if (byThread == null) {
-        return;
-      }
-      byThread.forEach(
-          (thread, h) -> {
-            if (only || registry.poolOfThread(target, thread) == pool) {
-              h.addTo(into);
-            }
+      unattributed.forEach(
+          (target, byThread) -> {
+            PoolRecorder only = registry.knownPoolFor(target);
+            byThread.forEach(
+                (thread, h) -> {
+                  PoolRecorder owner = only != null ? only : registry.poolOfThread(target, thread);
+                  if (owner != null) {
+                    h.addTo(out.computeIfAbsent(owner, k -> new HistogramSnapshot()));
+                  }
+                });
           });
     }
+    return out;
   }
 
   void refused(DbTarget target, String sqlState) {

@@ -32,19 +32,21 @@ function familyRows(pod) {
 }
 
 function holdersPanel(pod) {
-  const families = (pod.families || []).filter((f) => (f.holders || []).length || unheldText(f));
+  const families = (pod.families || [])
+    .map((f) => ({ f, unheld: unheldText(f) }))
+    .filter(({ f, unheld }) => (f.holders || []).length || unheld);
   const asOf = `as the pod's last export (${time(pod.lastSeen)}) named them`;
   return h(
     'section',
     { class: 'panel', dataset: { panel: 'holders' } },
     h('div', { class: 'panel-head' }, h('h3', null, 'Who holds the connections'), h('span', { class: 'hint' }, `the oldest leases still held per pool, oldest first, ${asOf}`)),
     families.length
-      ? families.map((f) =>
+      ? families.map(({ f, unheld }) =>
           h(
             'div',
             { class: 'holders-family', dataset: { key: `hf-${f.family}|${f.db}`, family: f.name } },
             h('h4', null, f.name, ' ', h('span', { class: 'muted' }, f.db)),
-            unheldText(f) ? h('p', { class: 'unheld-text' }, unheldText(f)) : holdersTable(f.holders, { showPool: f.livePools > 1 }),
+            unheld ? h('p', { class: 'unheld-text' }, unheld) : holdersTable(f.holders, { showPool: f.livePools > 1 }),
           ),
         )
       : h('p', { class: 'empty' }, `No connection is held right now, ${asOf}.`),
